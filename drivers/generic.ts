@@ -1,0 +1,9 @@
+import type { DriverModel } from './types.js';
+
+/** A driver with one PASID table per domain, PASID 0 usable, range installed as requested. */
+export const genericDriver: DriverModel = {
+  name: 'generic',
+  table: 'per-domain',
+  reservesPasidZero: false,
+  narrowRange: (requested) => ({ ...requested }),
+};

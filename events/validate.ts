@@ -1,0 +1,353 @@
+/**
+ * Validation of one parsed trace line into a typed event (trace-format.md).
+ *
+ * The input is untrusted: only known fields are copied, each read through an own-property
+ * lookup, so keys such as `__proto__` or `constructor` are never taken for fields and never
+ * reach a prototype. Unknown extra fields are ignored (forward compatible). An optional field
+ * given as `null` counts as absent.
+ */
+import { parseRet } from './errno.js';
+import { TraceInputError } from './inputError.js';
+import {
+  DRIVER_NAMES, EVENT_TYPES, NON_SVA_OWNERS, OP_NAMES, RESPONSE_CODES,
+  type AttachDevEvent, type BindEvent, type DetachDevEvent, type DeviceAddEvent, type DeviceRemoveEvent,
+  type DomainAllocEvent, type DriverName, type Envelope, type FaultEvent, type InvalidateEvent,
+  type MmExitEvent, type NonSvaOwner, type Op, type OpEvent, type PageResponseEvent,
+  type PasidAllocEvent, type PasidFreeEvent, type ResponseCode, type SvaInitEvent,
+  type SvaShutdownEvent, type TraceEvent, type UnbindEvent,
+} from './types.js';
+
+type Obj = Record<string, unknown>;
+/** An event without its envelope: what a per-type case builds before the envelope is added. */
+type Payload<E extends TraceEvent> = Omit<E, keyof Envelope>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function get(o: Obj, key: string): unknown {
+  return hasOwn.call(o, key) ? o[key] : undefined;
+}
+
+function fail(file: string, line: number, field: string | null, reason: string): never {
+  throw new TraceInputError(file, line, field, reason);
+}
+
+/** A short rendering of a bad value for an error message. */
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === null || typeof v !== 'object') return String(v);
+  return Array.isArray(v) ? 'an array' : 'an object';
+}
+
+// ---- field readers: (object, key, line, file) → value, or throw ----
+
+function str(o: Obj, key: string, line: number, file: string): string {
+  const v = get(o, key);
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected a non-empty string, got ${show(v)}`);
+}
+
+function uintValue(v: unknown, key: string, line: number, file: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(file, line, key, `expected an integer, got ${show(v)}`);
+  if (v < 0) fail(file, line, key, `expected a non-negative integer, got ${v}`);
+  return fail(file, line, key, `integer ${v} is too large (above 2^53 - 1)`);
+}
+
+function uint(o: Obj, key: string, line: number, file: string): number {
+  const v = get(o, key);
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return uintValue(v, key, line, file);
+}
+
+function optUint(o: Obj, key: string, line: number, file: string): number | undefined {
+  const v = get(o, key);
+  return v === undefined || v === null ? undefined : uintValue(v, key, line, file);
+}
+
+function bool(o: Obj, key: string, line: number, file: string): boolean {
+  const v = get(o, key);
+  if (typeof v === 'boolean') return v;
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected true or false, got ${show(v)}`);
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], key: string, line: number, file: string): T {
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  return fail(file, line, key, `expected one of ${allowed.join(', ')}, got ${show(v)}`);
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+}
+
+const ADDR_FORMAT = 'expected a hex string like "0x7f0000001000" or a non-negative integer';
+
+/** An address: `"0x…"` (at most 64 bits) or a non-negative safe integer. */
+function addr(o: Obj, key: string, line: number, file: string): bigint {
+  const v = get(o, key);
+  if (typeof v === 'string') {
+    const n = v.length;
+    if (n > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 0x20) === 120) {
+      let significant = 0;
+      let i = 2;
+      for (; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (!isHexDigit(c)) break;
+        if (significant > 0 || c !== 48) significant++;
+      }
+      if (i === n) {
+        if (significant > 16) fail(file, line, key, `address ${show(v)} is wider than 64 bits`);
+        return BigInt(v);
+      }
+    }
+    return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
+    fail(file, line, key, `integer ${v} is too large to be exact; write it as a hex string`);
+  }
+  return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
+}
+
+/** `addr` rendered as a lowercase `0x` hex string (op records keep addresses as strings). */
+function hexString(o: Obj, key: string, line: number, file: string): string {
+  return `0x${addr(o, key, line, file).toString(16)}`;
+}
+
+function perm(o: Obj, key: string, line: number, file: string): string {
+  const v = get(o, key);
+  if (typeof v === 'string' && v.length > 0) {
+    let i = 0;
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c !== 114 /* r */ && c !== 119 /* w */ && c !== 120 /* x */ && c !== 112 /* p */) break;
+    }
+    if (i === v.length) return v;
+  }
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected permission letters from r, w, x, p (like "rw"), got ${show(v)}`);
+}
+
+function code(o: Obj, key: string, line: number, file: string): ResponseCode {
+  const v = get(o, key);
+  if (typeof v === 'number' && (v === 0 || v === 1 || v === 2)) return RESPONSE_CODES[v];
+  if (typeof v === 'string' && (RESPONSE_CODES as readonly string[]).includes(v)) return v as ResponseCode;
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected one of ${RESPONSE_CODES.join(', ')} or 0/1/2, got ${show(v)}`);
+}
+
+// ---- envelope ----
+
+/** Adds the envelope fields to a payload (mutating it: no copy on the hot path). */
+function withEnvelope<P extends object>(p: P, o: Obj, line: number, file: string, prevSeq: number): P & Envelope {
+  const e = p as P & Envelope;
+  const rawSeq = get(o, 'seq');
+  const seq = rawSeq === undefined || rawSeq === null ? line : uintValue(rawSeq, 'seq', line, file);
+  if (seq <= prevSeq) {
+    const origin = rawSeq === undefined || rawSeq === null ? ', the line number: this line has no seq' : '';
+    fail(file, line, 'seq', `seq must increase (previous ${prevSeq}, got ${seq}${origin})`);
+  }
+  e.seq = seq;
+  e.line = line;
+  let v = get(o, 'ts');
+  if (v !== undefined && v !== null) {
+    if (typeof v !== 'number') fail(file, line, 'ts', `expected a number of seconds, got ${show(v)}`);
+    e.ts = v;
+  }
+  v = get(o, 'cpu');
+  if (v !== undefined && v !== null) e.cpu = uintValue(v, 'cpu', line, file);
+  v = get(o, 'tid');
+  if (v !== undefined && v !== null) e.tid = uintValue(v, 'tid', line, file);
+  v = get(o, 'comm');
+  if (v !== undefined && v !== null) {
+    if (typeof v !== 'string') fail(file, line, 'comm', `expected a string, got ${show(v)}`);
+    e.comm = v;
+  }
+  v = get(o, 'phase');
+  if (v !== undefined && v !== null) {
+    if (v !== 'enter' && v !== 'exit') fail(file, line, 'phase', `expected "enter" or "exit", got ${show(v)}`);
+    e.phase = v;
+  }
+  v = get(o, 'ret');
+  if (v !== undefined && v !== null) {
+    const ret = parseRet(v);
+    if (ret === undefined) {
+      const bare = typeof v === 'string' && v.charCodeAt(0) === 45 /* - */ ? v.slice(1) : v;
+      fail(file, line, 'ret', typeof v === 'string' && /^E[A-Z0-9]+$/.test(bare as string)
+        ? `unknown errno name ${show(v)}`
+        : `expected an integer or an errno name like "EINVAL", got ${show(v)}`);
+    }
+    e.ret = ret;
+  }
+  return e;
+}
+
+// ---- op records ----
+
+function opRecord(o: Obj, line: number, file: string): Op {
+  const name = get(o, 'op');
+  if (name === undefined || name === null) fail(file, line, 'op', 'missing required field');
+  switch (name) {
+    case 'mm_alloc':
+      return { op: 'mm_alloc', domain: str(o, 'domain', line, file), mm: str(o, 'mm', line, file) };
+    case 'mm_attach':
+      return {
+        op: 'mm_attach', domain: str(o, 'domain', line, file), dev: str(o, 'dev', line, file),
+        pasid: uint(o, 'pasid', line, file), attach_domain: bool(o, 'attach_domain', line, file),
+      };
+    case 'mm_detach':
+      return {
+        op: 'mm_detach', domain: str(o, 'domain', line, file), dev: str(o, 'dev', line, file),
+        pasid: uint(o, 'pasid', line, file), detach_domain: bool(o, 'detach_domain', line, file),
+      };
+    case 'mm_free':
+      return { op: 'mm_free', mm: str(o, 'mm', line, file), pasid: optUint(o, 'pasid', line, file) ?? null };
+    case 'mm_exit':
+    case 'iopf_flush':
+      return {
+        op: name as 'mm_exit' | 'iopf_flush', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+      };
+    case 'iopf_handle':
+      return {
+        op: 'iopf_handle', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+        group: uint(o, 'group', line, file), mm: str(o, 'mm', line, file),
+      };
+    case 'page_response':
+      return {
+        op: 'page_response', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+        group: uint(o, 'group', line, file), code: code(o, 'code', line, file),
+      };
+    case 'mm_invalidate':
+      return {
+        op: 'mm_invalidate', domain: str(o, 'domain', line, file), dev: str(o, 'dev', line, file),
+        pasid: uint(o, 'pasid', line, file), start: hexString(o, 'start', line, file),
+        size: hexString(o, 'size', line, file),
+      };
+    default:
+      return fail(file, line, 'op', typeof name === 'string'
+        ? `unknown op ${show(name)} (expected one of ${OP_NAMES.join(', ')})`
+        : `expected a string, got ${show(name)}`);
+  }
+}
+
+// ---- events ----
+
+/**
+ * Validates one parsed JSON line and returns its typed event, or throws TraceInputError.
+ * `line` is the 1-based physical line number (the default `seq`); `prevSeq` is the seq of the
+ * previous good event, -1 before the first.
+ */
+export function toEvent(raw: unknown, line: number, file: string, prevSeq: number): TraceEvent {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    fail(file, line, null, `expected a JSON object, got ${show(raw)}`);
+  }
+  const o = raw as Obj;
+  const type = get(o, 'type');
+  if (type === undefined || type === null) fail(file, line, 'type', 'missing required field');
+  switch (type) {
+    case 'device_add': {
+      const p: Payload<DeviceAddEvent> = { type: 'device_add', dev: str(o, 'dev', line, file) };
+      const driver = get(o, 'driver');
+      if (driver !== undefined && driver !== null) {
+        p.driver = oneOf<DriverName>(driver, DRIVER_NAMES, 'driver', line, file);
+      }
+      const ssidBits = optUint(o, 'ssid_bits', line, file);
+      if (ssidBits !== undefined) p.ssid_bits = ssidBits;
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'device_remove':
+    case 'sva_shutdown': {
+      const p: Payload<DeviceRemoveEvent | SvaShutdownEvent> = {
+        type: type as 'device_remove' | 'sva_shutdown', dev: str(o, 'dev', line, file),
+      };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'domain_alloc': {
+      const p: Payload<DomainAllocEvent> = { type: 'domain_alloc', domain: str(o, 'domain', line, file) };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'attach_dev':
+    case 'detach_dev': {
+      const p: Payload<AttachDevEvent | DetachDevEvent> = {
+        type: type as 'attach_dev' | 'detach_dev', dev: str(o, 'dev', line, file), domain: str(o, 'domain', line, file),
+      };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'sva_init': {
+      const p: Payload<SvaInitEvent> = {
+        type: 'sva_init', dev: str(o, 'dev', line, file), features: uint(o, 'features', line, file),
+        min_pasid: uint(o, 'min_pasid', line, file), max_pasid: uint(o, 'max_pasid', line, file),
+      };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'bind': {
+      const p: Payload<BindEvent> = {
+        type: 'bind', dev: str(o, 'dev', line, file), mm: str(o, 'mm', line, file), flags: uint(o, 'flags', line, file),
+      };
+      const pasid = optUint(o, 'pasid', line, file);
+      if (pasid !== undefined) p.pasid = pasid;
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'unbind': {
+      const p: Payload<UnbindEvent> = {
+        type: 'unbind', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+      };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'mm_exit': {
+      const p: Payload<MmExitEvent> = { type: 'mm_exit', mm: str(o, 'mm', line, file) };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'invalidate': {
+      const start = addr(o, 'start', line, file);
+      const end = addr(o, 'end', line, file);
+      if (end < start) fail(file, line, 'end', `end (0x${end.toString(16)}) is below start (0x${start.toString(16)})`);
+      const p: Payload<InvalidateEvent> = { type: 'invalidate', mm: str(o, 'mm', line, file), start, end };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'fault': {
+      const p: Payload<FaultEvent> = {
+        type: 'fault', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+        addr: addr(o, 'addr', line, file), perm: perm(o, 'perm', line, file),
+        group: uint(o, 'group', line, file), last: bool(o, 'last', line, file),
+      };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'page_response': {
+      const p: Payload<PageResponseEvent> = {
+        type: 'page_response', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+        group: uint(o, 'group', line, file), code: code(o, 'code', line, file),
+      };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'pasid_alloc': {
+      const owner = get(o, 'owner');
+      if (owner === undefined || owner === null) fail(file, line, 'owner', 'missing required field');
+      const p: Payload<PasidAllocEvent> = {
+        type: 'pasid_alloc', owner: oneOf<NonSvaOwner>(owner, NON_SVA_OWNERS, 'owner', line, file),
+      };
+      if (get(o, 'dev') != null) p.dev = str(o, 'dev', line, file);
+      const min = optUint(o, 'min', line, file);
+      if (min !== undefined) p.min = min;
+      const max = optUint(o, 'max', line, file);
+      if (max !== undefined) p.max = max;
+      const pasid = optUint(o, 'pasid', line, file);
+      if (pasid !== undefined) p.pasid = pasid;
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'pasid_free': {
+      const p: Payload<PasidFreeEvent> = { type: 'pasid_free', pasid: uint(o, 'pasid', line, file) };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    case 'op': {
+      const p: Payload<OpEvent> = { type: 'op', record: opRecord(o, line, file) };
+      return withEnvelope(p, o, line, file, prevSeq);
+    }
+    default:
+      return fail(file, line, 'type', typeof type === 'string'
+        ? `unknown event type ${show(type)} (expected one of ${EVENT_TYPES.join(', ')})`
+        : `expected a string, got ${show(type)}`);
+  }
+}

@@ -1,0 +1,59 @@
+import type { BindEvent } from '../../events/types.js';
+import { addDomainBond, attachDomainNeeded } from './domains.js';
+import { ensureDevice } from './implicit.js';
+import { findIoMmOf } from './ioMmLookup.js';
+import { fail, type Outcome } from './outcome.js';
+import { lowestFreePasid } from './pasidAllocator.js';
+import { profileRules } from './profiles.js';
+import type { KernelStore } from './store.js';
+
+/** bind(dev, mm, flags): sva-model.md, "Requests and their results", steps 1-5. */
+export function bind(k: KernelStore, e: BindEvent): Outcome {
+  ensureDevice(k, e.dev, 'sva');
+  const rejected = k.sendDevice(e.dev, { type: 'bind', flags: e.flags });
+  if (rejected) return fail(rejected);
+  const { domain, sva } = k.device(e.dev)!.context;
+  const rules = profileRules(k.state.profile);
+
+  let pasid = findIoMmOf(k.state, e.mm);
+  if (pasid !== undefined) {
+    k.sendIoMm(pasid, { type: 'get' });
+    const io = k.ioMm(pasid)!;
+    if (io.context.bonds.some((b) => b.dev === e.dev)) {
+      k.sendIoMm(pasid, { type: 'put' });
+      return fail('EEXIST');
+    }
+    if (io.context.flags !== e.flags) {
+      k.sendIoMm(pasid, { type: 'put' });
+      return fail('EDOM');
+    }
+  } else {
+    k.op({ op: 'mm_alloc', domain: domain!, mm: e.mm });
+    const fresh = k.startIoMm(e.mm, e.flags);
+    const free = lowestFreePasid(k.state, sva!.min_pasid, sva!.max_pasid);
+    if (free === null) {
+      k.sendNewIoMm(fresh, { type: 'pasid_exhausted' });
+      return fail('ENOSPC');
+    }
+    k.setPasid(free, { owner: 'sva' });
+    k.sendNewIoMm(fresh, { type: 'pasid_allocated', pasid: free });
+    pasid = free;
+  }
+
+  if (pasid < sva!.min_pasid || pasid > sva!.max_pasid) {
+    k.sendIoMm(pasid, { type: 'put' });
+    return fail(rules.pasidAboveMaxErrno);
+  }
+  attach(k, e.dev, domain!, pasid);
+  return { ret: 0, pasid };
+}
+
+/** io_mm attach: the bond keeps the reference the bind took. */
+export function attach(k: KernelStore, dev: string, domain: string, pasid: number): void {
+  const attach_domain = attachDomainNeeded(k, domain, pasid);
+  k.op({ op: 'mm_attach', domain, dev, pasid, attach_domain });
+  k.sendIoMm(pasid, { type: 'bond_attached', dev, domain });
+  k.sendDevice(dev, { type: 'bond_added', pasid });
+  addDomainBond(k, domain, dev, pasid);
+  k.fact({ kind: 'bond_added', dev, pasid, mm: k.ioMm(pasid)!.context.mm, domain });
+}

@@ -1,0 +1,47 @@
+import type { FaultEvent, PageResponseEvent } from '../../events/types.js';
+import { ensureDevice, hasIopf } from './implicit.js';
+import { fail, OK, type Outcome } from './outcome.js';
+import { partialKey, pendingKey } from './state.js';
+import type { KernelStore } from './store.js';
+
+/**
+ * A page request (sva-model.md, "IO page faults"). A non-last request waits on the device
+ * under its group index; the last one completes the group with every partial of that index,
+ * whatever their PASID, and the group takes the last request's PASID. Without a live bond
+ * (or with the io_mm exiting, or a non-SVA PASID) the group is answered `invalid`; otherwise
+ * it is routed to the mm and stays pending until answered or flushed.
+ */
+export function fault(k: KernelStore, e: FaultEvent): Outcome {
+  ensureDevice(k, e.dev, 'sva');
+  const iopf = hasIopf(k, e.dev);
+  const key = partialKey(e.dev, e.group);
+  const queued = k.state.partials.get(key);
+  if (!e.last) {
+    // Without the IOPF feature no handler is registered: nothing queues the request.
+    if (iopf) k.setPartials(e.dev, e.group, [...(queued ?? []), { pasid: e.pasid, seq: k.seq }]);
+    return OK;
+  }
+  if (queued) k.setPartials(e.dev, e.group, undefined);
+  const since = queued?.[0]?.seq ?? k.seq;
+  const io = k.ioMm(e.pasid);
+  const bonded = iopf && io !== undefined && io.value === 'live' && k.device(e.dev)!.context.bonds.includes(e.pasid);
+  if (!bonded || !io) {
+    k.op({ op: 'page_response', dev: e.dev, pasid: e.pasid, group: e.group, code: 'invalid' });
+    k.fact({ kind: 'group_closed', dev: e.dev, pasid: e.pasid, group: e.group, by: 'invalid' });
+    return OK;
+  }
+  const mm = io.context.mm;
+  k.op({ op: 'iopf_handle', dev: e.dev, pasid: e.pasid, group: e.group, mm });
+  k.setPending(e.dev, e.pasid, e.group, { dev: e.dev, pasid: e.pasid, group: e.group, mm, since });
+  return OK;
+}
+
+/** A page response closes its pending group (driver op `page_response`); none pending: -EINVAL. */
+export function pageResponse(k: KernelStore, e: PageResponseEvent): Outcome {
+  ensureDevice(k, e.dev, 'sva');
+  if (!k.state.pending.has(pendingKey(e.dev, e.pasid, e.group))) return fail('EINVAL');
+  k.setPending(e.dev, e.pasid, e.group, undefined);
+  k.op({ op: 'page_response', dev: e.dev, pasid: e.pasid, group: e.group, code: e.code });
+  k.fact({ kind: 'group_closed', dev: e.dev, pasid: e.pasid, group: e.group, by: 'response' });
+  return OK;
+}

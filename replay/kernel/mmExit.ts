@@ -1,0 +1,36 @@
+import type { InvalidateEvent, MmExitEvent } from '../../events/types.js';
+import { detachBond } from './detachBond.js';
+import { findIoMmOf } from './ioMmLookup.js';
+import { OK, type Outcome } from './outcome.js';
+import type { KernelStore } from './store.js';
+
+/**
+ * The MMU notifier's release (sva-model.md, "mm exit"): hold a reference, mark the io_mm
+ * exiting, and for each bond, newest first, call the driver's mm_exit, flush and detach;
+ * dropping the held reference then releases the io_mm and frees its PASID.
+ */
+export function mmExit(k: KernelStore, e: MmExitEvent): Outcome {
+  const pasid = findIoMmOf(k.state, e.mm);
+  if (pasid === undefined) return OK;
+  k.sendIoMm(pasid, { type: 'exit_begin' });
+  for (const bond of [...k.ioMm(pasid)!.context.bonds]) {
+    k.op({ op: 'mm_exit', dev: bond.dev, pasid });
+    detachBond(k, bond.dev, pasid, 'mm_exit');
+  }
+  k.sendIoMm(pasid, { type: 'put' });
+  return OK;
+}
+
+const hex = (n: bigint): string => `0x${n.toString(16)}`;
+
+/** A CPU TLB invalidation of the mm: one `mm_invalidate` per bond of its io_mm, newest first. */
+export function invalidate(k: KernelStore, e: InvalidateEvent): Outcome {
+  const pasid = findIoMmOf(k.state, e.mm);
+  if (pasid === undefined) return OK;
+  const start = hex(e.start);
+  const size = hex(e.end - e.start);
+  for (const b of k.ioMm(pasid)!.context.bonds) {
+    k.op({ op: 'mm_invalidate', domain: b.domain, dev: b.dev, pasid, start, size });
+  }
+  return OK;
+}

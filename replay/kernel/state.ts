@@ -1,0 +1,75 @@
+import type { NonSvaOwner } from '../../events/types.js';
+import type { DeviceContext } from '../../machines/deviceMachine.js';
+import type { IoMmContext } from '../../machines/ioMmMachine.js';
+import type { MachineSnapshot } from '../../machines/snapshot.js';
+
+/** Kernel generation whose lifecycle rules the fold applies (sva-model.md, "Profiles"). */
+export type Profile = 'v3' | 'mainline' | 'v5.17';
+export const PROFILES: readonly Profile[] = ['v3', 'mainline', 'v5.17'];
+
+/** Who holds a PASID in the one shared namespace. */
+export type PasidEntry =
+  | { owner: 'sva' }
+  | { owner: NonSvaOwner; dev: string | null; since: number };
+
+/** A bond as its domain records it (the kernel's domain->mm_list), newest first. */
+export interface DomainBond {
+  dev: string;
+  pasid: number;
+}
+
+export interface DomainState {
+  /** Devices attached, in attach order. */
+  readonly devices: readonly string[];
+  readonly bonds: readonly DomainBond[];
+  readonly implicit: boolean;
+}
+
+/** Page requests of a group whose last request has not arrived, queued on the device by group index. */
+export interface PartialRequest {
+  pasid: number;
+  seq: number;
+}
+
+/** A complete group routed to an mm and waiting for its page response. */
+export interface PendingGroup {
+  dev: string;
+  pasid: number;
+  group: number;
+  mm: string;
+  since: number;
+}
+
+export interface KernelState {
+  readonly profile: Profile;
+  readonly devices: Map<string, MachineSnapshot<DeviceContext>>;
+  /** Live io_mms (allocated PASID, count > 0) by PASID. */
+  readonly ioMms: Map<number, MachineSnapshot<IoMmContext>>;
+  /** PASIDs of each mm's io_mms, ascending (the bind lookup scans them in PASID order). */
+  readonly ioMmsByMm: Map<string, readonly number[]>;
+  readonly domains: Map<string, DomainState>;
+  readonly pasids: Map<number, PasidEntry>;
+  /** Key `dev\u0000group` → partial requests, oldest first. */
+  readonly partials: Map<string, readonly PartialRequest[]>;
+  /** Key `dev\u0000pasid\u0000group`. */
+  readonly pending: Map<string, PendingGroup>;
+  /** Requests queued per PASID (partials + pending groups), for "freed with faults in flight". */
+  readonly queuedByPasid: Map<number, number>;
+}
+
+export function createKernelState(profile: Profile = 'v3'): KernelState {
+  return {
+    profile,
+    devices: new Map(),
+    ioMms: new Map(),
+    ioMmsByMm: new Map(),
+    domains: new Map(),
+    pasids: new Map(),
+    partials: new Map(),
+    pending: new Map(),
+    queuedByPasid: new Map(),
+  };
+}
+
+export const partialKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
+export const pendingKey = (dev: string, pasid: number, group: number): string => `${dev}\u0000${pasid}\u0000${group}`;

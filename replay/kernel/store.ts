@@ -1,0 +1,195 @@
+import type { Op } from '../../events/types.js';
+import { deviceMachine, type DeviceContext, type DeviceInput, type DeviceMachineEvent } from '../../machines/deviceMachine.js';
+import type { MachineEngine } from '../../machines/engine.js';
+import { ioMmMachine, type IoMmContext, type IoMmMachineEvent } from '../../machines/ioMmMachine.js';
+import type { Effect, MachineSnapshot } from '../../machines/snapshot.js';
+import type { Fact } from './facts.js';
+import { partialKey, pendingKey, type DomainState, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
+
+export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
+export type IoMmSnapshot = MachineSnapshot<IoMmContext>;
+
+/** The first `reject` effect's errno, or null when the machine accepted. */
+export function rejection(effects: readonly Effect[]): string | null {
+  for (const e of effects) if (e.type === 'reject') return (e.params as { errno: string }).errno;
+  return null;
+}
+
+/**
+ * Every change to the kernel state goes through here, so that each change is recorded as a
+ * fact for the projections and, while an observed line is being checked, can be undone.
+ * Machine effects are handled in one place: `op` joins the step's ops, `releasePasid` frees.
+ */
+export class KernelStore {
+  facts: Fact[] = [];
+  ops: Op[] = [];
+  /** Entities this step created because the trace never introduced them. */
+  implicit: string[] = [];
+  seq = 0;
+  private undoLog: (() => void)[] | null = null;
+
+  constructor(readonly state: KernelState, readonly engine: MachineEngine) {}
+
+  beginStep(seq: number, recordUndo: boolean): void {
+    this.seq = seq;
+    this.facts = [];
+    this.ops = [];
+    this.implicit = [];
+    this.undoLog = recordUndo ? [] : null;
+  }
+
+  /** Puts the state back as it was at beginStep, and forgets the step's output. */
+  rollback(): void {
+    const log = this.undoLog;
+    if (log) for (let i = log.length - 1; i >= 0; i--) log[i]();
+    this.undoLog = log ? [] : null;
+    this.facts = [];
+    this.ops = [];
+    this.implicit = [];
+  }
+
+  private put<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
+    if (this.undoLog) {
+      const had = map.has(key);
+      const old = map.get(key) as V;
+      this.undoLog.push(had ? () => map.set(key, old) : () => map.delete(key));
+    }
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
+  }
+
+  // ---- devices -------------------------------------------------------------------------
+  device(dev: string): DeviceSnapshot | undefined {
+    return this.state.devices.get(dev);
+  }
+
+  addDevice(input: DeviceInput): DeviceSnapshot {
+    const { snapshot } = this.engine.start<DeviceContext>(deviceMachine, input);
+    this.putDevice(input.dev, snapshot);
+    return snapshot;
+  }
+
+  private putDevice(dev: string, value: DeviceSnapshot): void {
+    this.put(this.state.devices, dev, value);
+    this.facts.push({ kind: 'device', dev, value });
+  }
+
+  /** Sends an event to a device's machine; returns its errno (null: accepted). */
+  sendDevice(dev: string, event: DeviceMachineEvent): string | null {
+    const current = this.state.devices.get(dev);
+    if (!current) throw new Error(`internal: device ${dev} missing`);
+    const { snapshot, effects } = this.engine.send<DeviceContext>(deviceMachine, current, event);
+    if (snapshot !== current && (snapshot.value !== current.value || snapshot.context !== current.context)) {
+      this.putDevice(dev, snapshot);
+    }
+    this.collect(effects);
+    return rejection(effects);
+  }
+
+  // ---- io_mms --------------------------------------------------------------------------
+  ioMm(pasid: number): IoMmSnapshot | undefined {
+    return this.state.ioMms.get(pasid);
+  }
+
+  /** A new io_mm in `allocating` (not yet reachable: it has no PASID). */
+  startIoMm(mm: string, flags: number): IoMmSnapshot {
+    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags }).snapshot;
+  }
+
+  /** Advances an io_mm that is not in the table yet (allocation); registers it once live. */
+  sendNewIoMm(snapshot: IoMmSnapshot, event: IoMmMachineEvent): IoMmSnapshot {
+    const step = this.engine.send<IoMmContext>(ioMmMachine, snapshot, event);
+    this.collect(step.effects);
+    const next = step.snapshot;
+    if (next.value !== 'released' && next.context.pasid !== null) this.registerIoMm(next);
+    return next;
+  }
+
+  private registerIoMm(s: IoMmSnapshot): void {
+    const pasid = s.context.pasid as number;
+    this.put(this.state.ioMms, pasid, s);
+    const list = this.state.ioMmsByMm.get(s.context.mm) ?? [];
+    const sorted = [...list, pasid].sort((a, b) => a - b);
+    this.put(this.state.ioMmsByMm, s.context.mm, sorted);
+    this.facts.push({ kind: 'io_mm', pasid, value: s });
+  }
+
+  sendIoMm(pasid: number, event: IoMmMachineEvent): IoMmSnapshot {
+    const current = this.state.ioMms.get(pasid);
+    if (!current) throw new Error(`internal: io_mm ${pasid} missing`);
+    const { snapshot, effects } = this.engine.send<IoMmContext>(ioMmMachine, current, event);
+    if (snapshot.value === 'released') this.unregisterIoMm(current);
+    else if (snapshot.value !== current.value || snapshot.context !== current.context) {
+      this.put(this.state.ioMms, pasid, snapshot);
+      this.facts.push({ kind: 'io_mm', pasid, value: snapshot });
+    }
+    this.collect(effects);
+    return snapshot;
+  }
+
+  private unregisterIoMm(s: IoMmSnapshot): void {
+    const pasid = s.context.pasid as number;
+    this.put(this.state.ioMms, pasid, undefined);
+    const rest = (this.state.ioMmsByMm.get(s.context.mm) ?? []).filter((p) => p !== pasid);
+    this.put(this.state.ioMmsByMm, s.context.mm, rest.length ? rest : undefined);
+    this.facts.push({ kind: 'io_mm', pasid, value: undefined });
+  }
+
+  // ---- PASID namespace -----------------------------------------------------------------
+  setPasid(pasid: number, entry: PasidEntry | undefined): void {
+    if (entry === undefined) {
+      const queued = this.state.queuedByPasid.get(pasid) ?? 0;
+      if (queued > 0 && this.state.pasids.has(pasid)) this.facts.push({ kind: 'pasid_freed_with_faults', pasid, queued });
+    }
+    this.put(this.state.pasids, pasid, entry);
+    this.facts.push({ kind: 'pasid', pasid, value: entry });
+  }
+
+  // ---- domains -------------------------------------------------------------------------
+  setDomain(domain: string, value: DomainState | undefined): void {
+    this.put(this.state.domains, domain, value);
+    this.facts.push({ kind: 'domain', domain, value });
+  }
+
+  // ---- IOPF queue ----------------------------------------------------------------------
+  setPartials(dev: string, group: number, value: readonly PartialRequest[] | undefined): void {
+    const key = partialKey(dev, group);
+    const before = this.state.partials.get(key);
+    if (before) for (const r of before) this.countQueued(r.pasid, -1);
+    if (value) for (const r of value) this.countQueued(r.pasid, +1);
+    this.put(this.state.partials, key, value && value.length ? value : undefined);
+    this.facts.push({ kind: 'partials', dev, group, value: value && value.length ? value : undefined });
+  }
+
+  setPending(dev: string, pasid: number, group: number, value: PendingGroup | undefined): void {
+    const key = pendingKey(dev, pasid, group);
+    if (this.state.pending.has(key)) this.countQueued(pasid, -1);
+    if (value) this.countQueued(pasid, +1);
+    this.put(this.state.pending, key, value);
+    this.facts.push({ kind: 'pending', dev, pasid, group, value });
+  }
+
+  private countQueued(pasid: number, delta: number): void {
+    const n = (this.state.queuedByPasid.get(pasid) ?? 0) + delta;
+    this.put(this.state.queuedByPasid, pasid, n > 0 ? n : undefined);
+  }
+
+  // ---- step output ---------------------------------------------------------------------
+  fact(f: Fact): void {
+    this.facts.push(f);
+  }
+
+  op(o: Op): void {
+    this.ops.push(o);
+  }
+
+  private collect(effects: readonly Effect[]): void {
+    for (const e of effects) {
+      if (e.type === 'op') this.ops.push(e.params as Op);
+      else if (e.type === 'releasePasid') {
+        const pasid = (e.params as { pasid: number | null }).pasid;
+        if (pasid !== null) this.setPasid(pasid, undefined);
+      }
+    }
+  }
+}
