@@ -5,5 +5,5 @@ export const genericDriver: DriverModel = {
   name: 'generic',
   table: 'per-domain',
   reservesPasidZero: false,
-  narrowRange: (requested) => ({ ...requested }),
+  narrowRange: (requested) => ({ min_pasid: requested.min_pasid, max_pasid: requested.max_pasid }),
 };

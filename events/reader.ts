@@ -185,8 +185,10 @@ interface Source {
   gzByName: boolean;
 }
 
+/** Duck-typed: errors from node internals may come from another realm (e.g. under jest). */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const m = (e as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(e);
 }
 
 async function openSource(source: string, chunkBytes: number): Promise<Source> {

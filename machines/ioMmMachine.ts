@@ -4,6 +4,8 @@ import { assign, setup } from 'xstate';
 export interface IoMmBond {
   dev: string;
   domain: string;
+  /** Binds sharing this bond: always 1 in v3; mainline refcounts a repeated bind of (dev, mm). */
+  users: number;
 }
 
 export interface IoMmContext {
@@ -11,15 +13,21 @@ export interface IoMmContext {
   pasid: number | null;
   mm: string;
   flags: number;
-  /** The kref: one per bond, plus transient references (a bind in progress, mm exit). */
+  /** The kref: one per bond, plus transient references (a bind in progress, v3's mm exit). */
   refs: number;
   /** Newest first. */
   bonds: readonly IoMmBond[];
+  /**
+   * Mainline and 5.17: the PASID belongs to the mm until the mm is dropped, so the io_mm
+   * outlives its last bond while the mm lives (sva-model.md, "Profiles").
+   */
+  keepPasid: boolean;
 }
 
 export interface IoMmInput {
   mm: string;
   flags: number;
+  keepPasid: boolean;
 }
 
 export type IoMmMachineEvent =
@@ -29,10 +37,16 @@ export type IoMmMachineEvent =
   | { type: 'put' }
   | { type: 'bond_attached'; dev: string; domain: string }
   | { type: 'bond_detached'; dev: string }
+  | { type: 'bond_get'; dev: string }
+  | { type: 'bond_put'; dev: string }
   | { type: 'exit_begin' };
 
 type Args = { context: IoMmContext; event: IoMmMachineEvent };
 type Ev<T extends IoMmMachineEvent['type']> = Extract<IoMmMachineEvent, { type: T }>;
+
+function withBondUsers(context: IoMmContext, dev: string, delta: number): Partial<IoMmContext> {
+  return { bonds: context.bonds.map((b) => (b.dev === dev ? { ...b, users: b.users + delta } : b)) };
+}
 
 export const ioMmUpdates = {
   /** kref_init: the io_mm becomes visible with the reference of the bind that created it. */
@@ -41,34 +55,51 @@ export const ioMmUpdates = {
   dropRef: ({ context }: Args) => ({ refs: context.refs - 1 }),
   addBond: ({ context, event }: Args) => {
     const e = event as Ev<'bond_attached'>;
-    return { bonds: [{ dev: e.dev, domain: e.domain }, ...context.bonds] };
+    return { bonds: [{ dev: e.dev, domain: e.domain, users: 1 }, ...context.bonds] };
   },
   removeBond: ({ context, event }: Args) => {
     const dev = (event as Ev<'bond_detached'>).dev;
     const i = context.bonds.findIndex((b) => b.dev === dev);
     return i < 0 ? {} : { bonds: [...context.bonds.slice(0, i), ...context.bonds.slice(i + 1)] };
   },
+  addBondUser: ({ context, event }: Args) => withBondUsers(context, (event as Ev<'bond_get'>).dev, +1),
+  dropBondUser: ({ context, event }: Args) => withBondUsers(context, (event as Ev<'bond_put'>).dev, -1),
 } as const;
 
 export const ioMmGuards = {
+  /** v3: the last reference releases the io_mm and its PASID. */
+  releasesOnLastPut: ({ context }: Args) => context.refs <= 1 && !context.keepPasid,
+  /** Once the mm is gone (exiting), the last reference releases the io_mm in every profile. */
   lastReference: ({ context }: Args) => context.refs <= 1,
+  keepsPasid: ({ context }: Args) => context.keepPasid,
+  /** Mainline mm exit with no bond left: nothing holds the mm, it is dropped at once. */
+  keepsPasidWithoutBonds: ({ context }: Args) => context.keepPasid && context.refs === 0,
 } as const;
 
-/**
- * One io_mm (sva-model.md, "Requests and their results" and "mm exit"): allocating while the
- * driver structure exists but no PASID does; live once the PASID is allocated (kref_init);
- * exiting from the MMU notifier's release until the last reference goes; released then.
- * Releasing emits `releasePasid` before the `mm_free` op: the PASID is freed first.
- */
-const release = [
-  'dropRef',
+const free = [
   { type: 'releasePasid', params: ({ context }: { context: IoMmContext }) => ({ pasid: context.pasid }) },
   {
     type: 'op',
     params: ({ context }: { context: IoMmContext }) => ({ op: 'mm_free' as const, mm: context.mm, pasid: context.pasid }),
   },
 ] as const;
+const release = ['dropRef', ...free] as const;
 
+const bondEvents = {
+  bond_attached: { actions: 'addBond' },
+  bond_detached: { actions: 'removeBond' },
+  bond_get: { actions: 'addBondUser' },
+  bond_put: { actions: 'dropBondUser' },
+  get: { actions: 'takeRef' },
+} as const;
+
+/**
+ * One io_mm (sva-model.md, "Requests and their results", "mm exit", "Profiles"): allocating
+ * while the driver structure exists but no PASID does; live once the PASID is allocated
+ * (kref_init); exiting from the MMU notifier's release until the last reference goes;
+ * released then. Releasing emits `releasePasid` before the `mm_free` op: the PASID is freed
+ * first. In v3 the last put releases; with `keepPasid` (mainline) only an exited mm's does.
+ */
 export const ioMmMachine = setup({
   types: {
     context: {} as IoMmContext,
@@ -82,13 +113,15 @@ export const ioMmMachine = setup({
     dropRef: assign(ioMmUpdates.dropRef),
     addBond: assign(ioMmUpdates.addBond),
     removeBond: assign(ioMmUpdates.removeBond),
+    addBondUser: assign(ioMmUpdates.addBondUser),
+    dropBondUser: assign(ioMmUpdates.dropBondUser),
     releasePasid: (_: unknown, _params: { pasid: number | null }) => {},
     op: (_: unknown, _params: { op: 'mm_free'; mm: string; pasid: number | null }) => {},
   },
 }).createMachine({
   id: 'ioMm',
   initial: 'allocating',
-  context: ({ input }) => ({ pasid: null, mm: input.mm, flags: input.flags, refs: 0, bonds: [] }),
+  context: ({ input }) => ({ pasid: null, mm: input.mm, flags: input.flags, refs: 0, bonds: [], keepPasid: input.keepPasid }),
   states: {
     allocating: {
       on: {
@@ -101,25 +134,19 @@ export const ioMmMachine = setup({
     },
     live: {
       on: {
-        get: { actions: 'takeRef' },
-        put: [
-          { guard: 'lastReference', target: 'released', actions: release },
-          { actions: 'dropRef' },
+        ...bondEvents,
+        put: [{ guard: 'releasesOnLastPut', target: 'released', actions: release }, { actions: 'dropRef' }],
+        exit_begin: [
+          { guard: 'keepsPasidWithoutBonds', target: 'released', actions: free },
+          { guard: 'keepsPasid', target: 'exiting' },
+          { target: 'exiting', actions: 'takeRef' },
         ],
-        bond_attached: { actions: 'addBond' },
-        bond_detached: { actions: 'removeBond' },
-        exit_begin: { target: 'exiting', actions: 'takeRef' },
       },
     },
     exiting: {
       on: {
-        get: { actions: 'takeRef' },
-        put: [
-          { guard: 'lastReference', target: 'released', actions: release },
-          { actions: 'dropRef' },
-        ],
-        bond_attached: { actions: 'addBond' },
-        bond_detached: { actions: 'removeBond' },
+        ...bondEvents,
+        put: [{ guard: 'lastReference', target: 'released', actions: release }, { actions: 'dropRef' }],
       },
     },
     released: { type: 'final' },

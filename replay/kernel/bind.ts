@@ -14,9 +14,19 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
   if (rejected) return fail(rejected);
   const { domain, sva } = k.device(e.dev)!.context;
   const rules = profileRules(k.state.profile);
+  const inRange = (p: number) => p >= sva!.min_pasid && p <= sva!.max_pasid;
 
   let pasid = findIoMmOf(k.state, e.mm);
-  if (pasid !== undefined) {
+  if (pasid !== undefined && rules.pasidPerMm) {
+    // Mainline: the mm's PASID is checked against the device first, then a bond of this
+    // device is shared (another reference on it) rather than refused.
+    if (!inRange(pasid)) return fail(rules.pasidOutOfRangeErrno);
+    if (k.ioMm(pasid)!.context.bonds.some((b) => b.dev === e.dev)) {
+      k.sendIoMm(pasid, { type: 'bond_get', dev: e.dev });
+      return { ret: 0, pasid };
+    }
+    k.sendIoMm(pasid, { type: 'get' });
+  } else if (pasid !== undefined) {
     k.sendIoMm(pasid, { type: 'get' });
     const io = k.ioMm(pasid)!;
     if (io.context.bonds.some((b) => b.dev === e.dev)) {
@@ -40,9 +50,9 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
     pasid = free;
   }
 
-  if (pasid < sva!.min_pasid || pasid > sva!.max_pasid) {
+  if (!inRange(pasid)) {
     k.sendIoMm(pasid, { type: 'put' });
-    return fail(rules.pasidAboveMaxErrno);
+    return fail(rules.pasidOutOfRangeErrno);
   }
   attach(k, e.dev, domain!, pasid);
   return { ret: 0, pasid };
@@ -52,8 +62,8 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
 export function attach(k: KernelStore, dev: string, domain: string, pasid: number): void {
   const attach_domain = attachDomainNeeded(k, domain, pasid);
   k.op({ op: 'mm_attach', domain, dev, pasid, attach_domain });
-  k.sendIoMm(pasid, { type: 'bond_attached', dev, domain });
+  const io = k.sendIoMm(pasid, { type: 'bond_attached', dev, domain });
   k.sendDevice(dev, { type: 'bond_added', pasid });
-  addDomainBond(k, domain, dev, pasid);
-  k.fact({ kind: 'bond_added', dev, pasid, mm: k.ioMm(pasid)!.context.mm, domain });
+  addDomainBond(k, domain, dev, pasid, io.context.mm);
+  k.fact({ kind: 'bond_added', dev, pasid, mm: io.context.mm, domain });
 }

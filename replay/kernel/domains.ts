@@ -28,9 +28,9 @@ export function removeDeviceFromDomain(k: KernelStore, domain: string, dev: stri
   if (d && d.devices.includes(dev)) k.setDomain(domain, { ...d, devices: d.devices.filter((x) => x !== dev) });
 }
 
-export function addDomainBond(k: KernelStore, domain: string, dev: string, pasid: number): void {
+export function addDomainBond(k: KernelStore, domain: string, dev: string, pasid: number, mm: string): void {
   const d = ensureDomain(k, domain);
-  k.setDomain(domain, { ...d, bonds: [{ dev, pasid }, ...d.bonds] });
+  k.setDomain(domain, { ...d, bonds: [{ dev, pasid, mm }, ...d.bonds] });
 }
 
 export function removeDomainBond(k: KernelStore, domain: string, dev: string, pasid: number): void {

@@ -1,5 +1,8 @@
 import type { InvalidateEvent, MmExitEvent } from '../../events/types.js';
 import { detachBond } from './detachBond.js';
+import { flushFaults } from './faultQueue.js';
+import { hasIopf } from './implicit.js';
+import { profileRules } from './profiles.js';
 import { findIoMmOf } from './ioMmLookup.js';
 import { OK, type Outcome } from './outcome.js';
 import type { KernelStore } from './store.js';
@@ -12,12 +15,30 @@ import type { KernelStore } from './store.js';
 export function mmExit(k: KernelStore, e: MmExitEvent): Outcome {
   const pasid = findIoMmOf(k.state, e.mm);
   if (pasid === undefined) return OK;
+  if (profileRules(k.state.profile).pasidPerMm) return blockOnExit(k, pasid);
   k.sendIoMm(pasid, { type: 'exit_begin' });
   for (const bond of [...k.ioMm(pasid)!.context.bonds]) {
     k.op({ op: 'mm_exit', dev: bond.dev, pasid });
     detachBond(k, bond.dev, pasid, 'mm_exit');
   }
   k.sendIoMm(pasid, { type: 'put' });
+  return OK;
+}
+
+/**
+ * Mainline mm exit: the driver blocks each bond's PASID entry (op `mm_exit`) and the IOPF
+ * queue is flushed, but the bonds stay until the driver unbinds; the PASID goes with the
+ * mm, at once when no bond holds it, else at the last unbind.
+ */
+function blockOnExit(k: KernelStore, pasid: number): Outcome {
+  for (const bond of k.ioMm(pasid)!.context.bonds) {
+    k.op({ op: 'mm_exit', dev: bond.dev, pasid });
+    if (hasIopf(k, bond.dev)) {
+      k.op({ op: 'iopf_flush', dev: bond.dev, pasid });
+      flushFaults(k, bond.dev, pasid);
+    }
+  }
+  k.sendIoMm(pasid, { type: 'exit_begin' });
   return OK;
 }
 

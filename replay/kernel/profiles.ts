@@ -2,14 +2,20 @@ import type { Profile } from './state.js';
 
 /** Where the kernel generations differ (sva-model.md, "Profiles: kernel generations"). */
 export interface ProfileRules {
-  /** bind of a PASID above the device's max: -ERANGE in v3, -EOVERFLOW in mainline. */
-  pasidAboveMaxErrno: string;
+  /** bind of a PASID outside the device's range: -ERANGE in v3, -EOVERFLOW in mainline. */
+  pasidOutOfRangeErrno: string;
+  /**
+   * Mainline: one PASID per mm, kept until the mm is dropped; a repeated bind of (dev, mm)
+   * takes another reference on the bond; unbind is by handle and returns nothing; mm exit
+   * blocks the PASID entries and leaves the bonds until the driver unbinds.
+   */
+  pasidPerMm: boolean;
 }
 
 const RULES: Record<Profile, ProfileRules> = {
-  v3: { pasidAboveMaxErrno: 'ERANGE' },
-  mainline: { pasidAboveMaxErrno: 'EOVERFLOW' },
-  'v5.17': { pasidAboveMaxErrno: 'EOVERFLOW' },
+  v3: { pasidOutOfRangeErrno: 'ERANGE', pasidPerMm: false },
+  mainline: { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true },
+  'v5.17': { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true },
 };
 
 export function profileRules(profile: Profile): ProfileRules {

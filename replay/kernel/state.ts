@@ -16,6 +16,7 @@ export type PasidEntry =
 export interface DomainBond {
   dev: string;
   pasid: number;
+  mm: string;
 }
 
 export interface DomainState {

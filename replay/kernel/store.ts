@@ -4,6 +4,7 @@ import type { MachineEngine } from '../../machines/engine.js';
 import { ioMmMachine, type IoMmContext, type IoMmMachineEvent } from '../../machines/ioMmMachine.js';
 import type { Effect, MachineSnapshot } from '../../machines/snapshot.js';
 import type { Fact } from './facts.js';
+import { profileRules } from './profiles.js';
 import { partialKey, pendingKey, type DomainState, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
 
 export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
@@ -93,7 +94,8 @@ export class KernelStore {
 
   /** A new io_mm in `allocating` (not yet reachable: it has no PASID). */
   startIoMm(mm: string, flags: number): IoMmSnapshot {
-    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags }).snapshot;
+    const keepPasid = profileRules(this.state.profile).pasidPerMm;
+    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags, keepPasid }).snapshot;
   }
 
   /** Advances an io_mm that is not in the table yet (allocation); registers it once live. */

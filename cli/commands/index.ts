@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import type { ExitBox } from '../program.js';
+import { registerReplay } from './replay.js';
+import { registerState } from './state.js';
+
+/** A command module adds its subcommand to the program. */
+export type RegisterCommand = (program: Command, io: CliIo, exit: ExitBox) => void;
+
+const commands: RegisterCommand[] = [registerReplay, registerState];
+
+export function registerCommands(program: Command, io: CliIo, exit: ExitBox): void {
+  for (const register of commands) register(program, io, exit);
+}

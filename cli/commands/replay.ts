@@ -1,0 +1,58 @@
+import { Option, type Command } from 'commander';
+import { Auditor } from '../../audit/auditor.js';
+import { SEVERITY_RANK, type Finding } from '../../audit/types.js';
+import { replayTrace } from '../../replay/replayTrace.js';
+import { EXIT, type CliIo } from '../io.js';
+import { addTraceOptions, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { Progress } from '../progress.js';
+import type { ExitBox } from '../program.js';
+import { ChunkedWriter, resultLine } from '../format/results.js';
+import { stepLine } from '../format/steps.js';
+import { summaryText } from '../format/summary.js';
+
+export type FailOn = 'error' | 'warning' | 'info' | 'never';
+export const failOnOption = () =>
+  new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('error');
+
+export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
+  if (failOn === 'never') return EXIT.clean;
+  const floor = SEVERITY_RANK[failOn];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? EXIT.findings : EXIT.clean;
+}
+
+interface ReplayFlags extends TraceFlags {
+  results?: boolean;
+  steps?: boolean;
+  failOn: FailOn;
+}
+
+export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void {
+  addTraceOptions(
+    program
+      .command('replay')
+      .description('fold a trace through the SVA model and summarise what the kernel computed')
+      .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
+      .option('--results', 'print the results stream (one JSON object per event)')
+      .option('--steps', 'print one human line per event: return value, PASID and driver ops')
+      .addOption(failOnOption()),
+  ).action(async (file: string, flags: ReplayFlags) => {
+    const bad = new BadLines(io);
+    const progress = new Progress(io, 'replay');
+    const writer = new ChunkedWriter(io.out, io.drain);
+    const options = { ...replayOptions(flags, bad, progress), afterBatch: () => writer.settle() };
+    const auditor = new Auditor();
+    const run = await replayTrace(file, options, (r, run) => {
+      checkStrict(file, flags, r);
+      auditor.observe(r, run.fold, run.tables);
+      if (flags.results) writer.line(resultLine(r));
+      else if (flags.steps) writer.line(stepLine(r));
+      options.tick(run.events);
+    });
+    progress.done();
+    await writer.settle();
+    const findings = auditor.finish(run.fold, run.tables);
+    bad.summary();
+    if (!flags.results) io.out(summaryText(file, flags.profile, run, findings, bad.count));
+    exit.code = exitFor(findings, flags.failOn);
+  });
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { stateView } from '../../projections/stateView.js';
+import { replayTrace } from '../../replay/replayTrace.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import { addTraceOptions, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { Progress } from '../progress.js';
+import type { ExitBox } from '../program.js';
+import { stateTables } from '../format/state.js';
+
+export function parseSeq(value: string, option: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${option} expects a seq (a non-negative integer), got "${value}"`);
+  return Number(value);
+}
+
+interface StateFlags extends TraceFlags {
+  at: string;
+  json?: boolean;
+}
+
+export function registerState(program: Command, io: CliIo, exit: ExitBox): void {
+  addTraceOptions(
+    program
+      .command('state')
+      .description('print the PASID, device, domain, fault and bond tables after an event')
+      .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
+      .requiredOption('--at <seq>', 'the state after the last event whose seq is at most this')
+      .option('--json', 'print the state format of trace-format.md'),
+  ).action(async (file: string, flags: StateFlags) => {
+    const at = parseSeq(flags.at, '--at');
+    const bad = new BadLines(io);
+    const progress = new Progress(io, 'state');
+    const options = { ...replayOptions(flags, bad, progress), untilSeq: at };
+    const run = await replayTrace(file, options, (r, run) => {
+      checkStrict(file, flags, r);
+      options.tick(run.events);
+    });
+    progress.done();
+    bad.summary();
+    const view = stateView(run.tables, run.lastSeq);
+    io.out(flags.json ? `${JSON.stringify(view)}\n` : stateTables(view));
+    exit.code = EXIT.clean;
+  });
+}

@@ -1,0 +1,21 @@
+import type { Finding } from '../../audit/types.js';
+import type { ReplayRun } from '../../replay/replayTrace.js';
+
+/** The short human summary of `replay`. */
+export function summaryText(file: string, profile: string, run: ReplayRun, findings: readonly Finding[], bad: number): string {
+  const pasids = [...run.tables.rows.get('pasids')!.values()] as { owner: string }[];
+  const sva = pasids.filter((p) => p.owner === 'sva').length;
+  const bonds = [...run.tables.rows.get('bonds')!.values()].filter((b) => (b as { state: string }).state === 'live').length;
+  const faults = run.tables.rows.get('faults')!.size;
+  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  const lines = [
+    `${file}: ${run.events} events replayed (profile ${profile}, last seq ${run.lastSeq})${bad ? `, ${bad} bad lines skipped` : ''}`,
+    `  PASIDs live:    ${pasids.length} (${sva} sva, ${pasids.length - sva} non-SVA)`,
+    `  bonds live:     ${bonds}`,
+    `  devices:        ${run.tables.rows.get('devices')!.size}, domains: ${run.tables.rows.get('domains')!.size}`,
+    `  page requests in flight: ${faults}`,
+    `  findings:       ${findings.length} (${count('error')} errors, ${count('warning')} warnings, ${count('info')} info)` +
+      (findings.length ? ' - run `sva-replay audit` for details' : ''),
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,26 @@
+/** Where the CLI writes: injected so tests call commands in-process and read what they print. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** stderr is a terminal: progress bars are shown only then. */
+  errIsTTY: boolean;
+  /** For `debug`'s interactive mode; absent in tests. */
+  stdin?: NodeJS.ReadableStream;
+  /** Resolves once stdout can take more (backpressure on big outputs); absent in tests. */
+  drain?: () => Promise<void>;
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTTY: Boolean(process.stderr.isTTY),
+  stdin: process.stdin,
+  drain: () =>
+    process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve(),
+};
+
+/** Exit codes of every command (trace-format.md). */
+export const EXIT = { clean: 0, findings: 1, badInput: 2 } as const;
+
+/** A usage problem the user can fix (bad option value, unknown rule id): exit 2, no stack. */
+export class UsageError extends Error {}

@@ -1,0 +1,61 @@
+import { Option, type Command } from 'commander';
+import { TraceInputError } from '../events/inputError.js';
+import { engineByName, ENGINE_NAMES } from '../machines/engines.js';
+import { PROFILES, type Profile } from '../replay/kernel/state.js';
+import type { ReplayOptions } from '../replay/replayTrace.js';
+import type { StepResult } from '../replay/stepResult.js';
+import type { CliIo } from './io.js';
+import { Progress } from './progress.js';
+
+/** Options every trace-reading command takes. */
+export interface TraceFlags {
+  profile: Profile;
+  engine: string;
+  skipBad?: boolean;
+  strict?: boolean;
+}
+
+export function addTraceOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--profile <name>', 'kernel generation whose lifecycle rules apply').choices([...PROFILES]).default('v3'))
+    .addOption(new Option('--engine <name>', 'machine engine (xstate is the reference interpreter)').choices([...ENGINE_NAMES]).default('compiled'))
+    .option('--skip-bad', 'skip bad lines (counted and reported) instead of stopping at the first')
+    .option('--strict', 'treat entities the trace never introduced as errors');
+}
+
+/** Bad lines skipped under --skip-bad: the first few are printed, all are counted. */
+export class BadLines {
+  count = 0;
+  constructor(private readonly io: CliIo, private readonly shown = 10) {}
+  add(e: TraceInputError): void {
+    if (this.count++ < this.shown) this.io.err(`sva-replay: skipped ${e.message}\n`);
+  }
+  summary(): void {
+    if (this.count > 0) this.io.err(`sva-replay: ${this.count} bad line${this.count === 1 ? '' : 's'} skipped\n`);
+  }
+}
+
+/** Replay options from the flags; `tick(events)` after each event keeps the progress line going. */
+export function replayOptions(flags: TraceFlags, bad: BadLines, progress: Progress): ReplayOptions & { tick(events: number): void } {
+  let fraction: number | null = null;
+  return {
+    profile: flags.profile,
+    engine: engineByName(flags.engine as 'xstate' | 'compiled'),
+    skipBad: flags.skipBad,
+    onBad: (e) => bad.add(e),
+    onProgress: (read, total) => {
+      fraction = total ? read / total : null;
+    },
+    tick: (events) => {
+      if ((events & 0xffff) === 0) progress.update(events, fraction);
+    },
+  };
+}
+
+/** Under --strict an implicit entity is bad input: the error names file, line and field. */
+export function checkStrict(file: string, flags: TraceFlags, r: StepResult): void {
+  if (!flags.strict || r.implicit.length === 0) return;
+  const entity = r.implicit[0];
+  const field = entity.slice(0, entity.indexOf(':'));
+  throw new TraceInputError(file, r.line, field === 'device' ? 'dev' : field, `${entity} was never introduced (--strict)`);
+}

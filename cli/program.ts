@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { TraceInputError } from '../events/inputError.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+import { registerCommands } from './commands/index.js';
+
+/** Each command's action returns its exit code; the program returns it from `run`. */
+export interface ExitBox {
+  code: number;
+}
+
+/**
+ * Builds the sva-replay program. Commands write only through `io`; nothing here calls
+ * process.exit, so tests drive commands in-process.
+ */
+export function createProgram(io: CliIo, exit: ExitBox = { code: 0 }): Command {
+  const program = new Command('sva-replay')
+    .description('Replay, time-travel and audit Linux IOMMU Shared Virtual Addressing lifecycle traces')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  registerCommands(program, io, exit);
+  return program;
+}
+
+/** Runs argv (without node and script) and returns the exit code; input problems never throw. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const exit: ExitBox = { code: EXIT.clean };
+  const program = createProgram(io, exit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.clean;
+      return EXIT.badInput;
+    }
+    if (e instanceof TraceInputError || e instanceof UsageError) {
+      io.err(`sva-replay: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}

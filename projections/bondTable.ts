@@ -1,0 +1,35 @@
+import type { BondEnd } from '../replay/kernel/facts.js';
+import type { Projection } from './types.js';
+
+export interface BondRow {
+  dev: string;
+  pasid: number;
+  mm: string;
+  domain: string;
+  since: number;
+  state: 'live' | 'ended';
+  ended?: { by: BondEnd; seq: number };
+}
+
+/**
+ * Bonds, one row per (device, PASID): the live bond, or the latest one and how it ended
+ * (unbind, mm exit, shutdown). Keeping only the latest per pair bounds the table by the
+ * working set, not by trace length.
+ */
+export const bondTable: Projection<BondRow> = {
+  name: 'bonds',
+  canHandle: ['bond_added', 'bond_ended'],
+  keyOf: (f) => {
+    const b = f as { dev: string; pasid: number };
+    return `${b.dev}/${b.pasid}`;
+  },
+  evolve(row, { fact, seq }) {
+    if (fact.kind === 'bond_added') {
+      return { dev: fact.dev, pasid: fact.pasid, mm: fact.mm, domain: fact.domain, since: seq, state: 'live' };
+    }
+    if (fact.kind !== 'bond_ended') return row;
+    const base = row ?? { dev: fact.dev, pasid: fact.pasid, mm: fact.mm, domain: fact.domain, since: seq };
+    return { ...base, state: 'ended', ended: { by: fact.by, seq } };
+  },
+  compare: (a, b) => (a.dev < b.dev ? -1 : a.dev > b.dev ? 1 : a.pasid - b.pasid),
+};

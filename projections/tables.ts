@@ -1,0 +1,68 @@
+import type { FactKind } from '../replay/kernel/facts.js';
+import type { StepResult } from '../replay/stepResult.js';
+import { bondTable } from './bondTable.js';
+import { deviceTable } from './deviceTable.js';
+import { domainTable } from './domainTable.js';
+import { faultTable } from './faultTable.js';
+import { pasidTable } from './pasidTable.js';
+import type { Projection } from './types.js';
+
+export const PROJECTIONS = [pasidTable, deviceTable, domainTable, bondTable, faultTable] as const;
+export type TableName = (typeof PROJECTIONS)[number]['name'];
+
+/** A row change, for history and diff. */
+export interface RowChange {
+  table: TableName;
+  key: string;
+  before: unknown;
+  after: unknown;
+}
+
+type AnyProjection = Projection<unknown>;
+
+const BY_KIND = new Map<FactKind, AnyProjection[]>();
+for (const p of PROJECTIONS as readonly AnyProjection[]) {
+  for (const kind of p.canHandle) BY_KIND.set(kind, [...(BY_KIND.get(kind) ?? []), p]);
+}
+
+/** The projections' rows, kept up to date from each step's facts. */
+export class Tables {
+  readonly rows = new Map<TableName, Map<string, unknown>>(PROJECTIONS.map((p) => [p.name, new Map()]));
+
+  /** Evolves every projection over the step's facts; reports each row change to `onChange`. */
+  apply(result: StepResult, onChange?: (change: RowChange) => void): void {
+    const seq = result.seq;
+    for (const fact of result.facts) {
+      const projections = BY_KIND.get(fact.kind);
+      if (!projections) continue;
+      for (const p of projections) {
+        const table = this.rows.get(p.name as TableName)!;
+        const key = p.keyOf(fact);
+        const before = table.get(key);
+        const after = p.evolve(before, { fact, seq });
+        if (after === before) continue;
+        if (after === undefined) table.delete(key);
+        else table.set(key, after);
+        onChange?.({ table: p.name as TableName, key, before, after });
+      }
+    }
+  }
+
+  /** A table's rows in output order. */
+  sorted<Row>(name: TableName): Row[] {
+    const p = PROJECTIONS.find((x) => x.name === name) as unknown as Projection<Row>;
+    return [...(this.rows.get(name)!.values() as Iterable<Row>)].sort((a, b) => p.compare(a, b));
+  }
+
+  toJSON(): Record<string, [string, unknown][]> {
+    const out: Record<string, [string, unknown][]> = {};
+    for (const [name, rows] of this.rows) out[name] = [...rows];
+    return out;
+  }
+
+  static fromJSON(json: Record<string, [string, unknown][]>): Tables {
+    const t = new Tables();
+    for (const [name, rows] of Object.entries(json)) t.rows.set(name as TableName, new Map(rows));
+    return t;
+  }
+}
