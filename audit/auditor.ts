@@ -1,8 +1,11 @@
 import type { Tables } from '../projections/tables.js';
 import type { Fold } from '../replay/fold.js';
 import type { StepResult } from '../replay/stepResult.js';
+import { CallTracker } from './concurrency.js';
+import { AuditHistory } from './history/index.js';
 import { RULES } from './rules/index.js';
-import type { Finding, Rule } from './types.js';
+import { seqs } from './stepInfo.js';
+import type { Finding, Report, Rule } from './types.js';
 
 export interface AuditOptions {
   /** Rule ids to run (default: all). */
@@ -10,36 +13,62 @@ export interface AuditOptions {
   ignore?: readonly string[];
 }
 
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
+
+/** Ids among `ids` that name no rule. */
+export function unknownRuleIds(ids: readonly string[]): string[] {
+  return ids.filter((id) => !RULE_IDS.includes(id));
+}
+
 export function selectRules(options: AuditOptions = {}): Rule[] {
   return RULES.filter((r) => (!options.only || options.only.includes(r.id)) && !options.ignore?.includes(r.id));
+}
+
+/** Deterministic order: by seq, then rule id, then entity (then message, related). */
+export function compareFindings(a: Finding, b: Finding): number {
+  const by = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return a.seq - b.seq || by(a.rule, b.rule) || by(a.entity, b.entity) || by(a.message, b.message) ||
+    by(a.related.join(','), b.related.join(','));
 }
 
 /**
  * Runs the audit rules alongside a replay: `observe` after each fold step, with the
  * projections as they were before the step (replayTrace applies them after its callback);
- * `finish` at the end of the trace.
+ * `finish` at the end of the trace returns the findings in deterministic order. The shared
+ * indexes (history, open calls) are updated after every rule has seen the step, so they
+ * always describe what came before it.
  */
 export class Auditor {
   readonly findings: Finding[] = [];
-  private readonly rules: Rule[];
+  private readonly rules: { rule: Rule; report: Report }[];
+  private readonly history = new AuditHistory();
+  private readonly calls = new CallTracker();
   private lastSeq = 0;
 
   constructor(options: AuditOptions = {}) {
-    this.rules = selectRules(options);
+    this.rules = selectRules(options).map((r) => {
+      const rule = r.fresh ? r.fresh() : r;
+      return { rule, report: this.reporter(rule) };
+    });
   }
 
   observe(result: StepResult, fold: Fold, before: Tables): void {
-    for (const rule of this.rules) {
-      rule.onStep?.({ result, after: fold.state, before, fold }, (f) =>
-        this.findings.push({ rule: rule.id, severity: rule.severity, ...f }));
-    }
+    const step = { result, after: fold.state, before, fold, history: this.history, calls: this.calls };
+    for (const { rule, report } of this.rules) rule.onStep?.(step, report);
+    this.history.apply(result);
+    this.calls.apply(result);
     this.lastSeq = result.seq;
   }
 
   finish(fold: Fold, tables: Tables): Finding[] {
-    for (const rule of this.rules) {
-      rule.onEnd?.(fold, tables, this.lastSeq, (f) => this.findings.push({ rule: rule.id, severity: rule.severity, ...f }));
-    }
-    return this.findings;
+    const end = { fold, tables, lastSeq: this.lastSeq, history: this.history, calls: this.calls };
+    for (const { rule, report } of this.rules) rule.onEnd?.(end, report);
+    return this.findings.sort(compareFindings);
+  }
+
+  private reporter(rule: Rule): Report {
+    return (f) => this.findings.push({
+      rule: rule.id, severity: rule.severity, seq: f.seq, related: seqs(...f.related), entity: f.entity, message: f.message,
+    });
   }
 }

@@ -2,6 +2,8 @@ import type { Tables } from '../projections/tables.js';
 import type { Fold } from '../replay/fold.js';
 import type { KernelState } from '../replay/kernel/state.js';
 import type { StepResult } from '../replay/stepResult.js';
+import type { CallTracker } from './concurrency.js';
+import type { AuditHistory } from './history/index.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -11,14 +13,19 @@ export interface Finding {
   rule: string;
   severity: Severity;
   seq: number;
+  /** Seqs of the earlier events that set the finding up, ascending. */
   related: number[];
   entity: string;
   message: string;
 }
 
-export type Report = (f: Omit<Finding, 'rule' | 'severity'>) => void;
+/** What a rule reports; `related` may hold unknown seqs (dropped) in any order (sorted). */
+export type Report = (f: { seq: number; related: readonly (number | undefined)[]; entity: string; message: string }) => void;
 
-/** What a rule sees at each step: the state after the event, the projections as they were before it. */
+/**
+ * What a rule sees at each step: the state after the event, the projections and the audit's
+ * own indexes (history, open calls) as they were before it.
+ */
 export interface AuditStep {
   result: StepResult;
   /** Kernel state after the event. */
@@ -26,6 +33,20 @@ export interface AuditStep {
   /** Projections before the event's facts are applied. */
   before: Tables;
   fold: Fold;
+  /** Seqs of earlier lifecycle moments (binds, ends, allocations), before this event. */
+  history: AuditHistory;
+  /** Calls logged as enter/exit pairs, before this event. */
+  calls: CallTracker;
+}
+
+/** What a rule sees at the end of the trace. */
+export interface AuditEnd {
+  fold: Fold;
+  tables: Tables;
+  /** Seq of the last event (0 when the trace was empty). */
+  lastSeq: number;
+  history: AuditHistory;
+  calls: CallTracker;
 }
 
 /**
@@ -39,5 +60,7 @@ export interface Rule {
   readonly explanation: string;
   onStep?(step: AuditStep, report: Report): void;
   /** At the end of the trace. */
-  onEnd?(fold: Fold, tables: Tables, lastSeq: number, report: Report): void;
+  onEnd?(end: AuditEnd, report: Report): void;
+  /** A rule that keeps state across steps gives each audit its own copy. */
+  fresh?(): Rule;
 }

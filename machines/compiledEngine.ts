@@ -38,7 +38,11 @@ function fire<C>(c: Candidate, current: MachineSnapshot<C>, event: Evt): Step<C>
   return { snapshot: { value, context: context as C }, effects };
 }
 
-/** The fast engine: XState's semantics for flat machines, replayed from compiled tables. */
+/**
+ * The fast engine: XState's semantics for flat machines, replayed from compiled tables.
+ * One deliberate difference: where XState's `initialTransition` turns an exception (context
+ * factory, entry action) into a silent error snapshot, `start` throws it.
+ */
 export const compiledEngine: MachineEngine = {
   name: 'compiled',
   start<C>(machine: AnyStateMachine, input: unknown): Step<C> {

@@ -1,13 +1,15 @@
 import { errnoName } from '../events/errno.js';
 import type { Op, OpEvent, TraceEvent } from '../events/types.js';
-import { xstateEngine, type MachineEngine } from '../machines/engine.js';
+import { compiledEngine } from '../machines/compiledEngine.js';
+import type { MachineEngine } from '../machines/engine.js';
 import { applyEvent } from './kernel/dispatch.js';
 import { followObserved } from './kernel/follow.js';
+import { beginMmExit } from './kernel/mmExit.js';
 import type { Outcome } from './kernel/outcome.js';
 import { createKernelState, type KernelState, type Profile } from './kernel/state.js';
 import { KernelStore } from './kernel/store.js';
 import { pendingKey } from './kernel/state.js';
-import { ObservedOpMatcher } from './observedOps.js';
+import { ObservedOpMatcher, type MatcherAnchorJSON } from './observedOps.js';
 import type { Observed, StepResult } from './stepResult.js';
 
 export interface FoldOptions {
@@ -22,6 +24,13 @@ export interface OpenCall {
   type: string;
   /** Observed op lines logged inside the call, checked when it returns. */
   ops: { seq: number; op: Op }[];
+}
+
+/** A fold as plain JSON (checkpoints): the state's Maps as entry arrays, open calls, op-matcher anchors. */
+export interface FoldJSON {
+  state: { profile: Profile } & Record<string, unknown>;
+  openCalls: OpenCall[];
+  anchors: MatcherAnchorJSON[];
 }
 
 const callKey = (tid: number | undefined, type: string): string => `${tid ?? ''}:${type}`;
@@ -50,14 +59,14 @@ export class Fold {
 
   constructor(options: FoldOptions = {}, state?: KernelState) {
     this.state = state ?? createKernelState(options.profile ?? 'v3');
-    this.store = new KernelStore(this.state, options.engine ?? xstateEngine);
+    this.store = new KernelStore(this.state, options.engine ?? compiledEngine);
   }
 
   step(e: TraceEvent): StepResult {
     if (e.type === 'op') return this.stepOp(e);
     if (e.phase === 'enter') {
       this.openCalls.set(callKey(e.tid, e.type), { seq: e.seq, tid: e.tid, type: e.type, ops: [] });
-      return this.bare(e);
+      return e.type === 'mm_exit' ? this.beginExit(e.seq, e.mm, this.bare(e)) : this.bare(e);
     }
     let call: OpenCall | undefined;
     if (e.phase === 'exit') {
@@ -74,6 +83,22 @@ export class Fold {
       this.opMatcher.anchor(result, e.tid);
     }
     return result;
+  }
+
+  toJSON(): FoldJSON {
+    const state: FoldJSON['state'] = { profile: this.state.profile };
+    for (const [k, v] of Object.entries(this.state)) if (v instanceof Map) state[k] = [...v];
+    return { state, openCalls: [...this.openCalls.values()], anchors: this.opMatcher.toJSON() };
+  }
+
+  /** The exact fold a `toJSON` was taken from (the profile comes from the JSON). */
+  static fromJSON(json: FoldJSON, options: FoldOptions = {}): Fold {
+    const state = createKernelState(json.state.profile) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(json.state)) if (k !== 'profile') state[k] = new Map(v as [unknown, unknown][]);
+    const fold = new Fold({ ...options, profile: json.state.profile }, state as unknown as KernelState);
+    for (const c of json.openCalls) fold.openCalls.set(callKey(c.tid, c.type), c);
+    fold.opMatcher.restore(json.anchors);
+    return fold;
   }
 
   /** Calls still open at the end of the trace (an `enter` never followed by its `exit`). */
@@ -104,6 +129,13 @@ export class Fold {
   private result(e: TraceEvent, o: Outcome, ops: Op[]): StepResult {
     const r: StepResult = { seq: e.seq, line: e.line, type: e.type, event: e, ret: o.ret, errno: errnoName(o.ret), ops, implicit: [], facts: [] };
     if (o.pasid !== undefined) r.pasid = o.pasid;
+    return r;
+  }
+
+  private beginExit(seq: number, mm: string, r: StepResult): StepResult {
+    this.store.beginStep(seq, false);
+    beginMmExit(this.store, mm);
+    r.facts = this.store.facts;
     return r;
   }
 

@@ -8,6 +8,13 @@ function sameOp(a: Op, b: Op): boolean {
   return true;
 }
 
+export interface MatcherAnchorJSON {
+  tid: number | null;
+  seq: number;
+  ops: Op[];
+  next: number;
+}
+
 /**
  * Checks observed `op` lines against the ops the model computed for the event they follow
  * (the latest event of the same tid, or of the whole trace without tids). Traces may log only
@@ -16,6 +23,17 @@ function sameOp(a: Op, b: Op): boolean {
  */
 export class ObservedOpMatcher {
   private readonly anchors = new Map<number | undefined, { result: StepResult; next: number }>();
+
+  /** Checkpoint form (plain JSON): per tid (null: none) the anchor's seq, ops and match position. */
+  toJSON(): MatcherAnchorJSON[] {
+    return [...this.anchors].map(([tid, a]) => ({ tid: tid ?? null, seq: a.result.seq, ops: a.result.ops, next: a.next }));
+  }
+
+  /** Replaces the anchors with a checkpoint's; only `seq` and `ops` of an anchoring result are ever read. */
+  restore(json: readonly MatcherAnchorJSON[]): void {
+    this.anchors.clear();
+    for (const a of json) this.anchors.set(a.tid ?? undefined, { result: { seq: a.seq, ops: a.ops } as StepResult, next: a.next });
+  }
 
   /** Records the latest computed event per tid. */
   anchor(result: StepResult, tid: number | undefined): void {

@@ -31,6 +31,9 @@ const PRQ_THREAD: Readonly<Record<DriverName, Actor>> = {
 export const procActor = (p: Proc): Actor => ({ tid: p.pid, comm: p.comm });
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
+/** Hex digits of 0..4095, three each: addresses are built from them (Number#toString(16) is slow). */
+const LOW3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
+
 /**
  * Renders events as trace lines (trace-format.md) into `lines`, numbering them: `seq` is
  * left implicit (the line number), so each method returns the line number it wrote.
@@ -41,6 +44,9 @@ export class Emitter {
   readonly lines: string[] = [];
   /** Clock in microseconds; page requests come fast, lifecycle calls further apart. */
   private us: number;
+  private hiPage = -1;
+  private hiHex = '';
+  private readonly prq = new Map<Dev, Actor>();
 
   constructor(private readonly rng: Rng) {
     this.us = (1000 + rng.int(9000)) * 1e6 + rng.int(1e6);
@@ -50,9 +56,19 @@ export class Emitter {
     this.us += fast ? 1 + this.rng.int(24) : 40 + this.rng.int(900);
     const cpu = who.cpu ?? this.rng.int(NCPU);
     const sec = Math.floor(this.us / 1e6);
-    const frac = String(this.us - sec * 1e6).padStart(6, '0');
+    const frac = String(1e6 + this.us - sec * 1e6).slice(1);
     this.lines.push(`{"type":"${type}","ts":${sec}.${frac},"cpu":${cpu},"tid":${who.tid},"comm":"${who.comm}"${body}}`);
     return ++this.seq;
+  }
+
+  /** The address of a page, as hex: the high part changes rarely and is cached. */
+  private addr(page: number): string {
+    const hi = Math.floor(page / 4096);
+    if (hi !== this.hiPage) {
+      this.hiPage = hi;
+      this.hiHex = hi.toString(16);
+    }
+    return `0x${this.hiHex}${LOW3[page - hi * 4096]}000`;
   }
 
   domainAlloc(domain: string): number {
@@ -103,8 +119,9 @@ export class Emitter {
   }
 
   fault(d: Dev, pasid: number, page: number, perm: string, group: number, last: boolean): number {
-    const who = { ...PRQ_THREAD[d.driver], cpu: d.irqCpu };
-    const body = `,"dev":"${d.name}","pasid":${pasid},"addr":"${hex(page * PAGE)}","perm":"${perm}","group":${group},"last":${last}`;
+    let who = this.prq.get(d);
+    if (!who) this.prq.set(d, (who = { ...PRQ_THREAD[d.driver], cpu: d.irqCpu }));
+    const body = `,"dev":"${d.name}","pasid":${pasid},"addr":"${this.addr(page)}","perm":"${perm}","group":${group},"last":${last}`;
     return this.emit('fault', who, body, true);
   }
 

@@ -19,8 +19,8 @@ export interface Dev {
   bonds: Bond[];
   /** Group indices with partial or pending requests on this device. */
   used: Set<number>;
+  /** Last ordinary group index, and the next spare one (offset). */
   cursor: number;
-  /** Next injection group index (offset into the spare range). */
   spare: number;
   irqCpu: number;
 }
@@ -52,16 +52,9 @@ export interface OpenGroup {
   page: number;
 }
 
-export interface PendingGroup {
-  bond: Bond;
-  group: number;
-}
+export interface PendingGroup { bond: Bond; group: number }
 
-export interface AuxPasid {
-  pasid: number;
-  dev: Dev;
-  owner: NonSvaOwner;
-}
+export interface AuxPasid { pasid: number; dev: Dev; owner: NonSvaOwner }
 
 /** PRI group indices are 9 bits: ordinary traffic cycles below SPARE_GROUP, injections above. */
 export const SPARE_GROUP = 448;

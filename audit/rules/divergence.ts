@@ -1,5 +1,8 @@
 import { errnoName } from '../../events/errno.js';
+import { entityOf } from '../stepInfo.js';
 import type { Rule } from '../types.js';
+
+const opText = (o: object): string => JSON.stringify(o);
 
 export const divergence: Rule = {
   id: 'divergence',
@@ -11,17 +14,22 @@ export const divergence: Rule = {
     'a bind that handed out a PASID already in use, an unbind that succeeded without a bond, a driver that skipped ' +
     'or repeated a PASID-table write. The replay follows the log from here on, so later findings rest on it.',
   onStep({ result }, report) {
+    const entity = entityOf(result.event);
+    // Op lines logged inside a call are checked when the call returns.
+    for (const u of result.unmatchedOps ?? []) {
+      report({ seq: result.seq, related: [result.enterSeq ?? u.seq, u.seq], entity,
+        message: `observed driver op ${opText(u.op)} (seq ${u.seq}) inside ${result.type} was not computed by the model` });
+    }
     const o = result.observed;
     if (!o) return;
-    const where = 'dev' in result.event ? String((result.event as { dev: string }).dev) : result.type;
     if (o.op) {
-      report({ seq: result.seq, related: result.anchorSeq !== undefined ? [result.anchorSeq] : [], entity: where,
-        message: `observed driver op ${JSON.stringify(o.op)} was not computed by the model` });
+      report({ seq: result.seq, related: result.anchorSeq !== undefined ? [result.anchorSeq] : [], entity,
+        message: `observed driver op ${opText(o.op)} was not computed by the model` });
       return;
     }
     if (result.implicit.length > 0) return; // the model could not know: the trace starts mid-life
     const model = result.errno ?? (result.pasid !== undefined ? `PASID ${result.pasid}` : String(result.ret));
     const seen = o.ret !== undefined && o.ret !== 0 ? errnoName(o.ret) ?? String(o.ret) : o.pasid !== undefined ? `PASID ${o.pasid}` : '0';
-    report({ seq: result.seq, related: [], entity: where, message: `${result.type}: the model computes ${model}, the log shows ${seen}` });
+    report({ seq: result.seq, related: [], entity, message: `${result.type}: the model computes ${model}, the log shows ${seen}` });
   },
 };

@@ -1,6 +1,25 @@
 import type { Rule } from '../types.js';
+import { bindDuringExit } from './bindDuringExit.js';
+import { concurrentDomainUpdate } from './concurrentDomainUpdate.js';
+import { detachWithBonds } from './detachWithBonds.js';
 import { divergence } from './divergence.js';
+import { doubleFree } from './doubleFree.js';
+import { faultUnboundPasid } from './faultUnboundPasid.js';
 import { implicitEntity } from './implicitEntity.js';
+import { ioMmLeak } from './ioMmLeak.js';
+import { nonSvaPasid } from './nonSvaPasid.js';
+import { orphanPageResponse } from './orphanPageResponse.js';
+import { pasidFreedPendingFaults } from './pasidFreedPendingFaults.js';
+import { pasidOutOfRange } from './pasidOutOfRange.js';
+import { pasidOwnerConflict } from './pasidOwnerConflict.js';
+import { stalePageResponse } from './stalePageResponse.js';
+import { stalePasidUnbind } from './stalePasidUnbind.js';
+import { unbindAfterExit } from './unbindAfterExit.js';
+import { unmatchedPhase } from './unmatchedPhase.js';
 
-/** Every rule of audit-rules.md, in the order of that table. */
-export const RULES: readonly Rule[] = [divergence, implicitEntity];
+/** Every rule of audit-rules.md, in the order of that table, then the extensions. */
+export const RULES: readonly Rule[] = [
+  divergence, stalePasidUnbind, unbindAfterExit, pasidFreedPendingFaults, stalePageResponse, orphanPageResponse,
+  faultUnboundPasid, bindDuringExit, nonSvaPasid, pasidOwnerConflict, pasidOutOfRange, concurrentDomainUpdate,
+  detachWithBonds, ioMmLeak, doubleFree, implicitEntity, unmatchedPhase,
+];

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import type { ExitBox } from '../program.js';
+import { registerAudit } from './audit.js';
+import { registerImport } from './import.js';
+import { registerIndex } from './indexCmd.js';
 import { registerReplay } from './replay.js';
+import { registerSimulate } from './simulate.js';
 import { registerState } from './state.js';
 
 /** A command module adds its subcommand to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, exit: ExitBox) => void;
 
-const commands: RegisterCommand[] = [registerReplay, registerState];
+const commands: RegisterCommand[] = [registerReplay, registerAudit, registerState, registerImport, registerSimulate, registerIndex];
 
 export function registerCommands(program: Command, io: CliIo, exit: ExitBox): void {
   for (const register of commands) register(program, io, exit);

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { Auditor } from '../../audit/auditor.js';
 import { SEVERITY_RANK, type Finding } from '../../audit/types.js';
-import { replayTrace } from '../../replay/replayTrace.js';
+import { replayTrace, type ReplayRun } from '../../replay/replayTrace.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
@@ -41,13 +41,24 @@ export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void
     const writer = new ChunkedWriter(io.out, io.drain);
     const options = { ...replayOptions(flags, bad, progress), afterBatch: () => writer.settle() };
     const auditor = new Auditor();
-    const run = await replayTrace(file, options, (r, run) => {
-      checkStrict(file, flags, r);
-      auditor.observe(r, run.fold, run.tables);
-      if (flags.results) writer.line(resultLine(r));
-      else if (flags.steps) writer.line(stepLine(r));
-      options.tick(run.events);
-    });
+    let current: ReplayRun | undefined;
+    let run: ReplayRun;
+    try {
+      run = await replayTrace(file, options, (r, run) => {
+        current = run;
+        checkStrict(file, flags, r);
+        auditor.observe(r, run.fold, run.tables);
+        if (flags.results) writer.line(resultLine(r));
+        else if (flags.steps) writer.line(stepLine(r));
+        options.tick(run.events);
+      });
+    } catch (e) {
+      // Nothing before the bad line is lost: its results and a summary so far go out first.
+      progress.done();
+      await writer.settle();
+      if (current && !flags.results) io.out(summaryText(file, flags.profile, current, auditor.findings, bad.count) + '  (stopped at bad input)\n');
+      throw e;
+    }
     progress.done();
     await writer.settle();
     const findings = auditor.finish(run.fold, run.tables);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { stateView } from '../../projections/stateView.js';
-import { replayTrace } from '../../replay/replayTrace.js';
+import { openTimeline, settleBad } from '../../timetravel/openTimeline.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { stateTables } from '../format/state.js';
@@ -21,7 +21,7 @@ export function registerState(program: Command, io: CliIo, exit: ExitBox): void 
   addTraceOptions(
     program
       .command('state')
-      .description('print the PASID, device, domain, fault and bond tables after an event')
+      .description('print the PASID, device, domain, fault and bond tables after an event (seeks with FILE.idx when present)')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
       .requiredOption('--at <seq>', 'the state after the last event whose seq is at most this')
       .option('--json', 'print the state format of trace-format.md'),
@@ -29,14 +29,17 @@ export function registerState(program: Command, io: CliIo, exit: ExitBox): void 
     const at = parseSeq(flags.at, '--at');
     const bad = new BadLines(io);
     const progress = new Progress(io, 'state');
-    const options = { ...replayOptions(flags, bad, progress), untilSeq: at };
-    const run = await replayTrace(file, options, (r, run) => {
-      checkStrict(file, flags, r);
-      options.tick(run.events);
-    });
+    let events = 0;
+    const onStep = () => {
+      if ((++events & 0xffff) === 0) progress.update(events, null);
+    };
+    const timeline = await openTimeline(file, flags, io, bad, { record: false, onStep });
+    const cursor = await timeline.seekSeq(at);
+    await cursor.close();
     progress.done();
+    settleBad(bad, cursor);
     bad.summary();
-    const view = stateView(run.tables, run.lastSeq);
+    const view = stateView(cursor.tables, cursor.point.seq);
     io.out(flags.json ? `${JSON.stringify(view)}\n` : stateTables(view));
     exit.code = EXIT.clean;
   });

@@ -5,7 +5,7 @@
  */
 import type {
   AttachDevEvent, BindEvent, DetachDevEvent, DeviceAddEvent, DeviceRemoveEvent, DomainAllocEvent, Envelope,
-  FaultEvent, MmExitEvent, Op, PageResponseEvent, UnbindEvent,
+  FaultEvent, InvalidateEvent, MmExitEvent, Op, PageResponseEvent, UnbindEvent,
 } from '../../events/types.js';
 import type { FtraceLine } from './lineLayout.js';
 
@@ -15,6 +15,7 @@ export type RecordPayload =
   | Payload<DeviceAddEvent> | Payload<DeviceRemoveEvent> | Payload<DomainAllocEvent>
   | Payload<AttachDevEvent> | Payload<DetachDevEvent>
   | Payload<BindEvent> | Payload<UnbindEvent> | Payload<MmExitEvent>
+  | (Omit<Payload<InvalidateEvent>, 'start' | 'end'> & { start: string; end: string })
   | (Omit<Payload<FaultEvent>, 'addr'> & { addr: string })
   | Payload<PageResponseEvent>
   | ({ type: 'op' } & Op);
@@ -38,7 +39,8 @@ export function opRecord(line: FtraceLine, op: Op): IngestRecord {
 /**
  * An op the kernel traces just before the event that causes it (a page response descriptor
  * before `dev_page_response`, a fault-queue flush before the unbind): held until the next
- * record of the same task, and written after it when that record is its `partner`.
+ * line of the same task, and written after that line's first record when it is the `partner`,
+ * else before the line's records.
  */
 export interface HeldOp {
   record: IngestRecord;

@@ -18,7 +18,7 @@ export interface TransitionConfig {
   actions?: unknown;
 }
 
-const ROOT_KEYS = new Set(['id', 'initial', 'context', 'states', 'on', 'entry', 'exit', 'description', 'meta', 'types', 'schemas', 'version', 'output', 'tags']);
+const ROOT_KEYS = new Set(['type', 'id', 'initial', 'context', 'states', 'on', 'entry', 'exit', 'description', 'meta', 'types', 'schemas', 'version', 'output', 'tags']);
 const STATE_KEYS = new Set(['states', 'type', 'on', 'entry', 'exit', 'description', 'meta', 'tags', 'output', 'id']);
 const TRANSITION_KEYS = new Set(['target', 'guard', 'actions', 'description', 'meta', 'reenter']);
 const FEATURES: Record<string, string> = {

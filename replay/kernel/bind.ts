@@ -21,7 +21,7 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
     // Mainline: the mm's PASID is checked against the device first, then a bond of this
     // device is shared (another reference on it) rather than refused.
     if (!inRange(pasid)) return fail(rules.pasidOutOfRangeErrno);
-    if (k.ioMm(pasid)!.context.bonds.some((b) => b.dev === e.dev)) {
+    if (k.device(e.dev)!.context.bonds.includes(pasid)) {
       k.sendIoMm(pasid, { type: 'bond_get', dev: e.dev });
       return { ret: 0, pasid };
     }
@@ -29,7 +29,9 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
   } else if (pasid !== undefined) {
     k.sendIoMm(pasid, { type: 'get' });
     const io = k.ioMm(pasid)!;
-    if (io.context.bonds.some((b) => b.dev === e.dev)) {
+    // Already bonded to this device: the device's own list, so that the stale bonds of a
+    // removed device of the same name (a different struct device) do not count.
+    if (k.device(e.dev)!.context.bonds.includes(pasid)) {
       k.sendIoMm(pasid, { type: 'put' });
       return fail('EEXIST');
     }

@@ -16,13 +16,25 @@ export function mmExit(k: KernelStore, e: MmExitEvent): Outcome {
   const pasid = findIoMmOf(k.state, e.mm);
   if (pasid === undefined) return OK;
   if (profileRules(k.state.profile).pasidPerMm) return blockOnExit(k, pasid);
-  k.sendIoMm(pasid, { type: 'exit_begin' });
+  if (k.ioMm(pasid)!.value !== 'exiting') k.sendIoMm(pasid, { type: 'exit_begin' });
   for (const bond of [...k.ioMm(pasid)!.context.bonds]) {
     k.op({ op: 'mm_exit', dev: bond.dev, pasid });
     detachBond(k, bond.dev, pasid, 'mm_exit');
   }
   k.sendIoMm(pasid, { type: 'put' });
   return OK;
+}
+
+/**
+ * The release notifier has started (an `mm_exit` logged with `phase: enter`): in v3 the
+ * io_mm holds its exit reference and is `exiting` until the call returns, so page requests
+ * meanwhile are answered `invalid`, and a bind meanwhile finds the exiting io_mm (the race
+ * the audit calls bind-during-exit). The teardown itself is applied at the `exit` line.
+ */
+export function beginMmExit(k: KernelStore, mm: string): void {
+  const pasid = findIoMmOf(k.state, mm);
+  if (pasid === undefined || profileRules(k.state.profile).pasidPerMm) return;
+  if (k.ioMm(pasid)!.value === 'live') k.sendIoMm(pasid, { type: 'exit_begin' });
 }
 
 /**

@@ -10,7 +10,7 @@ import { xstateEngine } from '../../machines/engine.js';
  * reached or a transition is taken in one, params resolved after earlier assigns, both assign
  * forms, guards with params and inline guards, forbidden transitions shadowing the root's.
  */
-type Ctx = { n: number; log: string[] };
+type Ctx = { n: number; log: string[]; tagged?: boolean };
 type Args = { context: Ctx; event: { type: string } };
 
 const implementations: any = {

@@ -309,3 +309,46 @@ describe('a private PASID (an address space with no mm) allocated first', () => 
     given(history).when(bind(D0, 'X')).then({ ret: 0, pasid: 2 });
   });
 });
+
+describe('mm X bound with flags 0 on DA [1,8] (PASID 1); DB [10,20] has IOPF', () => {
+  const history: Ev[] = [
+    ...domains(A, B),
+    ...device(DA, A, { min: 1, max: 8 }),
+    ...device(DB, B, { min: 10, max: 20 }),
+    bind(DA, 'X', 0),
+  ];
+  it('returns -EDOM, not -ERANGE, for X on DB with flags IOPF (flags are checked at the lookup, step 3, before the range, step 5)', () => {
+    given(history).when(bind(DB, 'X', 1)).then({ ...failed('EDOM'), ops: [] });
+  });
+});
+
+describe('D0 bonded to X in domain A, then moved to domain B (its stale bond stays in A)', () => {
+  const history: Ev[] = [
+    ...seedTopology(), bind(D0, 'X'),
+    { type: 'detach_dev', dev: D0, domain: A }, { type: 'attach_dev', dev: D0, domain: B },
+  ];
+  it('returns -EEXIST for X on D0 again (the bond of D0 with X still exists)', () => {
+    given(history).when(bind(D0, 'X')).then({ ...failed('EEXIST'), ops: [] });
+  });
+  it('binds a new mm Y on D0 in its new domain B', () => {
+    given(history).when(bind(D0, 'Y')).then({
+      ret: 0, pasid: 2,
+      ops: [{ op: 'mm_alloc', domain: B, mm: 'Y' }, { op: 'mm_attach', domain: B, dev: D0, pasid: 2, attach_domain: true }],
+    });
+  });
+  it('binds X on D1 in B with attach_domain true (the stale bond is in A, not B)', () => {
+    given(history).when(bind(D1, 'X')).then({
+      ret: 0, pasid: 1, ops: [{ op: 'mm_attach', domain: B, dev: D1, pasid: 1, attach_domain: true }],
+    });
+  });
+});
+
+describe('results of failed binds (trace-format.md: `pasid` present for a successful bind)', () => {
+  it('carry no pasid on -ENOSPC, -ERANGE, -EEXIST, -EINVAL', () => {
+    const full: Ev[] = [...domains(A, B), ...device(DA, A, { min: 1, max: 1 }), ...device(DB, B, { min: 10, max: 20 }), bind(DA, 'X')];
+    expect(given(full).when(bind(DA, 'Y')).then(failed('ENOSPC')).pasid).toBeUndefined();
+    expect(given(full).when(bind(DB, 'X')).then(failed('ERANGE')).pasid).toBeUndefined();
+    expect(given(full).when(bind(DA, 'X')).then(failed('EEXIST')).pasid).toBeUndefined();
+    expect(given(full).when(bind(DA, 'Z', 2)).then(failed('EINVAL')).pasid).toBeUndefined();
+  });
+});

@@ -30,8 +30,10 @@ export function failed(errno: keyof typeof E): { ret: number; errno: string } {
 
 export const OK = { ret: 0, errno: null } as const;
 
-export const bind = (dev: string, mm: string, flags = 0): Ev => ({ type: 'bind', dev, mm, flags });
-export const unbind = (dev: string, pasid: number): Ev => ({ type: 'unbind', dev, pasid });
+export type BindEv = Extract<Ev, { type: 'bind' }>;
+export type UnbindEv = Extract<Ev, { type: 'unbind' }>;
+export const bind = (dev: string, mm: string, flags = 0): BindEv => ({ type: 'bind', dev, mm, flags });
+export const unbind = (dev: string, pasid: number): UnbindEv => ({ type: 'unbind', dev, pasid });
 export const mmExit = (mm: string): Ev => ({ type: 'mm_exit', mm });
 export const shutdown = (dev: string): Ev => ({ type: 'sva_shutdown', dev });
 export const fault = (dev: string, pasid: number, group: number, last: boolean, addr = 0x7f0000001000n): Ev =>
@@ -78,7 +80,7 @@ export const deviceBonds = (fold: Fold, dev: string): readonly number[] => devic
 
 /** The live io_mm(s) of an mm, as [pasid, context]. */
 export function ioMmsOf(fold: Fold, mm: string) {
-  return [...fold.state.ioMms.entries()].filter(([, s]) => s.context.mm === mm).map(([pasid, s]) => ({ pasid, ...s.context, value: s.value }));
+  return [...fold.state.ioMms.entries()].filter(([, s]) => s.context.mm === mm).map(([pasid, s]) => ({ ...s.context, pasid, value: s.value }));
 }
 
 export function ioMmAt(fold: Fold, pasid: number) {

@@ -7,6 +7,7 @@ import type { Ev } from './given.js';
  * them into TraceEvents with `toEvents` from given.ts). Names come from small pools so events
  * keep hitting the same entities, and PASID ranges are small so ENOSPC, ERANGE, PASID reuse
  * and stale unbinds happen often. Entities may be used before their introducing event (implicit).
+ * `traceArb` and `traceArbWithObservations` are the entry points; the pieces are exported for reuse.
  */
 
 export interface PoolDevice {
@@ -38,8 +39,12 @@ export const poolsArb: fc.Arbitrary<Pools> = fc.record({
   mms: fc.integer({ min: 2, max: 4 }).map((n) => ['X', 'Y', 'Z', 'W'].slice(0, n)),
 });
 
+const deviceAdd = (d: PoolDevice): Ev => ({
+  type: 'device_add', dev: d.dev, ...(d.driver !== undefined ? { driver: d.driver } : {}), ...(d.ssidBits !== undefined ? { ssid_bits: d.ssidBits } : {}),
+});
+
 /** PASIDs and fault groups stay small so they collide. */
-const pasidArb = fc.integer({ min: 0, max: 6 });
+const pasidArb = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: 6 }), weight: 1 });
 const groupArb = fc.integer({ min: 0, max: 3 });
 const addrArb = fc.bigInt({ min: 0n, max: 0xffffn }).map((n) => n << 12n);
 
@@ -62,18 +67,14 @@ export function eventArb(p: Pools): fc.Arbitrary<Ev> {
   const w = (weight: number, arbitrary: fc.Arbitrary<Ev>) => ({ weight, arbitrary });
   return fc.oneof(
     w(1, domain.map((d): Ev => ({ type: 'domain_alloc', domain: d }))),
-    w(2, fc.constantFrom(...p.devices).map((d): Ev => ({
-      type: 'device_add', dev: d.dev,
-      ...(d.driver !== undefined ? { driver: d.driver } : {}),
-      ...(d.ssidBits !== undefined ? { ssid_bits: d.ssidBits } : {}),
-    }))),
+    w(2, fc.constantFrom(...p.devices).map(deviceAdd)),
     w(3, fc.record({ dev, domain }).map((r): Ev => ({ type: 'attach_dev', ...r }))),
     w(1, fc.record({ dev, domain }).map((r): Ev => ({ type: 'detach_dev', ...r }))),
     w(3, fc.record({ dev, features: bitsArb, range: rangeArb }).map((r): Ev => ({ type: 'sva_init', dev: r.dev, features: r.features, ...r.range }))),
     w(6, fc.record({ dev, mm, flags: bitsArb }).map((r): Ev => ({ type: 'bind', ...r }))),
     w(4, fc.record({ dev, pasid: pasidArb }).map((r): Ev => ({ type: 'unbind', ...r }))),
     w(1, dev.map((d): Ev => ({ type: 'sva_shutdown', dev: d }))),
-    w(2, mm.map((m): Ev => ({ type: 'mm_exit', mm: m }))),
+    w(1, mm.map((m): Ev => ({ type: 'mm_exit', mm: m }))),
     w(1, fc.record({ mm, start: addrArb, len: addrArb }).map((r): Ev => ({ type: 'invalidate', mm: r.mm, start: r.start, end: r.start + r.len }))),
     w(4, fc.record({ dev, pasid: pasidArb, addr: addrArb, perm: fc.constantFrom('r', 'w', 'rw'), group: groupArb, last: fc.boolean() })
       .map((r): Ev => ({ type: 'fault', ...r }))),
@@ -92,9 +93,31 @@ function defined<T extends object>(r: T, keys: (keyof T)[]): Partial<T> {
   return out;
 }
 
-/** A random trace of up to `maxLength` events over random pools. */
+/** The usual start of a trace: every domain and device introduced, devices attached and SVA-initialised. */
+export function prologueArb(p: Pools): fc.Arbitrary<Ev[]> {
+  const perDevice = fc.record({ domain: fc.constantFrom(...p.domains), features: fc.constantFrom(0, 1), range: rangeArb });
+  return fc.tuple(...p.devices.map(() => perDevice)).map((ds) => [
+    ...p.domains.map((domain): Ev => ({ type: 'domain_alloc', domain })),
+    ...p.devices.flatMap((d, i): Ev[] => [
+      deviceAdd(d),
+      { type: 'attach_dev', dev: d.dev, domain: ds[i].domain },
+      { type: 'sva_init', dev: d.dev, features: ds[i].features, ...ds[i].range },
+    ]),
+  ]);
+}
+
+/**
+ * A random trace of at most `maxLength` events over random pools: half of the time a prologue
+ * (so binds mostly succeed) followed by random events, otherwise random events only (entities
+ * then often appear implicitly).
+ */
 export function traceOf(maxLength = 60): fc.Arbitrary<Ev[]> {
-  return poolsArb.chain((p) => fc.array(eventArb(p), { maxLength }));
+  return poolsArb.chain((p) =>
+    fc.oneof(fc.constant([] as Ev[]), prologueArb(p)).chain((prologue) =>
+      fc.array(eventArb(p), { maxLength: Math.max(0, maxLength - prologue.length), size: 'max' })
+        .map((events) => [...prologue, ...events].slice(0, maxLength)),
+    ),
+  );
 }
 
 export const traceArb: fc.Arbitrary<Ev[]> = traceOf(60);

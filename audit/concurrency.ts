@@ -1,0 +1,91 @@
+import type { TraceEvent } from '../events/types.js';
+import type { StepResult } from '../replay/stepResult.js';
+
+/** A call whose `enter` line was seen and whose `exit` was not (yet). */
+export interface OpenCall {
+  seq: number;
+  tid: number | undefined;
+  event: TraceEvent;
+  /** For a bind: seqs of mm exits of the same mm, from other threads, that overlapped it. */
+  exitsDuring: number[];
+}
+
+/** A finished call (or an atomic line) that wrote a domain's PASID table (mm_attach/mm_detach). */
+export interface DomainUpdate {
+  domain: string;
+  enterSeq: number;
+  exitSeq: number;
+  tid: number | undefined;
+  type: string;
+}
+
+/** Records kept for overlap checks when an unmatched enter pins the window open. */
+const MAX_UPDATES = 4096;
+
+const callKey = (tid: number | undefined, type: string): string => `${tid ?? ''}:${type}`;
+
+/** Domains whose PASID table this step's computed ops wrote. */
+export function updatedDomains(r: StepResult): string[] {
+  const out = new Set<string>();
+  for (const o of r.ops) if (o.op === 'mm_attach' || o.op === 'mm_detach') out.add(o.domain);
+  return [...out].sort();
+}
+
+/**
+ * Interval tracking for calls logged as `phase: enter`/`exit` pairs (matched by tid and type,
+ * as the fold does). Rules query it as it was before the current event; the auditor then
+ * applies the event. Memory: the open calls, plus the finished domain updates that may still
+ * overlap one of them.
+ */
+export class CallTracker {
+  private readonly open = new Map<string, OpenCall>();
+  private updates: DomainUpdate[] = [];
+
+  openCall(tid: number | undefined, type: string): OpenCall | undefined {
+    return this.open.get(callKey(tid, type));
+  }
+
+  /** Open calls, oldest first. */
+  openCalls(): OpenCall[] {
+    return [...this.open.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Open mm_exit calls of `mm`. */
+  openExits(mm: string): OpenCall[] {
+    return this.openCalls().filter((c) => c.event.type === 'mm_exit' && c.event.mm === mm);
+  }
+
+  /** Finished domain updates of `domain` that ended after `seq`. */
+  updatesEndingAfter(domain: string, seq: number): DomainUpdate[] {
+    return this.updates.filter((u) => u.domain === domain && u.exitSeq > seq);
+  }
+
+  apply(r: StepResult): void {
+    const e = r.event;
+    if (e.type === 'op') return;
+    if (e.type === 'mm_exit' && e.phase !== 'exit') {
+      for (const c of this.open.values()) {
+        if (c.event.type === 'bind' && c.event.mm === e.mm && c.tid !== e.tid) c.exitsDuring.push(e.seq);
+      }
+    }
+    const key = callKey(e.tid, e.type);
+    if (e.phase === 'enter') {
+      const exitsDuring = e.type === 'bind' ? this.openExits(e.mm).filter((c) => c.tid !== e.tid).map((c) => c.seq) : [];
+      this.open.set(key, { seq: e.seq, tid: e.tid, event: e, exitsDuring });
+      return;
+    }
+    if (e.phase === 'exit') this.open.delete(key);
+    const enterSeq = r.enterSeq ?? e.seq;
+    for (const domain of updatedDomains(r)) this.updates.push({ domain, enterSeq, exitSeq: e.seq, tid: e.tid, type: e.type });
+    this.prune();
+  }
+
+  /** A finished update can only overlap calls entered before it ended: drop the rest. */
+  private prune(): void {
+    if (this.updates.length === 0) return;
+    let oldestOpen = Infinity;
+    for (const c of this.open.values()) oldestOpen = Math.min(oldestOpen, c.seq);
+    this.updates = this.updates.filter((u) => u.exitSeq > oldestOpen);
+    if (this.updates.length > MAX_UPDATES) this.updates = this.updates.slice(-MAX_UPDATES);
+  }
+}

@@ -1,0 +1,26 @@
+import type { FaultEvent } from '../events/types.js';
+import type { AuditStep } from './types.js';
+
+/**
+ * What is wrong with a page request, most specific first, so one request gets one finding:
+ * its PASID belongs to a non-SVA owner, lies outside the device's range, or has no live bond
+ * on the device. `ok` otherwise; `unknown` for a device the trace never introduced.
+ */
+export type FaultProblem = 'non-sva' | 'out-of-range' | 'unbound' | 'ok' | 'unknown';
+
+export function faultEvent(step: AuditStep): FaultEvent | undefined {
+  const e = step.result.event;
+  return e.type === 'fault' && e.phase !== 'enter' ? e : undefined;
+}
+
+export function faultProblem(step: AuditStep, e: FaultEvent): FaultProblem {
+  if (step.result.implicit.length > 0) return 'unknown';
+  const owner = step.after.pasids.get(e.pasid);
+  if (owner && owner.owner !== 'sva') return 'non-sva';
+  const dev = step.after.devices.get(e.dev);
+  if (!dev) return 'unknown';
+  const sva = dev.context.sva;
+  if (sva && (e.pasid < sva.min_pasid || e.pasid > sva.max_pasid)) return 'out-of-range';
+  const io = step.after.ioMms.get(e.pasid);
+  return dev.context.bonds.includes(e.pasid) && io?.context.bonds.some((b) => b.dev === e.dev) ? 'ok' : 'unbound';
+}

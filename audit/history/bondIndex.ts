@@ -1,0 +1,51 @@
+import type { BondEnd } from '../../replay/kernel/facts.js';
+
+/** One bond of a (device, PASID): when it was made and, once ended, when and how. */
+export interface BondSpan {
+  mm: string;
+  addedSeq: number;
+  endedSeq?: number;
+  by?: BondEnd;
+  /** The driver already got -ESRCH for this bond after mm exit tore it down. */
+  settled?: boolean;
+}
+
+/** The latest bond of a (device, PASID) and the one before it. */
+export interface BondRecord extends BondSpan {
+  prev?: BondSpan;
+}
+
+const key = (dev: string, pasid: number): string => `${dev}\u0000${pasid}`;
+
+/**
+ * Bonds by (device, PASID): only the latest and the previous one are kept, so memory follows
+ * the pairs in use, not the trace's length.
+ */
+export class BondIndex {
+  private readonly records = new Map<string, BondRecord>();
+
+  get(dev: string, pasid: number): BondRecord | undefined {
+    return this.records.get(key(dev, pasid));
+  }
+
+  added(dev: string, pasid: number, mm: string, seq: number): void {
+    const old = this.get(dev, pasid);
+    const record: BondRecord = { mm, addedSeq: seq };
+    if (old && old.endedSeq !== undefined) {
+      const { prev: _older, ...span } = old;
+      record.prev = span;
+    }
+    this.records.set(key(dev, pasid), record);
+  }
+
+  ended(dev: string, pasid: number, mm: string, by: BondEnd, seq: number): void {
+    const old = this.get(dev, pasid) ?? { mm, addedSeq: seq };
+    this.records.set(key(dev, pasid), { ...old, endedSeq: seq, by });
+  }
+
+  /** An unbind answered -ESRCH: the driver has seen that mm exit ended the bond. */
+  settle(dev: string, pasid: number): void {
+    const r = this.get(dev, pasid);
+    if (r && r.endedSeq !== undefined && r.by === 'mm_exit') r.settled = true;
+  }
+}

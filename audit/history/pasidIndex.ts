@@ -1,0 +1,76 @@
+import type { NonSvaOwner } from '../../events/types.js';
+
+/** A page-request group that completed (its last request arrived) on (device, PASID). */
+export interface GroupRecord {
+  dev: string;
+  group: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** The PASID's allocation generation when the group completed. */
+  gen: number;
+  closed?: { by: 'response' | 'flush' | 'invalid'; seq: number };
+}
+
+/** One PASID of the shared namespace: its current (or last) allocation. */
+export interface PasidRecord {
+  /** Allocation generation: 1 for the first allocation, +1 at each reallocation. */
+  gen: number;
+  live: boolean;
+  owner: 'sva' | NonSvaOwner;
+  allocSeq: number;
+  freeSeq?: number;
+  /** When the previous allocation was freed. */
+  prevFreeSeq?: number;
+  /** Completed groups of this generation and of the one before (for late responses). */
+  groups: Map<string, GroupRecord>;
+}
+
+const groupKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
+
+/**
+ * Allocations and frees of each PASID, and the page-request groups seen on it. Groups older
+ * than the previous generation are dropped at reallocation, so memory follows the PASIDs and
+ * groups in use.
+ */
+export class PasidIndex {
+  private readonly records = new Map<number, PasidRecord>();
+
+  get(pasid: number): PasidRecord | undefined {
+    return this.records.get(pasid);
+  }
+
+  allocated(pasid: number, owner: 'sva' | NonSvaOwner, seq: number): void {
+    const old = this.records.get(pasid);
+    if (old?.live) {
+      old.owner = owner;
+      return;
+    }
+    const groups = new Map<string, GroupRecord>();
+    if (old) for (const [k, g] of old.groups) if (g.gen === old.gen) groups.set(k, g);
+    const record: PasidRecord = { gen: (old?.gen ?? 0) + 1, live: true, owner, allocSeq: seq, groups };
+    if (old?.freeSeq !== undefined) record.prevFreeSeq = old.freeSeq;
+    this.records.set(pasid, record);
+  }
+
+  freed(pasid: number, seq: number): void {
+    const r = this.records.get(pasid);
+    if (!r || !r.live) return;
+    r.live = false;
+    r.freeSeq = seq;
+  }
+
+  group(pasid: number, dev: string, group: number): GroupRecord | undefined {
+    return this.records.get(pasid)?.groups.get(groupKey(dev, group));
+  }
+
+  groupCompleted(pasid: number, dev: string, group: number, firstSeq: number, lastSeq: number): void {
+    const r = this.records.get(pasid);
+    if (!r) return;
+    r.groups.set(groupKey(dev, group), { dev, group, firstSeq, lastSeq, gen: r.gen });
+  }
+
+  groupClosed(pasid: number, dev: string, group: number, by: 'response' | 'flush' | 'invalid', seq: number): void {
+    const g = this.group(pasid, dev, group);
+    if (g && !g.closed) g.closed = { by, seq };
+  }
+}

@@ -1,0 +1,66 @@
+import type { KernelState } from '../../replay/kernel/state.js';
+import type { AuditHistory } from '../history/index.js';
+import { devPasid, effectiveRet } from '../stepInfo.js';
+import type { Report, Rule } from '../types.js';
+
+/**
+ * In v3 an io_mm lives exactly as long as its bonds (plus transient references). In mainline
+ * an mm keeps its PASID with no bond until mmdrop, so only an exited one is a leak there.
+ */
+function heldWithoutBond(state: KernelState, value: string, refs: number): boolean {
+  return state.profile === 'v3' ? refs > 0 : value === 'exiting';
+}
+
+function scan(state: KernelState, history: AuditHistory, seq: number, reported: Set<string>, report: Report): Set<string> {
+  const leaks = new Set<string>();
+  for (const [pasid, io] of state.ioMms) {
+    const { mm, bonds, refs } = io.context;
+    const allocSeq = history.pasids.get(pasid)?.allocSeq;
+    if (bonds.length === 0 && heldWithoutBond(state, io.value, refs)) {
+      const key = `${pasid}/-/${allocSeq}`;
+      leaks.add(key);
+      if (!reported.has(key)) report({ seq, related: [allocSeq], entity: `pasid:${pasid}`,
+        message: `io_mm of mm ${mm} (PASID ${pasid}) is held with ${refs} reference${refs === 1 ? '' : 's'} and no bond` });
+    }
+    for (const b of bonds) {
+      const dev = state.devices.get(b.dev);
+      if (dev && dev.value !== 'removed' && dev.context.bonds.includes(pasid)) continue;
+      const bond = history.bonds.get(b.dev, pasid);
+      const key = `${pasid}/${b.dev}/${bond?.addedSeq}`;
+      leaks.add(key);
+      if (reported.has(key)) continue;
+      const removed = history.devices.get(b.dev)?.removedSeq;
+      report({ seq, related: [bond?.addedSeq, removed !== undefined && removed < seq ? removed : undefined],
+        entity: devPasid(b.dev, pasid),
+        message: `io_mm of mm ${mm} (PASID ${pasid}) keeps a bond on removed device ${b.dev}: its PASID is never freed` });
+    }
+  }
+  return leaks;
+}
+
+/** Checks at sva_shutdown, device_remove and the end of the trace; each leak is reported once. */
+function ioMmLeakRule(): Rule {
+  let reported = new Set<string>();
+  return {
+    id: 'io-mm-leak',
+    severity: 'warning',
+    title: 'io_mm (and its PASID) leaked',
+    explanation:
+      'An io_mm is still held although nothing can release it any more: it has no bond left (a reference was taken ' +
+      'and never dropped), or its remaining bond belongs to a device that was removed, so no unbind or sva_shutdown ' +
+      'will ever detach it. The PASID stays allocated and the mm\'s structures stay pinned for as long as the ' +
+      'process lives; repeated device hot-unplug exhausts the PASID space and later binds fail with -ENOSPC.',
+    onStep({ result, after, history }, report) {
+      const e = result.event;
+      if ((e.type !== 'sva_shutdown' && e.type !== 'device_remove') || e.phase === 'enter') return;
+      if (effectiveRet(result) !== 0) return;
+      reported = scan(after, history, result.seq, reported, report);
+    },
+    onEnd({ fold, history, lastSeq }, report) {
+      reported = scan(fold.state, history, lastSeq, reported, report);
+    },
+    fresh: ioMmLeakRule,
+  };
+}
+
+export const ioMmLeak: Rule = ioMmLeakRule();

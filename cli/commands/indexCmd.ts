@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { TraceInputError } from '../../events/inputError.js';
+import { buildIndex, DEFAULT_EVERY, indexPath } from '../../timetravel/index/buildIndex.js';
+import { cliSource } from '../../timetravel/openTimeline.js';
+import { sourceKind } from '../../timetravel/source/eventSource.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
+import type { ExitBox } from '../program.js';
+
+interface IndexFlags extends TraceFlags {
+  every: string;
+}
+
+export function parseCount(value: string, option: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} expects a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void {
+  addTraceOptions(
+    program
+      .command('index')
+      .description('write checkpoints to FILE.idx so state --at, diff and debug seek without a full replay')
+      .argument('<file>', 'trace in JSON Lines (a plain file: gzip and stdin have no byte offsets to seek to)')
+      .option('--every <n>', 'events between checkpoints', String(DEFAULT_EVERY)),
+  ).action(async (file: string, flags: IndexFlags) => {
+    const every = parseCount(flags.every, '--every');
+    const kind = await sourceKind(file);
+    if (kind !== 'file') {
+      throw new UsageError(`cannot index ${kind === 'stdin' ? 'standard input' : `${file} (gzip)`}: byte offsets into it cannot be seeked to; ` +
+        'decompress it first, or let the commands keep checkpoints in memory');
+    }
+    const started = Date.now();
+    const { src } = cliSource(file, flags, new BadLines(io));
+    const path = indexPath(file);
+    const { header, bytes } = await buildIndex({ ...src, kind }, flags.profile, every, path);
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    const t = header.totals;
+    io.out(`${path}: ${t.events.toLocaleString('en-US')} events, ${header.checkpoints.length} checkpoints (every ${every}), ` +
+      `${mib(bytes)}, built in ${secs} s\n`);
+    const bad = new BadLines(io);
+    for (const r of header.badLines) bad.add(new TraceInputError(file, r.line, r.field, r.reason));
+    bad.count = header.badCount;
+    bad.summary();
+    exit.code = header.badCount > 0 && !flags.skipBad ? EXIT.badInput : EXIT.clean;
+  });
+}

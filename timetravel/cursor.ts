@@ -1,0 +1,149 @@
+import type { TraceInputError } from '../events/inputError.js';
+import type { ReadOptions } from '../events/reader.js';
+import type { TraceEvent } from '../events/types.js';
+import { Tables, type RowChange } from '../projections/tables.js';
+import { Fold, type FoldJSON, type FoldOptions } from '../replay/fold.js';
+import type { StepResult } from '../replay/stepResult.js';
+import { eventsFrom, TRACE_START, type SourceKind, type TracePoint } from './source/eventSource.js';
+import type { EventBatch } from './source/readFromOffset.js';
+
+/** The first entity the trace used before introducing it, for `--strict` after a restore. */
+export interface FirstImplicit {
+  line: number;
+  entity: string;
+}
+
+/** A point plus what a restore must know about the lines before it. */
+export interface CheckpointMeta extends TracePoint {
+  /** Bad lines skipped before the point (--skip-bad). */
+  bad: number;
+  implicit: FirstImplicit | null;
+}
+
+/** A checkpoint's state: the fold (state, open calls, op-matcher anchors) and the tables. */
+export interface SnapshotJSON {
+  fold: FoldJSON;
+  tables: Record<string, [string, unknown][]>;
+}
+
+export interface CursorSource {
+  file: string;
+  kind: SourceKind;
+  read: ReadOptions;
+  fold: FoldOptions;
+}
+
+/**
+ * A fold and its tables at a point of the trace, able to step forward one event at a time
+ * (pulling batches from the reader lazily, so a seek reads little past its target).
+ */
+export class Cursor {
+  point: TracePoint;
+  implicit: FirstImplicit | null;
+  last: StepResult | null = null;
+  /** Runs after the fold, before the tables take the step's facts (audit rules, --strict). */
+  beforeApply?: (result: StepResult, cursor: Cursor) => void;
+  /** Runs once a step is complete (checkpoint recording). */
+  afterStep?: (cursor: Cursor) => void;
+  private it: AsyncGenerator<EventBatch> | null = null;
+  private batch: EventBatch | null = null;
+  private i = 0;
+  private started = false;
+  /** Bad lines up to the point, and line numbers of those read ahead of it (batches are parsed whole). */
+  private badBefore: number;
+  private badAhead: number[] = [];
+
+  constructor(readonly src: CursorSource, readonly fold: Fold, readonly tables: Tables, at: CheckpointMeta) {
+    this.point = { events: at.events, seq: at.seq, line: at.line, offset: at.offset };
+    this.badBefore = at.bad;
+    this.implicit = at.implicit;
+  }
+
+  static start(src: CursorSource): Cursor {
+    return new Cursor(src, new Fold(src.fold), new Tables(), { ...TRACE_START, bad: 0, implicit: null });
+  }
+
+  static restore(src: CursorSource, meta: CheckpointMeta, json: SnapshotJSON): Cursor {
+    return new Cursor(src, Fold.fromJSON(json.fold, src.fold), Tables.fromJSON(json.tables), meta);
+  }
+
+  /** Bad lines skipped so far (--skip-bad). */
+  get bad(): number {
+    return this.badBefore + this.badAhead.length;
+  }
+
+  meta(): CheckpointMeta {
+    let n = 0;
+    while (n < this.badAhead.length && this.badAhead[n] <= this.point.line) n++;
+    if (n > 0) {
+      this.badBefore += n;
+      this.badAhead = this.badAhead.slice(n);
+    }
+    return { ...this.point, bad: this.badBefore, implicit: this.implicit };
+  }
+
+  snapshot(): string {
+    const json: SnapshotJSON = { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
+    return JSON.stringify(json);
+  }
+
+  /** The next event, without folding it; null at the end of the trace. */
+  async peek(): Promise<TraceEvent | null> {
+    while (this.batch === null || this.i >= this.batch.events.length) {
+      if (!this.started) {
+        this.started = true;
+        const onBad = this.src.read.onBad;
+        const read = { ...this.src.read, onBad: (e: TraceInputError) => { this.badAhead.push(e.line); onBad?.(e); } };
+        this.it = eventsFrom(this.src.file, this.src.kind, this.point, read);
+      }
+      if (this.it === null) return null;
+      const r = await this.it.next();
+      if (r.done) {
+        this.it = null;
+        this.batch = null;
+        return null;
+      }
+      this.batch = r.value;
+      this.i = 0;
+    }
+    return this.batch.events[this.i];
+  }
+
+  /** Folds the next event; null at the end of the trace. */
+  async step(onChange?: (change: RowChange) => void): Promise<StepResult | null> {
+    const e = await this.peek();
+    if (e === null) return null;
+    const ends = this.batch!.ends;
+    const result = this.fold.step(e);
+    this.beforeApply?.(result, this);
+    this.tables.apply(result, onChange);
+    const p = this.point;
+    p.events++;
+    p.seq = e.seq;
+    p.line = e.line;
+    p.offset = ends ? ends[this.i] : null;
+    this.i++;
+    if (this.implicit === null && result.implicit.length > 0) this.implicit = { line: e.line, entity: result.implicit[0] };
+    this.last = result;
+    this.afterStep?.(this);
+    return result;
+  }
+
+  /** Folds every event whose seq is at most `seq`. */
+  async toSeq(seq: number): Promise<void> {
+    for (let e = await this.peek(); e !== null && e.seq <= seq; e = await this.peek()) await this.step();
+  }
+
+  /** Folds events until `events` have been folded in all (or the trace ends). */
+  async toEvents(events: number): Promise<void> {
+    while (this.point.events < events && (await this.step()) !== null);
+  }
+
+  /** Releases the reader (its file handle). */
+  async close(): Promise<void> {
+    const it = this.it;
+    this.it = null;
+    this.batch = null;
+    if (it) await it.return(undefined).catch(() => undefined);
+  }
+}

@@ -1,0 +1,61 @@
+import type { TraceInputError } from '../../events/inputError.js';
+import type { Profile } from '../../replay/kernel/state.js';
+import type { CursorSource } from '../cursor.js';
+import { Timeline, type TimelineEntry } from '../timeline.js';
+import { fingerprint } from './fingerprint.js';
+import { INDEX_VERSION, readCheckpointBlob, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
+
+export const DEFAULT_EVERY = 5000;
+
+export interface BuiltIndex {
+  entries: TimelineEntry[];
+  header: IndexHeader;
+  /** Bytes written. */
+  bytes: number;
+}
+
+export function indexPath(trace: string): string {
+  return `${trace}.idx`;
+}
+
+/**
+ * One pass over a plain trace file, a checkpoint every `every` events, written to `path`.
+ * Bad lines are skipped and recorded (the first ten, and a count): the index serves commands
+ * with and without --skip-bad alike, which enforce it when they restore a checkpoint. Returns
+ * the checkpoints too, so a caller that rebuilt a stale index seeks without reading it back.
+ */
+export async function buildIndex(src: CursorSource, profile: Profile, every: number, path: string): Promise<BuiltIndex> {
+  const badLines: BadRecord[] = [];
+  const read = {
+    ...src.read,
+    skipBad: true,
+    onBad: (e: TraceInputError) => {
+      if (badLines.length < 10) badLines.push({ line: e.line, field: e.field, reason: e.reason });
+    },
+  };
+  const before = await fingerprint(src.file);
+  const timeline = new Timeline({ ...src, read }, { every, record: true });
+  const cursor = await timeline.at(null);
+  while ((await cursor.step()) !== null);
+  const blobs: Buffer[] = [];
+  const checkpoints: IndexedCheckpoint[] = [];
+  let at = 0;
+  for (const entry of timeline.entries) {
+    const blob = await entry.blob();
+    checkpoints.push({ ...entry.meta, at, length: blob.length });
+    blobs.push(blob);
+    at += blob.length;
+  }
+  const p = cursor.point;
+  const header: IndexHeader = {
+    version: INDEX_VERSION, trace: before, profile, every,
+    totals: { events: p.events, seq: p.seq, line: p.line }, badLines, badCount: cursor.bad, checkpoints,
+  };
+  const bytes = await writeIndex(path, header, blobs);
+  return { entries: timeline.entries, header, bytes };
+}
+
+/** A timeline over a fresh index file: checkpoints are read from it one at a time, on demand. */
+export function indexedEntries(path: string, header: IndexHeader, blobStart: number): TimelineEntry[] {
+  return header.checkpoints.map((cp) => ({ meta: cp, blob: () => readCheckpointBlob(path, blobStart, cp) }));
+}

@@ -1,0 +1,49 @@
+/**
+ * One physical line → an event, with the rules of events/reader.ts (whose LineParser is not
+ * exported): blank and `#` lines are skipped, a BOM on line 1 is dropped, bad JSON and bad
+ * fields become TraceInputError with the same messages.
+ */
+import { TraceInputError } from '../../events/inputError.js';
+import type { TraceEvent } from '../../events/types.js';
+import { toEvent } from '../../events/validate.js';
+
+export const MIB = 1 << 20;
+
+export interface LineState {
+  file: string;
+  /** Physical lines consumed so far. */
+  lineNo: number;
+  /** Seq of the last good event, -1 before the first. */
+  prevSeq: number;
+}
+
+/** The event on the line, null for a line to skip; throws TraceInputError for a bad line. */
+export function parseLine(s: LineState, text: string, maxLineBytes: number): TraceEvent | null {
+  const lineNo = ++s.lineNo;
+  if (text.length > maxLineBytes || (text.length * 3 > maxLineBytes && Buffer.byteLength(text) > maxLineBytes)) {
+    throw overlong(s.file, lineNo, maxLineBytes);
+  }
+  if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let i = 0;
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+  }
+  if (i === n || text.charCodeAt(i) === 35 /* # */) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const detail = (e as Error).message;
+    const short = detail.length > 200 ? `${detail.slice(0, 200)}…` : detail;
+    throw new TraceInputError(s.file, lineNo, null, `not valid JSON (${short})`);
+  }
+  const event = toEvent(raw, lineNo, s.file, s.prevSeq);
+  s.prevSeq = event.seq;
+  return event;
+}
+
+export function overlong(file: string, lineNo: number, max: number): TraceInputError {
+  return new TraceInputError(file, lineNo, null, `line longer than ${max} bytes`);
+}

@@ -1,0 +1,93 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { StepResult } from '../replay/stepResult.js';
+import { Cursor, type CheckpointMeta, type CursorSource, type SnapshotJSON } from './cursor.js';
+
+/** A checkpoint: where it is, and its snapshot, gzipped JSON (in memory, or in the index file). */
+export interface TimelineEntry {
+  meta: CheckpointMeta;
+  blob(): Promise<Buffer>;
+}
+
+export interface TimelineOptions {
+  /** Events between checkpoints. */
+  every: number;
+  /** Take checkpoints (every `every` events) as cursors move past the last one known. */
+  record: boolean;
+  /** Runs on every step, restored or not, before the tables take its facts (e.g. --strict). */
+  check?: (result: StepResult) => void;
+  /** Runs when a cursor is restored from a checkpoint (to account for the lines before it). */
+  onRestore?: (meta: CheckpointMeta) => void;
+}
+
+type Key = 'seq' | 'events';
+
+/**
+ * Checkpoints of one trace and seeks over them: a seek restores the nearest checkpoint at or
+ * before the target and folds forward, so it folds at most one interval of events — or goes on
+ * from the caller's cursor when that is closer.
+ */
+export class Timeline {
+  readonly entries: TimelineEntry[];
+
+  constructor(readonly src: CursorSource, readonly options: TimelineOptions, entries: TimelineEntry[] = []) {
+    this.entries = entries;
+  }
+
+  /** The latest checkpoint with `key` at most `target`. */
+  nearest(key: Key, target: number): TimelineEntry | null {
+    const list = this.entries;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].meta[key] <= target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : list[lo - 1];
+  }
+
+  /** A cursor at a checkpoint, or at the start of the trace for null. */
+  async at(entry: TimelineEntry | null): Promise<Cursor> {
+    if (entry === null) return this.attach(Cursor.start(this.src));
+    const json = JSON.parse(gunzipSync(await entry.blob()).toString('utf8')) as SnapshotJSON;
+    this.options.onRestore?.(entry.meta);
+    return this.attach(Cursor.restore(this.src, entry.meta, json));
+  }
+
+  /** The state after the last event whose seq is at most `seq`. Consumes `from`. */
+  async seekSeq(seq: number, from?: Cursor): Promise<Cursor> {
+    const c = await this.base('seq', seq, from);
+    await c.toSeq(seq);
+    return c;
+  }
+
+  /** The state after `events` events (fewer at the end of the trace). Consumes `from`. */
+  async seekEvents(events: number, from?: Cursor): Promise<Cursor> {
+    const c = await this.base('events', events, from);
+    await c.toEvents(events);
+    return c;
+  }
+
+  private async base(key: Key, target: number, from?: Cursor): Promise<Cursor> {
+    const entry = this.nearest(key, target);
+    if (from && from.point[key] <= target && (entry === null || entry.meta[key] <= from.point[key])) return from;
+    await from?.close();
+    return this.at(entry);
+  }
+
+  private attach(c: Cursor): Cursor {
+    const check = this.options.check;
+    if (check) c.beforeApply = (r) => check(r);
+    if (this.options.record) c.afterStep = (cur) => this.record(cur);
+    return c;
+  }
+
+  private record(c: Cursor): void {
+    const n = c.point.events;
+    if (n % this.options.every !== 0) return;
+    const last = this.entries[this.entries.length - 1];
+    if (last && last.meta.events >= n) return;
+    const blob = gzipSync(c.snapshot());
+    this.entries.push({ meta: c.meta(), blob: async () => blob });
+  }
+}
