@@ -60,6 +60,11 @@ export class Auditor {
     this.lastSeq = result.seq;
   }
 
+  /** Entries the audit's own indexes hold: they follow the live working set, not the trace length. */
+  memory(): Record<string, number> {
+    return { bonds: this.history.bonds.size, ...this.history.pasids.size(), ...this.calls.size(), findings: this.findings.length };
+  }
+
   finish(fold: Fold, tables: Tables): Finding[] {
     const end = { fold, tables, lastSeq: this.lastSeq, history: this.history, calls: this.calls };
     for (const { rule, report } of this.rules) rule.onEnd?.(end, report);

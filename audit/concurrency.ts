@@ -41,6 +41,11 @@ export class CallTracker {
   private readonly open = new Map<string, OpenCall>();
   private updates: DomainUpdate[] = [];
 
+  /** Entries held: open calls and finished updates kept for overlap checks. */
+  size(): { open: number; updates: number } {
+    return { open: this.open.size, updates: this.updates.length };
+  }
+
   openCall(tid: number | undefined, type: string): OpenCall | undefined {
     return this.open.get(callKey(tid, type));
   }

@@ -37,7 +37,12 @@ export function lateResponse(step: AuditStep): LateResponse | undefined {
     return { ...r, kind: 'stale', related: [g.lastSeq, p.prevFreeSeq, p.allocSeq],
       why: `group ${r.group} completed at seq ${g.lastSeq}, PASID ${r.pasid} was freed at seq ${p.prevFreeSeq} and reallocated to ${p.owner === 'sva' ? 'another io_mm' : p.owner} at seq ${p.allocSeq}` };
   }
-  if (!g) return { ...r, kind: 'orphan', related: [], why: `no group ${r.group} of PASID ${r.pasid} was ever seen on ${r.dev}` };
+  if (!g) {
+    // Nothing was raised: the response is addressed to whatever bond (dev, PASID) has or had.
+    const bond = step.history.bonds.get(r.dev, r.pasid);
+    return { ...r, kind: 'orphan', related: [bond?.addedSeq, bond?.endedSeq],
+      why: `no group ${r.group} of PASID ${r.pasid} was ever raised on ${r.dev}` };
+  }
   const freed = p && !p.live ? p.freeSeq : undefined;
   const closed = g.closed ? `already closed by ${g.closed.by} at seq ${g.closed.seq}` : 'not pending';
   return { ...r, kind: 'orphan', related: [g.lastSeq, g.closed?.seq, freed],

@@ -34,17 +34,20 @@ DEV_ARG='dev=+0(+0($arg1)):string'
 MM_ARG='mm=$arg2:x64'
 HANDLE_ARG='handle=$arg1:x64'
 
-T=/sys/kernel/tracing
+# TRACEFS and KALLSYMS override the kernel's files (another mount point, or a dry run).
+T=${TRACEFS:-/sys/kernel/tracing}
 [ -e "$T/trace" ] || T=/sys/kernel/debug/tracing
+KALLSYMS=${KALLSYMS:-/proc/kallsyms}
 if [ ! -e "$T/trace" ]; then
   echo "capture-sva: no tracefs; try: mount -t tracefs nodev /sys/kernel/tracing" >&2
   exit 1
 fi
 [ -w "$T/kprobe_events" ] || { echo "capture-sva: $T/kprobe_events is not writable (root? CONFIG_KPROBE_EVENTS?)" >&2; exit 1; }
 
-has_symbol() { awk -v s="$1" '$3 == s { found = 1; exit } END { exit !found }' /proc/kallsyms; }
+has_symbol() { awk -v s="$1" '$3 == s { found = 1; exit } END { exit !found }' "$KALLSYMS"; }
 
-PROBES=() ENABLED=() CLEANED=0 RECORDER='' OLD_BUFFER_KB=$(cat "$T/buffer_size_kb")
+PROBES=() ENABLED=() CLEANED=0 RECORDER='' RECORDER_SIG=INT OLD_BUFFER_KB=$(cat "$T/buffer_size_kb")
+OLD_TRACING_ON=$(cat "$T/tracing_on")
 
 add_probe() { # NAME DEFINITION
   if echo "$2" >> "$T/kprobe_events"; then PROBES+=("$1"); else echo "capture-sva: cannot add probe: $2" >&2; fi
@@ -61,17 +64,23 @@ cleanup() {
   echo 0 > "$T/tracing_on" || true
   local e p
   for e in "${ENABLED[@]}"; do echo 0 > "$T/events/$e/enable" || true; done
+  [ -w "$T/events/sva/enable" ] && { echo 0 > "$T/events/sva/enable" || true; } # a live probe cannot be removed
   for p in "${PROBES[@]}"; do echo "-:sva/$p" >> "$T/kprobe_events" || true; done
   echo "$OLD_BUFFER_KB" > "$T/buffer_size_kb" || true
+  echo "$OLD_TRACING_ON" > "$T/tracing_on" || true
 }
 trap cleanup EXIT
 
-stop() { [ -n "$RECORDER" ] && kill -INT "$RECORDER" 2> /dev/null || true; }
+# trace-cmd finishes its file on SIGINT; a background `cat` ignores SIGINT, so it gets SIGTERM.
+stop() {
+  if [ -z "$RECORDER" ]; then exit 130; fi # still setting up: the EXIT trap cleans up
+  kill -"$RECORDER_SIG" "$RECORDER" 2> /dev/null || true
+}
 trap stop INT TERM
 
 # ---- probes ----
 for sym in iommu_sva_bind_device iommu_sva_unbind_device iommu_sva_get_pasid; do
-  has_symbol "$sym" || { echo "capture-sva: $sym not in /proc/kallsyms: no SVA API in this kernel?" >&2; exit 1; }
+  has_symbol "$sym" || { echo "capture-sva: $sym not in $KALLSYMS: no SVA API in this kernel?" >&2; exit 1; }
 done
 add_probe sva_bind "p:sva/sva_bind iommu_sva_bind_device $DEV_ARG $MM_ARG"
 add_probe sva_bind_ret 'r:sva/sva_bind_ret iommu_sva_bind_device ret=$retval:x64'
@@ -123,9 +132,10 @@ else
   header > "$OUT"
   echo 1 > "$T/tracing_on"
   cat "$T/trace_pipe" >> "$OUT" &
-  RECORDER=$!
-  [ -n "$DURATION" ] && (sleep "$DURATION"; kill -INT "$RECORDER" 2> /dev/null || true) &
+  RECORDER=$! RECORDER_SIG=TERM
+  [ -n "$DURATION" ] && (sleep "$DURATION"; kill -TERM "$RECORDER" 2> /dev/null || true) &
   while kill -0 "$RECORDER" 2> /dev/null; do wait "$RECORDER" || true; done
   echo 0 > "$T/tracing_on"
+  grep -v '^#' "$T/trace" >> "$OUT" || true # what trace_pipe had not handed out yet
 fi
 echo "capture-sva: wrote $OUT; next: sva-replay import ftrace $OUT -o trace.jsonl" >&2

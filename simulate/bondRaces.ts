@@ -1,6 +1,6 @@
 import { REQUESTED_MAX } from './devices.js';
 import { ADMIN, PROBE, procActor, VMM } from './emitter.js';
-import { exitProc, unbindBond } from './processes.js';
+import { exitProc, retire } from './processes.js';
 import { freshBond, rebindSame, type RaceSite, type Step } from './raceKit.js';
 import { completeGroups } from './traffic.js';
 import type { Bond } from './world.js';
@@ -18,7 +18,7 @@ export function staleUnbind({ s, dev }: RaceSite): Step[] {
     () => void (b = rebindSame(s, dev, a.pasid)),
     () => {
       const seq = s.em.unbind(procActor(a.proc), dev, a.pasid);
-      s.world.endBond(b); // B's bond is the one that goes: B stays out of the workload
+      s.world.endBond(b, 'unbind'); // B's bond is the one that goes: B stays out of the workload
       s.plant('stale-pasid-unbind', seq, [exitSeq, b.seq]);
     },
   ];
@@ -31,33 +31,39 @@ export function unbindAfterExit({ s, dev }: RaceSite): Step[] {
   return [
     () => void (a = freshBond(s, dev)),
     () => void (exitSeq = exitProc(s, a.proc)),
-    () => s.plant('unbind-after-exit', s.em.unbind(procActor(a.proc), dev, a.pasid), [exitSeq]),
+    () => s.plant('unbind-after-exit', s.em.unbind(procActor(a.proc), dev, a.pasid), [a.seq, exitSeq]),
   ];
 }
 
-/** An mdev (aux) PASID unbound as if it were an io_mm's, or an io_mm's PASID given to pasid_free. */
-export function nonSvaPasid({ s, dev }: RaceSite): Step[] {
+/**
+ * An mdev (aux) PASID unbound as if it were an io_mm's (vtd, on a device where that PASID's
+ * last bond did not end by exit: the -ESRCH would read as unbind-after-exit too), or else an
+ * io_mm's PASID given to pasid_free.
+ */
+export function nonSvaPasid({ s, dev, devs }: RaceSite): Step[] {
   const w = s.world;
-  if (s.driver === 'vtd' && s.rng.chance(0.5)) {
-    let q = 0;
-    let allocSeq = 0;
-    return [
-      () => {
-        q = w.allocPasid(dev.min, dev.max);
-        allocSeq = s.em.pasidAlloc('aux', dev, q);
-      },
-      () => s.plant('non-sva-pasid', s.em.unbind(VMM, dev, q), [allocSeq]),
-      () => {
-        s.em.pasidFree(VMM, q);
-        w.pasids.delete(q);
-      },
-    ];
-  }
-  let a!: Bond;
+  const tryAux = s.driver === 'vtd' && s.rng.chance(0.5);
+  let a: Bond | undefined;
+  let q = 0;
+  let target = dev;
+  let allocSeq = 0;
   return [
-    () => void (a = freshBond(s, dev)),
-    () => s.plant('non-sva-pasid', s.em.pasidFree(procActor(a.proc), a.pasid), [a.seq]),
-    () => void unbindBond(s, a),
+    () => {
+      q = w.lowestFree(dev.min, dev.max);
+      const fresh = devs.filter((d) => !w.endedByExit(d, q));
+      if (!tryAux || fresh.length === 0) return void (a = freshBond(s, dev));
+      target = s.rng.pick(fresh);
+      allocSeq = s.em.pasidAlloc('aux', target, w.allocPasid(target.min, target.max));
+    },
+    () => {
+      if (a) s.plant('non-sva-pasid', s.em.pasidFree(procActor(a.proc), a.pasid), [a.seq]);
+      else s.plant('non-sva-pasid', s.em.unbind(VMM, target, q), [allocSeq]);
+    },
+    () => {
+      if (a) return void retire(s, a);
+      s.em.pasidFree(VMM, q);
+      w.pasids.delete(q);
+    },
   ];
 }
 
@@ -65,17 +71,17 @@ export function nonSvaPasid({ s, dev }: RaceSite): Step[] {
 export function doubleFree({ s, dev }: RaceSite): Step[] {
   const w = s.world;
   let q = 0;
-  let freeSeq = 0;
+  const related: number[] = [];
   return [
     () => {
       q = w.allocPasid(dev.min, dev.max);
-      s.em.pasidAlloc(s.driver === 'vtd' ? 'aux' : 'private', dev, q);
+      related.push(s.em.pasidAlloc(s.driver === 'vtd' ? 'aux' : 'private', dev, q));
     },
     () => {
-      freeSeq = s.em.pasidFree(VMM, q);
+      related.push(s.em.pasidFree(VMM, q));
       w.pasids.delete(q);
     },
-    () => s.plant('double-free', s.em.pasidFree(VMM, q), [freeSeq]),
+    () => s.plant('double-free', s.em.pasidFree(VMM, q), related),
   ];
 }
 
@@ -96,7 +102,7 @@ export function detachWithBonds({ s, dev, devs }: RaceSite): Step[] {
     () => {
       s.em.attachDev(ADMIN, target);
       s.em.svaShutdown(ADMIN, target);
-      for (const x of [...target.bonds]) s.world.endBond(x);
+      for (const x of [...target.bonds]) s.world.endBond(x, 'shutdown');
       s.em.svaInit(PROBE, target, REQUESTED_MAX);
       target.busy = false;
     },

@@ -57,7 +57,7 @@ export function hotUnplug(s: Sim, dev: Dev): void {
   }
   completeGroups(s, (b) => b.dev === dev, 0.5);
   s.em.svaShutdown(ADMIN, dev);
-  for (const b of [...dev.bonds]) w.endBond(b);
+  for (const b of [...dev.bonds]) w.endBond(b, 'shutdown');
   s.em.detachDev(ADMIN, dev);
   s.em.deviceRemove(ADMIN, dev);
   dev.present = false;

@@ -1,5 +1,5 @@
 import { procActor } from './emitter.js';
-import { bindProc, unbindBond } from './processes.js';
+import { bindProc, retire } from './processes.js';
 import { freshBond, pageOf, rebindSame, type RaceSite, type Step } from './raceKit.js';
 import type { Bond } from './world.js';
 
@@ -19,8 +19,9 @@ export function freedWithPartials({ s, dev }: RaceSite): Step[] {
       for (let n = 1 + s.rng.int(2); n > 0; n--) partials.push(s.em.fault(dev, a.pasid, pageOf(s, a.proc), 'r', group, false));
     },
     () => {
-      const seq = s.rng.chance(0.5) ? s.em.mmExit(a.proc) : s.em.unbind(procActor(a.proc), dev, a.pasid);
-      w.endBond(a);
+      const byExit = s.rng.chance(0.5) || a.pinned;
+      const seq = byExit ? s.em.mmExit(a.proc) : s.em.unbind(procActor(a.proc), dev, a.pasid);
+      w.endBond(a, byExit ? 'exit' : 'unbind');
       s.plant('pasid-freed-pending-faults', seq, partials);
       // The stale partials join the next group of that index: complete one at once on a new
       // bond, so that they stop counting against the freed PASID before it is freed again.
@@ -28,11 +29,11 @@ export function freedWithPartials({ s, dev }: RaceSite): Step[] {
       s.em.fault(dev, b.pasid, pageOf(s, b.proc), 'r', group, true);
       w.pending.push({ bond: b, group });
     },
-    () => void unbindBond(s, b),
+    () => void retire(s, b),
   ];
 }
 
-/** A group flushed unanswered at unbind; its response comes after the PASID went to B. */
+/** A group flushed unanswered at unbind (or exit); its response comes after the PASID went to B. */
 export function stalePageResponse({ s, dev }: RaceSite): Step[] {
   const w = s.world;
   const related: number[] = [];
@@ -46,7 +47,7 @@ export function stalePageResponse({ s, dev }: RaceSite): Step[] {
       w.pending.push({ bond: a, group });
     },
     () => {
-      related.push(unbindBond(s, a, 0));
+      related.push(retire(s, a, 0));
       dev.used.add(group); // still reserved: B must not use this index before the response
     },
     () => void (b = rebindSame(s, dev, a.pasid), related.push(b.seq)),
@@ -54,20 +55,20 @@ export function stalePageResponse({ s, dev }: RaceSite): Step[] {
       s.plant('stale-page-response', s.em.pageResponse(dev, a.pasid, group, 'success'), related);
       dev.used.delete(group);
     },
-    () => void unbindBond(s, b),
+    () => void retire(s, b),
   ];
 }
 
-/** A late page request after unbind, before anyone reuses the PASID. */
+/** A late page request after unbind (or exit), before anyone reuses the PASID. */
 export function faultUnbound({ s, dev }: RaceSite): Step[] {
   let a!: Bond;
   let unbindSeq = 0;
   return [
     () => void (a = freshBond(s, dev)),
-    () => void (unbindSeq = unbindBond(s, a)),
+    () => void (unbindSeq = retire(s, a)),
     () => {
       const group = s.world.spareGroup(dev);
-      s.plant('fault-unbound-pasid', s.em.fault(dev, a.pasid, pageOf(s, a.proc), 'r', group, true), [unbindSeq]);
+      s.plant('fault-unbound-pasid', s.em.fault(dev, a.pasid, pageOf(s, a.proc), 'r', group, true), [a.seq, unbindSeq]);
       dev.used.delete(group);
     },
   ];
@@ -83,6 +84,6 @@ export function orphanResponse({ s, dev }: RaceSite): Step[] {
       s.plant('orphan-page-response', s.em.pageResponse(dev, a.pasid, group, 'success'), [a.seq]);
       dev.used.delete(group);
     },
-    () => void unbindBond(s, a),
+    () => void retire(s, a),
   ];
 }

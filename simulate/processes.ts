@@ -16,16 +16,21 @@ export function bindProc(s: Sim, proc: Proc, dev: Dev): Bond {
 export function unbindBond(s: Sim, bond: Bond, answerShare = 0.5): number {
   completeGroups(s, (b) => b === bond, answerShare);
   const seq = s.em.unbind(procActor(bond.proc), bond.dev, bond.pasid);
-  s.world.endBond(bond);
+  s.world.endBond(bond, 'unbind');
   return seq;
 }
 
 /** The process exits: its bonds go with the mm, and its driver must not unbind them again. */
-export function exitProc(s: Sim, proc: Proc): number {
-  completeGroups(s, (b) => b.proc === proc, 0.5);
+export function exitProc(s: Sim, proc: Proc, answerShare = 0.5): number {
+  completeGroups(s, (b) => b.proc === proc, answerShare);
   const seq = s.em.mmExit(proc);
   s.world.exitProc(proc);
   return seq;
+}
+
+/** Ends a bond of a one-bond process: unbind, or exit where an unbind would look stale (Bond.pinned). */
+export function retire(s: Sim, bond: Bond, answerShare = 0.5): number {
+  return bond.pinned ? exitProc(s, bond.proc, answerShare) : unbindBond(s, bond, answerShare);
 }
 
 export function spawn(s: Sim): void {
@@ -47,7 +52,7 @@ export function bindMore(s: Sim): void {
 export function unbindOne(s: Sim): void {
   if (s.world.bonds.length === 0) return;
   const bond = s.rng.pick(s.world.bonds);
-  if (usable(bond)) unbindBond(s, bond);
+  if (usable(bond) && !bond.pinned) unbindBond(s, bond);
 }
 
 export function exitOne(s: Sim): void {

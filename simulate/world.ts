@@ -1,60 +1,11 @@
-import type { DriverName, NonSvaOwner } from '../events/types.js';
+import type { AuxPasid, Bond, BondEnd, Dev, OpenGroup, PendingGroup, Proc } from './entities.js';
+
+export type { AuxPasid, Bond, BondEnd, Dev, OpenGroup, PendingGroup, Proc } from './entities.js';
 
 /**
  * The simulator's own bookkeeping of what the kernel model (replay/kernel, profile v3) will
  * hold, so that generated lines name the PASIDs the kernel assigns without running the fold.
  */
-
-export interface Dev {
-  name: string;
-  driver: DriverName;
-  domain: string;
-  /** The range the driver installs at sva_init. */
-  min: number;
-  max: number;
-  /** Added, attached and SVA-initialised. */
-  present: boolean;
-  /** Reserved by an injection in progress: ordinary traffic leaves its bonds alone. */
-  busy: boolean;
-  bonds: Bond[];
-  /** Group indices with partial or pending requests on this device. */
-  used: Set<number>;
-  /** Last ordinary group index, and the next spare one (offset). */
-  cursor: number;
-  spare: number;
-  irqCpu: number;
-}
-
-export interface Proc {
-  mm: string;
-  pid: number;
-  comm: string;
-  /** PASID of the live io_mm; null while the process has no bond. */
-  pasid: number | null;
-  bonds: Bond[];
-  /** First page of the region its faults hit. */
-  heap: number;
-  busy: boolean;
-}
-
-export interface Bond {
-  dev: Dev;
-  proc: Proc;
-  pasid: number;
-  seq: number;
-}
-
-/** A group whose last request has not been sent: `left` more partials come first. */
-export interface OpenGroup {
-  bond: Bond;
-  group: number;
-  left: number;
-  page: number;
-}
-
-export interface PendingGroup { bond: Bond; group: number }
-
-export interface AuxPasid { pasid: number; dev: Dev; owner: NonSvaOwner }
 
 /** PRI group indices are 9 bits: ordinary traffic cycles below SPARE_GROUP, injections above. */
 export const SPARE_GROUP = 448;
@@ -77,20 +28,36 @@ export class World {
   readonly aux: AuxPasid[] = [];
   /** The one PASID namespace: every allocated PASID, SVA or not. */
   readonly pasids = new Set<number>();
+  /**
+   * (dev, PASID) pairs whose last bond ended by mm exit. A later unbind of the next bond on
+   * such a pair reads, in a trace, just like the stale unbind the audit flags
+   * (stale-pasid-unbind: it cannot tell who calls), so clean traces end that bond otherwise.
+   */
+  private readonly exitEnded = new Set<string>();
 
   /** The kernel's allocator: lowest free PASID in [min, max]. */
   allocPasid(min: number, max: number): number {
+    const p = this.lowestFree(min, max);
+    this.pasids.add(p);
+    return p;
+  }
+
+  lowestFree(min: number, max: number): number {
     let p = min;
     while (this.pasids.has(p)) p++;
     if (p > max) throw new Error(`internal: simulator ran out of PASIDs in [${min}, ${max}]`);
-    this.pasids.add(p);
     return p;
+  }
+
+  endedByExit(dev: Dev, pasid: number): boolean {
+    return this.exitEnded.has(`${dev.name}/${pasid}`);
   }
 
   /** What a successful bind creates (a new io_mm when the process has none). */
   addBond(proc: Proc, dev: Dev, seq: number): Bond {
     if (proc.pasid === null) proc.pasid = this.allocPasid(dev.min, dev.max);
-    const bond: Bond = { dev, proc, pasid: proc.pasid, seq };
+    const key = `${dev.name}/${proc.pasid}`;
+    const bond: Bond = { dev, proc, pasid: proc.pasid, seq, pinned: this.exitEnded.delete(key) };
     proc.bonds.push(bond);
     dev.bonds.push(bond);
     this.bonds.push(bond);
@@ -98,7 +65,8 @@ export class World {
   }
 
   /** Unbind, mm exit and shutdown alike: flush the bond's pending groups, drop its reference. */
-  endBond(bond: Bond): void {
+  endBond(bond: Bond, by: BondEnd): void {
+    if (by === 'exit') this.exitEnded.add(`${bond.dev.name}/${bond.pasid}`);
     if (this.open.some((o) => o.bond === bond)) throw new Error('internal: bond ended with partial requests queued');
     for (let i = this.pending.length - 1; i >= 0; i--) {
       const g = this.pending[i];
@@ -118,7 +86,7 @@ export class World {
 
   /** mm exit: every bond goes, and the process is never seen again. */
   exitProc(proc: Proc): void {
-    for (const b of [...proc.bonds]) this.endBond(b);
+    for (const b of [...proc.bonds]) this.endBond(b, 'exit');
     remove(this.procs, proc);
   }
 

@@ -8,7 +8,7 @@ import { engineByName } from '../machines/engines.js';
 import type { StepResult } from '../replay/stepResult.js';
 import type { CliIo } from '../cli/io.js';
 import { checkStrict, type BadLines, type TraceFlags } from '../cli/options.js';
-import type { CheckpointMeta, Cursor, CursorSource } from './cursor.js';
+import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
 import { buildIndex, DEFAULT_EVERY, indexedEntries, indexPath } from './index/buildIndex.js';
 import { fingerprint, mismatch } from './index/fingerprint.js';
 import { readIndexHeader, type BadRecord, type IndexHeader } from './index/indexFile.js';
@@ -88,4 +88,12 @@ export async function openTimeline(file: string, flags: TraceFlags, io: CliIo, b
 /** After a command: the exact number of bad lines skipped, including those before a restored checkpoint. */
 export function settleBad(bad: BadLines, cursor: Cursor): void {
   bad.count = Math.max(bad.count, cursor.bad);
+}
+
+/** A cursor at the start of the trace, for one streaming pass (history, bisect). */
+export async function startCursor(file: string, flags: TraceFlags, bad: BadLines): Promise<Cursor> {
+  const { src, check } = cliSource(file, flags, bad);
+  const cursor = Cursor.start({ ...src, kind: await sourceKind(file) });
+  cursor.beforeApply = (r) => check(r);
+  return cursor;
 }

@@ -24,6 +24,10 @@ const key = (dev: string, pasid: number): string => `${dev}\u0000${pasid}`;
 export class BondIndex {
   private readonly records = new Map<string, BondRecord>();
 
+  get size(): number {
+    return this.records.size;
+  }
+
   get(dev: string, pasid: number): BondRecord | undefined {
     return this.records.get(key(dev, pasid));
   }

@@ -25,6 +25,9 @@ export interface PasidRecord {
   groups: Map<string, GroupRecord>;
 }
 
+/** Groups remembered per PASID; the oldest goes first (hardware group indices are 9 bits). */
+const MAX_GROUPS = 1024;
+
 const groupKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
 
 /**
@@ -37,6 +40,13 @@ export class PasidIndex {
 
   get(pasid: number): PasidRecord | undefined {
     return this.records.get(pasid);
+  }
+
+  /** Entries held: PASIDs and remembered groups. */
+  size(): { pasids: number; groups: number } {
+    let groups = 0;
+    for (const r of this.records.values()) groups += r.groups.size;
+    return { pasids: this.records.size, groups };
   }
 
   allocated(pasid: number, owner: 'sva' | NonSvaOwner, seq: number): void {
@@ -66,7 +76,10 @@ export class PasidIndex {
   groupCompleted(pasid: number, dev: string, group: number, firstSeq: number, lastSeq: number): void {
     const r = this.records.get(pasid);
     if (!r) return;
-    r.groups.set(groupKey(dev, group), { dev, group, firstSeq, lastSeq, gen: r.gen });
+    const k = groupKey(dev, group);
+    r.groups.delete(k);
+    if (r.groups.size >= MAX_GROUPS) r.groups.delete(r.groups.keys().next().value as string);
+    r.groups.set(k, { dev, group, firstSeq, lastSeq, gen: r.gen });
   }
 
   groupClosed(pasid: number, dev: string, group: number, by: 'response' | 'flush' | 'invalid', seq: number): void {

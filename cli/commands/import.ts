@@ -19,7 +19,12 @@ interface FtraceFlags {
 
 /** `import ftrace FILE|- [-o OUT] [--strict] [--driver NAME]`: kernel trace text → JSON Lines. */
 export function registerImport(program: Command, io: CliIo, exit: ExitBox): void {
-  const imports = program.command('import').description('convert kernel traces into sva-replay JSON Lines');
+  const imports = program
+    .command('import')
+    .description('convert kernel traces into sva-replay JSON Lines')
+    .action(() => {
+      throw new UsageError('import needs a trace format: import ftrace FILE');
+    });
   imports
     .command('ftrace')
     .description('import tracefs trace/trace_pipe or trace-cmd report text (see docs/capture.md)')
@@ -36,7 +41,6 @@ async function importFtraceCommand(file: string, flags: FtraceFlags, io: CliIo):
   if (flags.output !== undefined && flags.output !== '-' && file !== '-' && resolve(flags.output) === resolve(file)) {
     throw new UsageError(`the output ${flags.output} is the input file`);
   }
-  const sink = await openSink(flags.output, io);
   const progress = new Progress(io, 'import ftrace');
   const run = importFtrace(file, {
     strict: flags.strict,
@@ -47,8 +51,15 @@ async function importFtraceCommand(file: string, flags: FtraceFlags, io: CliIo):
       if (read >= MIB) progress.update(run.summary.events, total ? read / total : null);
     },
   });
+  let next = await run.batches.next(); // the input opens before the output is created
+  const sink = await openSink(flags.output, io).catch(async (e: unknown) => {
+    await run.batches.return(undefined);
+    throw e;
+  });
   try {
-    for await (const batch of run.batches) if (batch.length > 0) await sink.write(`${batch.join('\n')}\n`);
+    for (; !next.done; next = await run.batches.next()) {
+      if (next.value.length > 0) await sink.write(`${next.value.join('\n')}\n`);
+    }
   } finally {
     progress.done();
     await sink.close();

@@ -4,6 +4,7 @@ import { SEVERITY_RANK, type Finding, type Rule, type Severity } from '../../aud
 export const SHOWN_PER_RULE = 50;
 
 const count = (findings: readonly Finding[], s: Severity) => findings.filter((f) => f.severity === s).length;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `audit --json` (trace-format.md): findings with their keys in contract order, then the summary. */
 export function findingsJson(findings: readonly Finding[], events: number): string {
@@ -60,15 +61,15 @@ export interface ReportInput {
 
 /** The human report of `audit`: findings grouped by rule, each with its line and related lines. */
 export function findingsReport({ file, profile, events, findings, rules, lines }: ReportInput): string {
-  const head = `${file}: ${events} events audited (profile ${profile}): ${count(findings, 'error')} errors, ` +
-    `${count(findings, 'warning')} warnings, ${count(findings, 'info')} info\n`;
+  const head = `${file}: ${plural(events, 'event')} audited (profile ${profile}): ${plural(count(findings, 'error'), 'error')}, ` +
+    `${plural(count(findings, 'warning'), 'warning')}, ${count(findings, 'info')} info\n`;
   if (findings.length === 0) return `${head}no findings\n`;
   const parts = [head];
   const ordered = [...rules].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   for (const rule of ordered) {
     const mine = findings.filter((f) => f.rule === rule.id);
     if (mine.length === 0) continue;
-    parts.push(`\n${rule.id} (${rule.severity}): ${rule.title} - ${mine.length} finding${mine.length === 1 ? '' : 's'}\n`);
+    parts.push(`\n${rule.id} (${rule.severity}): ${rule.title} - ${plural(mine.length, 'finding')}\n`);
     for (const f of mine.slice(0, SHOWN_PER_RULE)) {
       parts.push(`  seq ${f.seq}  ${f.entity}\n${wrap(f.message, '    ')}\n`);
       parts.push(`    > ${String(f.seq).padStart(6)}  ${sourceText(f.seq, lines)}\n`);

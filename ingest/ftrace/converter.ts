@@ -114,7 +114,7 @@ function count(map: Map<string, number>, key: string): void {
 export function convertFtraceText(text: string, file = '<text>', opts: ConvertOptions = {}): { lines: string[]; summary: ImportSummary } {
   const c = new FtraceConverter(file, opts);
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (body.length > 0 || text.length > 0) for (const l of body.split('\n')) c.line(l);
+  if (text.length > 0) for (const l of body.split('\n')) c.line(l);
   c.end();
   return { lines: c.take(), summary: c.summary };
 }

@@ -1,6 +1,9 @@
 import type { BindEvent, PasidAllocEvent, TraceEvent, UnbindEvent } from '../../events/types.js';
 import { attach } from './bind.js';
 import { detachBond } from './detachBond.js';
+import { FEAT_IOPF } from '../../events/types.js';
+import { PCI_MAX_PASID } from '../../drivers/index.js';
+import { addDeviceToDomain, ensureDomain } from './domains.js';
 import { ensureDevice } from './implicit.js';
 import type { Outcome } from './outcome.js';
 import type { KernelStore } from './store.js';
@@ -23,9 +26,20 @@ export function followObserved(k: KernelStore, e: TraceEvent, observed: Outcome)
   }
 }
 
+/**
+ * The log says an SVA call succeeded, so the device had a domain and an SVA param even if
+ * the trace never showed them (e.g. an ftrace capture without sva_init): give it implicit ones.
+ */
 function ensureSvaReady(k: KernelStore, dev: string): void {
   const d = ensureDevice(k, dev, 'sva');
-  if (!d.context.domain || !d.context.sva) {
+  if (d.value === 'added') {
+    const domain = `implicit:${dev}`;
+    ensureDomain(k, domain);
+    k.sendDevice(dev, { type: 'attach_dev', domain });
+    addDeviceToDomain(k, domain, dev);
+  }
+  if (k.device(dev)!.value === 'attached') {
+    k.sendDevice(dev, { type: 'sva_init', features: FEAT_IOPF, min_pasid: 0, max_pasid: PCI_MAX_PASID });
     k.implicit.push(`sva-param:${dev}`);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../cli/io.js';
@@ -78,6 +78,10 @@ describe('sva-replay import ftrace', () => {
     io = fakeIo();
     expect(await run(['import', 'ftrace'], io)).toBe(2);
     io = fakeIo();
+    expect(await run(['import'], io)).toBe(2);
+    expect(io.stderr).toMatch(/import needs a trace format/);
+    expect(await run(['import', 'perf', 'x.txt'], fakeIo())).toBe(2);
+    io = fakeIo();
     const same = fixture('prq-tracefs-5flags.txt');
     expect(await run(['import', 'ftrace', same, '-o', same], io)).toBe(2);
     expect(io.stderr).toMatch(/is the input file/);
@@ -100,4 +104,10 @@ describe('import progress', () => {
     await run(['import', 'ftrace', fixture('prq-tracefs-5flags.txt'), '-o', join(dir, 'small.jsonl')], small);
     expect(small.stderr).not.toMatch(/\r/);
   });
+});
+
+it('creates no output file when the input cannot be opened', async () => {
+  const out = join(dir, 'never.jsonl');
+  expect(await run(['import', 'ftrace', join(dir, 'missing.txt'), '-o', out], fakeIo())).toBe(2);
+  expect(existsSync(out)).toBe(false);
 });

@@ -7,10 +7,7 @@ import { INJECT_RULES, type InjectRequest, type InjectRule, type Injection } fro
 import { simulateText } from '../../simulate/workload.js';
 
 /** What the model held just before a planted event: the event's device bonds and its PASID's owner. */
-interface Before {
-  devBonds: readonly number[];
-  owner: string | undefined;
-}
+type Before = { devBonds: readonly number[]; owner: string | undefined };
 
 interface Planted {
   at(seq: number): StepResult;
@@ -66,7 +63,8 @@ const SHOWS: Record<InjectRule, (m: Injection, t: Planted) => void> = {
     expect(t.at(m.seq).errno).toBe('EINVAL');
     const routed = t.at(m.related[0]).ops.find((o) => o.op === 'iopf_handle') as { mm: string; group: number; pasid: number };
     expect(routed).toMatchObject({ pasid: resp.pasid, group: resp.group });
-    expect(ended(t.at(m.related[1]), 'unbind')).toMatchObject({ pasid: resp.pasid, mm: routed.mm });
+    const gone = ended(t.at(m.related[1]), 'unbind') ?? ended(t.at(m.related[1]), 'mm_exit');
+    expect(gone).toMatchObject({ pasid: resp.pasid, mm: routed.mm });
     expect(added(t.at(m.related[2])).pasid).toBe(resp.pasid);
     expect(added(t.at(m.related[2])).mm).not.toBe(routed.mm);
   },
@@ -89,14 +87,17 @@ const SHOWS: Record<InjectRule, (m: Injection, t: Planted) => void> = {
   'unbind-after-exit': (m, t) => {
     const unbind = ev(t.at(m.seq), 'unbind');
     expect(t.at(m.seq).errno).toBe('ESRCH');
-    expect(ended(t.at(m.related[0]), 'mm_exit')).toMatchObject({ dev: unbind.dev, pasid: unbind.pasid });
+    expect(added(t.at(m.related[0]))).toMatchObject({ dev: unbind.dev, pasid: unbind.pasid });
+    expect(ended(t.at(m.related[1]), 'mm_exit')).toMatchObject({ dev: unbind.dev, pasid: unbind.pasid });
   },
   'fault-unbound-pasid': (m, t) => {
     const fault = ev(t.at(m.seq), 'fault');
     expect(fault.last).toBe(true);
     expect(t.at(m.seq).ops).toEqual([{ op: 'page_response', dev: fault.dev, pasid: fault.pasid, group: fault.group, code: 'invalid' }]);
     expect(t.before.get(m.seq)!.devBonds).not.toContain(fault.pasid);
-    expect(ended(t.at(m.related[0]), 'unbind')).toMatchObject({ dev: fault.dev, pasid: fault.pasid });
+    expect(added(t.at(m.related[0]))).toMatchObject({ dev: fault.dev, pasid: fault.pasid });
+    const gone = ended(t.at(m.related[1]), 'unbind') ?? ended(t.at(m.related[1]), 'mm_exit');
+    expect(gone).toMatchObject({ dev: fault.dev, pasid: fault.pasid });
   },
   'orphan-page-response': (m, t) => {
     const resp = ev(t.at(m.seq), 'page_response');
@@ -107,7 +108,8 @@ const SHOWS: Record<InjectRule, (m: Injection, t: Planted) => void> = {
   'double-free': (m, t) => {
     const free = ev(t.at(m.seq), 'pasid_free');
     expect(t.at(m.seq).errno).toBe('ENOENT');
-    expect(t.at(m.related[0])).toMatchObject({ type: 'pasid_free', ret: 0, event: { pasid: free.pasid } });
+    expect(t.at(m.related[0])).toMatchObject({ type: 'pasid_alloc', ret: 0, pasid: free.pasid });
+    expect(t.at(m.related[1])).toMatchObject({ type: 'pasid_free', ret: 0, event: { pasid: free.pasid } });
   },
 };
 

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { RULES } from '../../audit/rules/index.js';
+import { bisect } from '../../timetravel/bisect/bisect.js';
+import { parseExpression } from '../../timetravel/bisect/parse.js';
+import { startCursor } from '../../timetravel/openTimeline.js';
+import { eventText } from '../../timetravel/render.js';
+import { EXIT, type CliIo } from '../io.js';
+import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
+import type { ExitBox } from '../program.js';
+
+interface BisectFlags extends TraceFlags {
+  until: string;
+  json?: boolean;
+}
+
+export function registerBisect(program: Command, io: CliIo, exit: ExitBox): void {
+  addTraceOptions(
+    program
+      .command('bisect')
+      .description('the first event after which a predicate on the state holds (docs/bisect.md)')
+      .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
+      .requiredOption('--until <expr>', 'e.g. "pasid 7 freed", "dev 0000:00:01.0 bonds > 3", "finding stale-pasid-unbind"')
+      .option('--json', 'print {found, seq, line, event, why}'),
+  ).action(async (file: string, flags: BisectFlags) => {
+    const expr = parseExpression(flags.until, RULES.map((r) => r.id));
+    const bad = new BadLines(io);
+    const cursor = await startCursor(file, flags, bad);
+    let result;
+    try {
+      result = await bisect(cursor, expr);
+    } finally {
+      await cursor.close();
+    }
+    bad.summary();
+    const { hit, events } = result;
+    if (flags.json) {
+      io.out(`${hit ? JSON.stringify({ found: true, seq: hit.seq, line: hit.line, event: JSON.parse(eventText(hit.event)), atEnd: hit.atEnd, why: hit.verdict.why })
+        : JSON.stringify({ found: false, events })}\n`);
+    } else if (hit) {
+      const where = hit.atEnd ? ' (at the end of the trace, from the final audit)' : '';
+      io.out(`seq ${hit.seq} (line ${hit.line})${where}: ${eventText(hit.event)}\nholds: ${flags.until}\n${hit.verdict.why.map((w) => `  ${w}\n`).join('')}`);
+    } else {
+      io.out(`never: "${flags.until}" does not hold after any of the ${events} events\n`);
+    }
+    exit.code = hit ? EXIT.clean : EXIT.findings;
+  });
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { TraceInputError } from '../../events/inputError.js';
+import { parseTraceText } from '../../events/reader.js';
+import { importFtrace, type ImportOptions } from '../../ingest/ftrace/importFtrace.js';
+
+const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'ftrace', name);
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'sva-ingest-')); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+async function importAll(source: string, opts: ImportOptions = {}) {
+  const warnings: string[] = [];
+  const run = importFtrace(source, { onWarn: (m) => warnings.push(m), ...opts });
+  const lines: string[] = [];
+  for await (const batch of run.batches) lines.push(...batch);
+  parseTraceText(lines.join('\n'), 'out.jsonl');
+  return { lines, summary: run.summary, warnings };
+}
+
+describe('importFtrace streaming', () => {
+  it('gives the same result whatever the chunk size, from a .gz file and from stdin', async () => {
+    const text = readFileSync(fixture('sva-kprobes-tracecmd.txt'));
+    const expected = (await importAll(fixture('sva-kprobes-tracecmd.txt'))).lines;
+    expect((await importAll(fixture('sva-kprobes-tracecmd.txt'), { chunkBytes: 7 })).lines).toEqual(expected);
+    const gz = join(dir, 'trace.txt.gz');
+    writeFileSync(gz, gzipSync(text));
+    expect((await importAll(gz, { chunkBytes: 64 })).lines).toEqual(expected);
+    const stdin = Readable.from([text.subarray(0, 100), text.subarray(100)]);
+    const fromStdin = await importAll('-', { stdin });
+    expect(fromStdin.lines).toEqual(expected);
+  });
+
+  it('reports over-long lines and a final line without a newline', async () => {
+    const path = join(dir, 'long.txt');
+    writeFileSync(path, `x-1 [000] ..... 1.0: io_page_fault: ${'a'.repeat(300)}\napp-300 [001] ..... 10.0: io_mm_alloc: pasid=1`);
+    const { summary, warnings } = await importAll(path, { chunkBytes: 16, maxLineBytes: 100 });
+    expect(summary).toMatchObject({ lines: 2, unparseable: 1, ignored: new Map([['io_mm_alloc', 1]]) });
+    expect(warnings).toEqual([expect.stringMatching(/long\.txt:1: unparseable: line too long/)]);
+  });
+
+  it('--strict: an unknown event is an error naming file and line', async () => {
+    const err = await importAll(fixture('sva-kprobes-tracecmd.txt'), { strict: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceInputError);
+    expect((err as TraceInputError).message).toMatch(/sva-kprobes-tracecmd\.txt:22: unknown event "sched_switch"/);
+  });
+
+  it('a missing file or a bad gzip stream is a TraceInputError', async () => {
+    await expect(importAll(join(dir, 'nope.txt'))).rejects.toThrow(/nope\.txt:0: cannot open/);
+    const bad = join(dir, 'bad.gz');
+    writeFileSync(bad, 'not gzip at all');
+    await expect(importAll(bad)).rejects.toThrow(/bad\.gz:0: not a valid gzip stream/);
+  });
+});

@@ -1,0 +1,99 @@
+import { Auditor } from '../../audit/auditor.js';
+import { UsageError } from '../../cli/io.js';
+import { TraceInputError } from '../../events/inputError.js';
+import { stateTables } from '../../cli/format/state.js';
+import { stateView } from '../../projections/stateView.js';
+import { entityLabel, parseEntity, touches, type Entity } from '../query/entity.js';
+import { jsonText } from '../render.js';
+import type { Navigator } from './session.js';
+
+export const COMMANDS = ['step', 'back', 'goto', 'watch', 'unwatch', 'continue', 'reverse-continue', 'print', 'findings', 'help', 'quit'];
+
+const HELP = `commands:
+  step [n]            fold the next n events (1); shows them and any watched row that changed
+  back [n]            go back n events (1)
+  goto SEQ            the state after the last event whose seq is at most SEQ
+  watch pasid N | dev D | mm M
+                      stop continue / reverse-continue when that entity's rows change; alone: list
+  unwatch [pasid N | dev D | mm M]
+                      remove a watch (all without an argument)
+  continue            step until a watched row changes, or to the end of the trace
+  reverse-continue    back to the latest earlier event that changed a watched row
+  print [pasid N | dev D | mm M | tables]
+                      the position, an entity's rows, or every table
+  findings            audit findings up to the position
+  help, quit`;
+
+function count(arg: string | undefined): number {
+  if (arg === undefined) return 1;
+  if (!/^\d+$/.test(arg)) throw new UsageError(`expected a number of events, got "${arg}"`);
+  return Number(arg);
+}
+
+function rowsOf(nav: Navigator, e: Entity): string {
+  const lines: string[] = [];
+  for (const [table, rows] of nav.cursor.tables.rows) {
+    for (const [key, row] of rows) {
+      const mine = touches(e, { table, key, before: undefined, after: row }) ||
+        (table === 'bonds' && ((e.kind === 'pasid' && (row as { pasid: number }).pasid === e.pasid) || (e.kind === 'dev' && (row as { dev: string }).dev === e.dev)));
+      if (mine) lines.push(`${table}[${key}]: ${jsonText(row)}`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') : `no rows for ${entityLabel(e)}`;
+}
+
+async function findings(nav: Navigator): Promise<string> {
+  const auditor = new Auditor();
+  const c = await nav.timeline.at(null);
+  c.beforeApply = (r, cur) => auditor.observe(r, cur.fold, cur.tables);
+  while (c.point.events < nav.events && (await c.step()) !== null);
+  if ((await c.peek()) === null) auditor.finish(c.fold, c.tables);
+  await c.close();
+  const list = auditor.findings;
+  if (list.length === 0) return `no findings up to event ${nav.events}`;
+  return list.map((f) => `${f.severity} ${f.rule} at seq ${f.seq} (${f.entity}): ${f.message}`).join('\n');
+}
+
+/** Runs one command line; returns its output (no trailing newline) and whether to quit. */
+export async function runCommand(nav: Navigator, line: string): Promise<{ out: string; quit: boolean }> {
+  const [cmd, ...args] = line.trim().split(/\s+/);
+  const done = (out: string | string[]) => ({ out: Array.isArray(out) ? out.join('\n') : out, quit: false });
+  try {
+    switch (cmd) {
+      case '': return done('');
+      case 'step': return done(await nav.step(count(args[0]), false));
+      case 'back':
+        await nav.goEvents(nav.events - count(args[0]));
+        return done(nav.where());
+      case 'goto':
+        if (!/^\d+$/.test(args[0] ?? '')) throw new UsageError('goto expects a seq');
+        await nav.goSeq(Number(args[0]));
+        return done(nav.where());
+      case 'watch':
+        if (args.length === 0) return done(nav.watches.length ? nav.watches.map((w) => `watching ${entityLabel(w)}`) : 'no watches');
+        nav.watches.push(parseEntity(args[0], args[1]));
+        return done(`watching ${entityLabel(nav.watches[nav.watches.length - 1])}`);
+      case 'unwatch': {
+        const label = args.length ? entityLabel(parseEntity(args[0], args[1])) : null;
+        const kept = nav.watches.filter((w) => label !== null && entityLabel(w) !== label);
+        const removed = nav.watches.length - kept.length;
+        nav.watches.splice(0, nav.watches.length, ...kept);
+        return done(`${removed} watch${removed === 1 ? '' : 'es'} removed`);
+      }
+      case 'continue': return done(await nav.step(Infinity, true));
+      case 'reverse-continue': return done(await nav.reverseContinue());
+      case 'print': {
+        if (args.length === 0) return done(nav.where());
+        if (args[0] === 'tables') return done(stateTables(stateView(nav.cursor.tables, nav.cursor.point.seq)).trimEnd());
+        return done(rowsOf(nav, parseEntity(args[0], args[1])));
+      }
+      case 'findings': return done(await findings(nav));
+      case 'help': return done(HELP);
+      case 'quit': case 'exit': return { out: '', quit: true };
+      default: return done(`unknown command "${cmd}" (type help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof TraceInputError) return done(`error: ${e.message}`);
+    throw e;
+  }
+}

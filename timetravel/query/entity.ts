@@ -1,0 +1,35 @@
+import type { RowChange } from '../../projections/tables.js';
+import { UsageError } from '../../cli/io.js';
+
+/** An entity whose rows history and watches follow. */
+export type Entity = { kind: 'pasid'; pasid: number } | { kind: 'dev'; dev: string } | { kind: 'mm'; mm: string };
+
+export function entityLabel(e: Entity): string {
+  return e.kind === 'pasid' ? `pasid ${e.pasid}` : e.kind === 'dev' ? `dev ${e.dev}` : `mm ${e.mm}`;
+}
+
+/** `pasid N`, `dev D` or `mm M` (as words); throws UsageError otherwise. */
+export function parseEntity(kind: string, name: string | undefined): Entity {
+  if (name === undefined || name === '') throw new UsageError(`${kind} needs a value`);
+  if (kind === 'pasid') {
+    if (!/^\d+$/.test(name)) throw new UsageError(`pasid expects a non-negative integer, got "${name}"`);
+    return { kind: 'pasid', pasid: Number(name) };
+  }
+  if (kind === 'dev') return { kind: 'dev', dev: name };
+  if (kind === 'mm') return { kind: 'mm', mm: name };
+  throw new UsageError(`expected pasid, dev or mm, got "${kind}"`);
+}
+
+const mmOf = (row: unknown): unknown => (row as { mm?: unknown } | undefined)?.mm;
+
+/**
+ * The rows of an entity: a PASID's row in `pasids`; a device's row in `devices`; an mm's PASID
+ * rows (those whose mm it is) and its bond rows.
+ */
+export function touches(e: Entity, c: RowChange): boolean {
+  switch (e.kind) {
+    case 'pasid': return c.table === 'pasids' && c.key === String(e.pasid);
+    case 'dev': return c.table === 'devices' && c.key === e.dev;
+    case 'mm': return (c.table === 'pasids' || c.table === 'bonds') && (mmOf(c.before) === e.mm || mmOf(c.after) === e.mm);
+  }
+}
