@@ -47,7 +47,7 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
       k.sendNewIoMm(fresh, { type: 'pasid_exhausted' });
       return fail('ENOSPC');
     }
-    k.setPasid(free, { owner: 'sva' });
+    k.setPasid(free, { owner: 'sva', since: k.seq });
     k.sendNewIoMm(fresh, { type: 'pasid_allocated', pasid: free });
     pasid = free;
   }

@@ -24,7 +24,9 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
   if (queued) k.setPartials(e.dev, e.group, undefined);
   const since = queued?.[0]?.seq ?? k.seq;
   const io = k.ioMm(e.pasid);
-  const bonded = iopf && io !== undefined && io.value === 'live' && k.device(e.dev)!.context.bonds.includes(e.pasid);
+  // Routed only for a device still attached (a detached device's requests cannot be translated).
+  const device = k.device(e.dev)!;
+  const bonded = iopf && io !== undefined && io.value === 'live' && device.value === 'svaEnabled' && device.context.bonds.includes(e.pasid);
   if (!bonded || !io) {
     k.op({ op: 'page_response', dev: e.dev, pasid: e.pasid, group: e.group, code: 'invalid' });
     k.fact({ kind: 'group_closed', dev: e.dev, pasid: e.pasid, group: e.group, by: 'invalid' });
@@ -34,6 +36,16 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
   k.op({ op: 'iopf_handle', dev: e.dev, pasid: e.pasid, group: e.group, mm });
   k.setPending(e.dev, e.pasid, e.group, { dev: e.dev, pasid: e.pasid, group: e.group, mm, since });
   return OK;
+}
+
+/**
+ * The device leaves the IOPF queue (sva_shutdown, removal): its partial requests are freed
+ * with it, like the kernel's iopf_queue_remove_device.
+ */
+export function dropPartials(k: KernelStore, dev: string): void {
+  for (const key of [...k.state.partials.keys()]) {
+    if (key.startsWith(`${dev}\u0000`)) k.setPartials(dev, Number(key.slice(dev.length + 1)), undefined);
+  }
 }
 
 /** A page response closes its pending group (driver op `page_response`); none pending: -EINVAL. */

@@ -56,7 +56,7 @@ function followBind(k: KernelStore, e: BindEvent, pasid: number | undefined): st
   }
   if (!io) {
     k.op({ op: 'mm_alloc', domain, mm: e.mm });
-    k.setPasid(pasid, { owner: 'sva' });
+    k.setPasid(pasid, { owner: 'sva', since: k.seq });
     k.sendNewIoMm(k.startIoMm(e.mm, e.flags), { type: 'pasid_allocated', pasid });
     io = k.ioMm(pasid)!;
   } else {
@@ -77,7 +77,7 @@ function followUnbind(k: KernelStore, e: UnbindEvent): string | null {
     if (owner && owner.owner !== 'sva') return `PASID ${e.pasid} is held by ${owner.owner} in the model`;
     k.implicit.push(`pasid:${e.pasid}`);
     if (!k.ioMm(e.pasid)) {
-      k.setPasid(e.pasid, { owner: 'sva' });
+      k.setPasid(e.pasid, { owner: 'sva', since: k.seq });
       k.sendNewIoMm(k.startIoMm(`implicit:pasid:${e.pasid}`, 0), { type: 'pasid_allocated', pasid: e.pasid });
     } else {
       k.sendIoMm(e.pasid, { type: 'get' });

@@ -3,6 +3,7 @@ import type {
 } from '../../events/types.js';
 import { DEFAULT_SSID_BITS } from '../../drivers/index.js';
 import { addDeviceToDomain, createDomain, ensureDomain, removeDeviceFromDomain } from './domains.js';
+import { dropPartials } from './faults.js';
 import { ensureDevice } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
 import type { KernelStore } from './store.js';
@@ -29,6 +30,7 @@ export function deviceRemove(k: KernelStore, e: DeviceRemoveEvent): Outcome {
   const rejected = k.sendDevice(e.dev, { type: 'device_remove' });
   if (rejected) return fail(rejected);
   if (domain) removeDeviceFromDomain(k, domain, e.dev);
+  dropPartials(k, e.dev);
   return OK;
 }
 

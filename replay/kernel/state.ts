@@ -9,7 +9,7 @@ export const PROFILES: readonly Profile[] = ['v3', 'mainline', 'v5.17'];
 
 /** Who holds a PASID in the one shared namespace. */
 export type PasidEntry =
-  | { owner: 'sva' }
+  | { owner: 'sva'; since: number }
   | { owner: NonSvaOwner; dev: string | null; since: number };
 
 /** A bond as its domain records it (the kernel's domain->mm_list), newest first. */

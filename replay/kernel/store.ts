@@ -139,9 +139,10 @@ export class KernelStore {
 
   // ---- PASID namespace -----------------------------------------------------------------
   setPasid(pasid: number, entry: PasidEntry | undefined): void {
-    if (entry === undefined) {
-      const queued = this.state.queuedByPasid.get(pasid) ?? 0;
-      if (queued > 0 && this.state.pasids.has(pasid)) this.facts.push({ kind: 'pasid_freed_with_faults', pasid, queued });
+    const held = this.state.pasids.get(pasid);
+    if (entry === undefined && held && (this.state.queuedByPasid.get(pasid) ?? 0) > 0) {
+      const queued = this.queuedSince(pasid, held.since);
+      if (queued > 0) this.facts.push({ kind: 'pasid_freed_with_faults', pasid, queued });
     }
     this.put(this.state.pasids, pasid, entry);
     this.facts.push({ kind: 'pasid', pasid, value: entry });
@@ -169,6 +170,17 @@ export class KernelStore {
     if (value) this.countQueued(pasid, +1);
     this.put(this.state.pending, key, value);
     this.facts.push({ kind: 'pending', dev, pasid, group, value });
+  }
+
+  /**
+   * Requests queued for the PASID since it was allocated: partial requests left by an earlier
+   * owner of the number were already reported when that owner freed it.
+   */
+  private queuedSince(pasid: number, since: number): number {
+    let n = 0;
+    for (const g of this.state.pending.values()) if (g.pasid === pasid) n++;
+    for (const list of this.state.partials.values()) for (const r of list) if (r.pasid === pasid && r.seq >= since) n++;
+    return n;
   }
 
   private countQueued(pasid: number, delta: number): void {

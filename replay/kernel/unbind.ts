@@ -1,5 +1,6 @@
 import type { SvaShutdownEvent, UnbindEvent } from '../../events/types.js';
 import { detachBond } from './detachBond.js';
+import { dropPartials } from './faults.js';
 import { ensureDevice } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
 import { profileRules } from './profiles.js';
@@ -30,6 +31,7 @@ export function svaShutdown(k: KernelStore, e: SvaShutdownEvent): Outcome {
   const rejected = k.sendDevice(e.dev, { type: 'sva_shutdown' });
   if (rejected) return fail(rejected);
   for (const pasid of [...k.device(e.dev)!.context.bonds]) detachBond(k, e.dev, pasid, 'shutdown');
+  dropPartials(k, e.dev);
   k.sendDevice(e.dev, { type: 'sva_cleared' });
   return OK;
 }

@@ -100,6 +100,12 @@ describe('sva-replay audit', () => {
     expect(JSON.parse(r.out).findings.map((f: { rule: string }) => f.rule)).toEqual(['pasid-out-of-range']);
   });
 
+  it('treats entities the trace never introduced as bad input under --strict', async () => {
+    const r = await audit(fixture('implicit-entity.fires.jsonl'), '--strict');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/never introduced \(--strict\)/);
+  });
+
   it('exits 2 on a trace that cannot be read', async () => {
     const r = await audit(fixture('no-such-trace.jsonl'));
     expect(r.code).toBe(2);

@@ -179,9 +179,10 @@ describe('a partial request (D0, PASID 1, group 7) queued when X is unbound', ()
     const { fold } = given(history).when(mmExit('X'));
     expect(partialsOf(fold, D0, 7)?.map((r) => r.pasid)).toEqual([1]);
   });
-  it('is not cleared by sva_shutdown either', () => {
-    const { fold } = given(history).when({ type: 'sva_shutdown', dev: D0 });
-    expect(partialsOf(fold, D0, 7)?.map((r) => r.pasid)).toEqual([1]);
+  it('is reported freed with the PASID, then dropped, by sva_shutdown (the device leaves the IOPF queue; model choice)', () => {
+    const { fold, result } = given(history).when({ type: 'sva_shutdown', dev: D0 });
+    expect(result.facts).toContainEqual({ kind: 'pasid_freed_with_faults', pasid: 1, queued: 1 });
+    expect(partialsOf(fold, D0, 7)).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@ import { Timeline, type TimelineEntry } from '../timeline.js';
 import { fingerprint } from './fingerprint.js';
 import { INDEX_VERSION, readCheckpointBlob, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 
-export const DEFAULT_EVERY = 5000;
+export const DEFAULT_EVERY = 2000;
 
 export interface BuiltIndex {
   entries: TimelineEntry[];

@@ -1,0 +1,52 @@
+/**
+ * One benchmark measurement in its own process, so that peak RSS is that task's alone.
+ * Prints one JSON line: { ms, maxRssMb, events? }.
+ */
+import { readTraceBatches } from '../events/reader.js';
+import type { TraceEvent } from '../events/types.js';
+import { engineByName } from '../machines/engines.js';
+import { Fold } from '../replay/fold.js';
+import { run } from '../cli/program.js';
+import type { CliIo } from '../cli/io.js';
+
+const quiet: CliIo = { out: () => {}, err: (s) => process.stderr.write(s), errIsTTY: false };
+
+async function parseOnly(file: string): Promise<number> {
+  let n = 0;
+  for await (const batch of readTraceBatches(file)) n += batch.length;
+  return n;
+}
+
+/** Folds the first `count` events, already in memory, through one engine: the engine alone is timed. */
+async function engineSlice(engine: string, file: string, count: number): Promise<{ ms: number; events: number }> {
+  const events: TraceEvent[] = [];
+  for await (const batch of readTraceBatches(file)) {
+    for (const e of batch) if (events.length < count) events.push(e);
+    if (events.length >= count) break;
+  }
+  const fold = new Fold({ engine: engineByName(engine as 'xstate' | 'compiled') });
+  const t0 = performance.now();
+  for (const e of events) fold.step(e);
+  return { ms: performance.now() - t0, events: events.length };
+}
+
+async function main(): Promise<void> {
+  const [task, ...args] = process.argv.slice(2);
+  const t0 = performance.now();
+  let events: number | undefined;
+  let ms: number | undefined;
+  if (task === 'parse') events = await parseOnly(args[0]);
+  else if (task === 'engine') ({ ms, events } = await engineSlice(args[0], args[1], Number(args[2])));
+  else if (task === 'cli') {
+    const code = await run(args, quiet);
+    if (code === 2) throw new Error(`sva-replay ${args.join(' ')} exited 2`);
+  } else throw new Error(`unknown task ${task}`);
+  const elapsed = ms ?? performance.now() - t0;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ ms: elapsed, maxRssMb, events })}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench worker: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

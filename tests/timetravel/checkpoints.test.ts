@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { buildIndex, indexedEntries } from '../../timetravel/index/buildIndex.js';
+import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
+import { Timeline } from '../../timetravel/timeline.js';
+import { cursorState, fileSource, phasedTraceArb, straightFold, tempDir, traceText } from './support.js';
+
+const tmp = tempDir();
+let n = 0;
+
+/** Every checkpoint of the timeline, taken by one pass (in-memory timelines record as they go). */
+async function recordAll(t: Timeline): Promise<void> {
+  const c = await t.at(null);
+  while ((await c.step()) !== null);
+  await c.close();
+}
+
+async function expectEverySeq(t: Timeline, ref: ReturnType<typeof straightFold>): Promise<void> {
+  for (let k = 0; k < ref.seqs.length; k++) {
+    const c = await t.seekSeq(ref.seqs[k]);
+    expect(cursorState(c)).toEqual(ref.states[k]);
+    await c.close();
+    const d = await t.seekEvents(k);
+    expect(cursorState(d)).toEqual(ref.states[k]);
+    await d.close();
+  }
+}
+
+describe('checkpoints', () => {
+  it('give the state of a straight fold at every seq (in memory, interval 7)', async () => {
+    await fc.assert(fc.asyncProperty(phasedTraceArb, fc.constantFrom(0, 1, 5), async (lines, seqStep) => {
+      const file = tmp.file(`mem${++n}.jsonl`, traceText(lines, seqStep));
+      const ref = straightFold(file);
+      const t = new Timeline(fileSource(file), { every: 7, record: true });
+      await recordAll(t);
+      expect(t.entries.map((e) => e.meta.events)).toEqual(ref.results.map((_r, i) => i + 1).filter((i) => i % 7 === 0));
+      await expectEverySeq(t, ref);
+    }), { numRuns: 40 });
+  });
+
+  it('give the state of a straight fold at every seq (index file, interval 7)', async () => {
+    await fc.assert(fc.asyncProperty(phasedTraceArb, async (lines) => {
+      const file = tmp.file(`idx${++n}.jsonl`, traceText(lines, 2));
+      const ref = straightFold(file);
+      await buildIndex(fileSource(file), 'v3', 7, `${file}.idx`);
+      const read = await readIndexHeader(`${file}.idx`);
+      const { header, blobStart } = read as { header: IndexHeader; blobStart: number };
+      expect(header.totals.events).toBe(ref.results.length);
+      const t = new Timeline(fileSource(file), { every: 7, record: false }, indexedEntries(`${file}.idx`, header, blobStart));
+      await expectEverySeq(t, ref);
+    }), { numRuns: 25 });
+  });
+
+  it('restore open calls and op-matcher anchors: folding on from a checkpoint gives the same step results', async () => {
+    await fc.assert(fc.asyncProperty(phasedTraceArb, async (lines) => {
+      const file = tmp.file(`res${++n}.jsonl`, traceText(lines));
+      const ref = straightFold(file);
+      const t = new Timeline(fileSource(file), { every: 3, record: true });
+      await recordAll(t);
+      for (const entry of t.entries) {
+        const c = await t.at(entry);
+        const rest = [];
+        for (let r = await c.step(); r !== null; r = await c.step()) rest.push(r);
+        expect(rest).toEqual(ref.results.slice(entry.meta.events));
+      }
+    }), { numRuns: 40 });
+  });
+});
