@@ -82,8 +82,10 @@ export class Cursor {
     return { ...this.point, bad: this.badBefore, implicit: this.implicit };
   }
 
-  snapshot(): string {
+  /** The snapshot as JSON text; `shrink` may drop what the rest of the trace cannot need. */
+  snapshot(shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void): string {
     const json: SnapshotJSON = { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
+    shrink?.(json, this.meta());
     return JSON.stringify(json);
   }
 

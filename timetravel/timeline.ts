@@ -17,6 +17,8 @@ export interface TimelineOptions {
   check?: (result: StepResult) => void;
   /** Runs when a cursor is restored from a checkpoint (to account for the lines before it). */
   onRestore?: (meta: CheckpointMeta) => void;
+  /** Drops from a checkpoint's snapshot what the rest of the trace cannot need (see index/opLines.ts). */
+  shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void;
 }
 
 type Key = 'seq' | 'events';
@@ -87,7 +89,7 @@ export class Timeline {
     if (n % this.options.every !== 0) return;
     const last = this.entries[this.entries.length - 1];
     if (last && last.meta.events >= n) return;
-    const blob = gzipSync(c.snapshot());
+    const blob = gzipSync(c.snapshot(this.options.shrink));
     this.entries.push({ meta: c.meta(), blob: async () => blob });
   }
 }

@@ -8,6 +8,8 @@ export interface BondSpan {
   by?: BondEnd;
   /** The driver already got -ESRCH for this bond after mm exit tore it down. */
   settled?: boolean;
+  /** Thread that made the bond, when the trace logs tids. */
+  tid?: number;
 }
 
 /** The latest bond of a (device, PASID) and the one before it. */
@@ -32,9 +34,9 @@ export class BondIndex {
     return this.records.get(key(dev, pasid));
   }
 
-  added(dev: string, pasid: number, mm: string, seq: number): void {
+  added(dev: string, pasid: number, mm: string, seq: number, tid?: number): void {
     const old = this.get(dev, pasid);
-    const record: BondRecord = { mm, addedSeq: seq };
+    const record: BondRecord = tid === undefined ? { mm, addedSeq: seq } : { mm, addedSeq: seq, tid };
     if (old && old.endedSeq !== undefined) {
       const { prev: _older, ...span } = old;
       record.prev = span;

@@ -18,7 +18,7 @@ export class AuditHistory {
     const seq = r.seq;
     for (const f of r.facts) {
       switch (f.kind) {
-        case 'bond_added': this.bonds.added(f.dev, f.pasid, f.mm, seq); break;
+        case 'bond_added': this.bonds.added(f.dev, f.pasid, f.mm, seq, r.event.tid); break;
         case 'bond_ended': this.bonds.ended(f.dev, f.pasid, f.mm, f.by, seq); break;
         case 'pasid':
           if (f.value) this.pasids.allocated(f.pasid, f.value.owner, seq);

@@ -16,9 +16,12 @@ export const faultUnboundPasid: Rule = {
     const e = faultEvent(step);
     if (!e || faultProblem(step, e) !== 'unbound') return;
     const bond = step.history.bonds.get(e.dev, e.pasid);
+    const owner = step.after.ioMms.get(e.pasid)?.context.mm;
     const how = !bond ? 'the device was never bound to it'
       : bond.endedSeq !== undefined ? `its bond to mm ${bond.mm} (seq ${bond.addedSeq}) ended by ${bond.by} at seq ${bond.endedSeq}`
-        : `its bond to mm ${bond.mm} (seq ${bond.addedSeq}) belongs to an earlier incarnation of the device`;
+        : owner !== undefined && owner !== bond.mm
+          ? `its bond to mm ${bond.mm} (seq ${bond.addedSeq}) lost the PASID, which now belongs to mm ${owner}`
+          : `its bond to mm ${bond.mm} (seq ${bond.addedSeq}) belongs to an earlier incarnation of the device`;
     report({ seq: step.result.seq, related: bond ? [bond.addedSeq, bond.endedSeq] : [], entity: devPasid(e.dev, e.pasid),
       message: `page request (group ${e.group}${e.last ? ', last' : ''}) for PASID ${e.pasid}: ${how}` });
   },

@@ -16,6 +16,14 @@ export const pasidOwnerConflict: Rule = {
     'or the trace misses events.',
   onStep({ result, before, history }, report) {
     const e = result.event;
+    for (const f of result.facts) {
+      if (f.kind !== 'pasid_reused_while_bound') continue;
+      // Profile v5.17: the model itself hands out a PASID that devices still use for a dead mm.
+      const old = history.pasids.get(f.pasid);
+      report({ seq: result.seq, related: [old?.allocSeq, old?.freeSeq], entity: `pasid:${f.pasid}`,
+        message: `PASID ${f.pasid} was freed at mm ${f.mm}'s exit while ${f.devs.join(', ')} still used it, and is now ` +
+          `allocated again (${e.type}): those devices translate through the new owner's page tables (the 5.17 use-after-free)` });
+    }
     if (e.phase === 'enter' || effectiveRet(result) !== 0) return;
     if (e.type !== 'bind' && e.type !== 'pasid_alloc') return;
     if (e.pasid === undefined) return;

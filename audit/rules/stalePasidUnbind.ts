@@ -5,7 +5,8 @@ import type { Rule } from '../types.js';
  * unbind(dev, P) that succeeded while the device's bond on P is a second one: the previous
  * bond on P ended by mm exit (the driver was never told, it got no -ESRCH since) and P was
  * reallocated and bound again on the same device. The unbind, meant for the dead bond,
- * detaches the new one.
+ * detaches the new one. When the trace logs tids and the unbind comes from the thread that
+ * made the new bond (and not the old one's), it is that owner's own unbind: not reported.
  */
 export const stalePasidUnbind: Rule = {
   id: 'stale-pasid-unbind',
@@ -24,6 +25,8 @@ export const stalePasidUnbind: Rule = {
     const bond = history.bonds.get(e.dev, e.pasid);
     const prev = bond?.prev;
     if (!bond || bond.endedSeq !== undefined || !prev || prev.by !== 'mm_exit' || prev.settled) return;
+    // With tids logged, the new owner's thread unbinding its own bond is not the stale unbind.
+    if (e.tid !== undefined && bond.tid === e.tid && prev.tid !== e.tid) return;
     report({
       seq: result.seq, related: [prev.endedSeq!, bond.addedSeq], entity: devPasid(e.dev, e.pasid),
       message: `unbind of PASID ${e.pasid} detaches mm ${bond.mm}'s bond (bound at seq ${bond.addedSeq}); the bond the ` +

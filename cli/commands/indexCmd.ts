@@ -42,10 +42,19 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
     const t = header.totals;
     io.out(`${path}: ${t.events.toLocaleString('en-US')} events, ${header.checkpoints.length} checkpoints (every ${every}), ` +
       `${mib(bytes)}, built in ${secs} s\n`);
+    exit.code = EXIT.clean;
+    if (header.badCount === 0) return;
+    const lines = header.badLines.map((r) => new TraceInputError(file, r.line, r.field, r.reason));
+    if (!flags.skipBad) {
+      // The index records bad lines either way; commands without --skip-bad stop at the first.
+      io.err(`sva-replay: ${lines[0].message}\nsva-replay: indexed anyway (${header.badCount} bad line${header.badCount === 1 ? '' : 's'} recorded); ` +
+        'commands stop there unless given --skip-bad\n');
+      exit.code = EXIT.badInput;
+      return;
+    }
     const bad = new BadLines(io);
-    for (const r of header.badLines) bad.add(new TraceInputError(file, r.line, r.field, r.reason));
+    for (const e of lines) bad.add(e);
     bad.count = header.badCount;
     bad.summary();
-    exit.code = header.badCount > 0 && !flags.skipBad ? EXIT.badInput : EXIT.clean;
   });
 }

@@ -47,6 +47,13 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
       k.sendNewIoMm(fresh, { type: 'pasid_exhausted' });
       return fail('ENOSPC');
     }
+    const stale = k.ioMm(free);
+    if (stale) {
+      // 5.17 only: the PASID was freed at its mm's exit while bonds remained. The new mm takes
+      // it; the devices still bonded to the old mm now translate with the new mm's tables.
+      k.fact({ kind: 'pasid_reused_while_bound', pasid: free, mm: stale.context.mm, devs: stale.context.bonds.map((b) => b.dev) });
+      k.evictIoMm(free);
+    }
     k.setPasid(free, { owner: 'sva', since: k.seq });
     k.sendNewIoMm(fresh, { type: 'pasid_allocated', pasid: free });
     pasid = free;

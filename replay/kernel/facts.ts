@@ -21,6 +21,8 @@ export type Fact =
   | { kind: 'bond_ended'; dev: string; pasid: number; mm: string; domain: string; by: BondEnd }
   /** A PASID left the allocator while requests for it were still queued (count of them). */
   | { kind: 'pasid_freed_with_faults'; pasid: number; queued: number }
+  /** 5.17: a PASID freed at mm exit was allocated again while devices still held it for the old mm. */
+  | { kind: 'pasid_reused_while_bound'; pasid: number; mm: string; devs: string[] }
   | { kind: 'group_closed'; dev: string; pasid: number; group: number; by: 'response' | 'flush' | 'invalid' };
 
 export type FactKind = Fact['kind'];

@@ -50,7 +50,8 @@ function blockOnExit(k: KernelStore, pasid: number): Outcome {
       flushFaults(k, bond.dev, pasid);
     }
   }
-  k.sendIoMm(pasid, { type: 'exit_begin' });
+  const io = k.sendIoMm(pasid, { type: 'exit_begin' });
+  if (io.value === 'exiting' && profileRules(k.state.profile).freesPasidAtExit) k.setPasid(pasid, undefined);
   return OK;
 }
 

@@ -10,12 +10,17 @@ export interface ProfileRules {
    * blocks the PASID entries and leaves the bonds until the driver unbinds.
    */
   pasidPerMm: boolean;
+  /**
+   * 5.17: the PASID was freed at mm exit (in __mmput) while bonds remained, so it could be
+   * handed to the next mm while a device still used it; fixed by freeing it at __mmdrop.
+   */
+  freesPasidAtExit: boolean;
 }
 
 const RULES: Record<Profile, ProfileRules> = {
-  v3: { pasidOutOfRangeErrno: 'ERANGE', pasidPerMm: false },
-  mainline: { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true },
-  'v5.17': { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true },
+  v3: { pasidOutOfRangeErrno: 'ERANGE', pasidPerMm: false, freesPasidAtExit: false },
+  mainline: { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true, freesPasidAtExit: false },
+  'v5.17': { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true, freesPasidAtExit: true },
 };
 
 export function profileRules(profile: Profile): ProfileRules {

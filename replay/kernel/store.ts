@@ -129,6 +129,12 @@ export class KernelStore {
     return snapshot;
   }
 
+  /** Forgets an io_mm whose PASID was handed to another mm (5.17's use-after-free). */
+  evictIoMm(pasid: number): void {
+    const s = this.state.ioMms.get(pasid);
+    if (s) this.unregisterIoMm(s);
+  }
+
   private unregisterIoMm(s: IoMmSnapshot): void {
     const pasid = s.context.pasid as number;
     this.put(this.state.ioMms, pasid, undefined);
@@ -202,7 +208,7 @@ export class KernelStore {
       if (e.type === 'op') this.ops.push(e.params as Op);
       else if (e.type === 'releasePasid') {
         const pasid = (e.params as { pasid: number | null }).pasid;
-        if (pasid !== null) this.setPasid(pasid, undefined);
+        if (pasid !== null && this.state.pasids.get(pasid)?.owner === 'sva' && !this.state.ioMms.has(pasid)) this.setPasid(pasid, undefined);
       }
     }
   }

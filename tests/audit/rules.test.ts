@@ -14,6 +14,8 @@ const CASES: { file: string; profile?: Profile; expect: Expect[] }[] = [
     { rule: 'implicit-entity', seq: 7, related: [] }] },
   { file: 'stale-pasid-unbind.fires.jsonl', expect: [{ rule: 'stale-pasid-unbind', seq: 8, related: [6, 7], entity: `${D0}/pasid:1` }] },
   { file: 'stale-pasid-unbind.silent.jsonl', expect: [] },
+  { file: 'stale-pasid-unbind.own-tid.silent.jsonl', expect: [] },
+  { file: 'stale-pasid-unbind.old-tid.fires.jsonl', expect: [{ rule: 'stale-pasid-unbind', seq: 8, related: [6, 7], entity: `${D0}/pasid:1` }] },
   { file: 'stale-pasid-unbind.settled.silent.jsonl', expect: [{ rule: 'unbind-after-exit', seq: 7, related: [5, 6] }] },
   { file: 'unbind-after-exit.fires.jsonl', expect: [{ rule: 'unbind-after-exit', seq: 7, related: [5, 6], entity: `${D0}/pasid:1` }] },
   { file: 'unbind-after-exit.silent.jsonl', expect: [] },
@@ -54,6 +56,16 @@ const CASES: { file: string; profile?: Profile; expect: Expect[] }[] = [
     { rule: 'divergence', seq: 11, related: [] },
     { rule: 'pasid-owner-conflict', seq: 11, related: [9], entity: `${D1}/pasid:2` }] },
   { file: 'pasid-owner-conflict.silent.jsonl', expect: [] },
+  // v5.17: the PASID is handed to mm B at seq 11; the device's next request (seq 12) lands in B's mm.
+  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: 'v5.17', expect: [
+    { rule: 'pasid-owner-conflict', seq: 11, related: [9, 10], entity: 'pasid:1' },
+    { rule: 'fault-unbound-pasid', seq: 12, related: [9], entity: `${D0}/pasid:1` }] },
+  // The same trace under mainline: the PASID stays with A until the last unbind, so B gets PASID 2,
+  // and the late request on the blocked entry is answered invalid: nothing to report.
+  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: 'mainline', expect: [] },
+  // Under v3 mm exit tears the bond down: the late request is a fault on an unbound PASID.
+  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: 'v3', expect: [
+    { rule: 'fault-unbound-pasid', seq: 12, related: [9, 10], entity: `${D0}/pasid:1` }] },
   { file: 'pasid-out-of-range.fires.jsonl', expect: [
     { rule: 'pasid-out-of-range', seq: 11, related: [7, 10], entity: `${D1}/pasid:3` },
     { rule: 'pasid-out-of-range', seq: 12, related: [7], entity: `${D1}/pasid:5` }] },

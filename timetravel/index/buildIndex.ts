@@ -1,8 +1,9 @@
 import type { TraceInputError } from '../../events/inputError.js';
 import type { Profile } from '../../replay/kernel/state.js';
-import type { CursorSource } from '../cursor.js';
+import type { CheckpointMeta, CursorSource, SnapshotJSON } from '../cursor.js';
 import { Timeline, type TimelineEntry } from '../timeline.js';
 import { fingerprint } from './fingerprint.js';
+import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, readCheckpointBlob, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 
 export const DEFAULT_EVERY = 2000;
@@ -34,7 +35,11 @@ export async function buildIndex(src: CursorSource, profile: Profile, every: num
     },
   };
   const before = await fingerprint(src.file);
-  const timeline = new Timeline({ ...src, read }, { every, record: true });
+  const opLines = await lastOpLines(src.file);
+  const shrink = (json: SnapshotJSON, meta: CheckpointMeta): void => {
+    json.fold.anchors = json.fold.anchors.filter((a) => a.tid === null || (opLines.get(a.tid) ?? 0) > meta.line);
+  };
+  const timeline = new Timeline({ ...src, read }, { every, record: true, shrink });
   const cursor = await timeline.at(null);
   while ((await cursor.step()) !== null);
   const blobs: Buffer[] = [];
