@@ -25,10 +25,12 @@ const MAX_UPDATES = 4096;
 const callKey = (tid: number | undefined, type: string): string => `${tid ?? ''}:${type}`;
 
 /** Domains whose PASID table this step's computed ops wrote. */
-export function updatedDomains(r: StepResult): string[] {
-  const out = new Set<string>();
-  for (const o of r.ops) if (o.op === 'mm_attach' || o.op === 'mm_detach') out.add(o.domain);
-  return [...out].sort();
+const NONE: readonly string[] = Object.freeze([]);
+
+export function updatedDomains(r: StepResult): readonly string[] {
+  let out: Set<string> | undefined;
+  for (const o of r.ops) if (o.op === 'mm_attach' || o.op === 'mm_detach') (out ??= new Set()).add(o.domain);
+  return out ? [...out].sort() : NONE;
 }
 
 /**

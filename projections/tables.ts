@@ -31,8 +31,10 @@ export class Tables {
 
   /** Evolves every projection over the step's facts; reports each row change to `onChange`. */
   apply(result: StepResult, onChange?: (change: RowChange) => void): void {
+    const facts = result.facts;
+    if (facts.length === 0) return;
     const seq = result.seq;
-    for (const fact of result.facts) {
+    for (const fact of facts) {
       const projections = BY_KIND.get(fact.kind);
       if (!projections) continue;
       for (const p of projections) {

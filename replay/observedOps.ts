@@ -35,10 +35,18 @@ export class ObservedOpMatcher {
     for (const a of json) this.anchors.set(a.tid ?? undefined, { result: { seq: a.seq, ops: a.ops } as StepResult, next: a.next });
   }
 
-  /** Records the latest computed event per tid. */
+  /** Records the latest computed event per tid (anchor records are reused: this runs per event). */
   anchor(result: StepResult, tid: number | undefined): void {
-    this.anchors.set(tid, { result, next: 0 });
-    if (tid !== undefined) this.anchors.set(undefined, { result, next: 0 });
+    this.set(tid, result);
+    if (tid !== undefined) this.set(undefined, result);
+  }
+
+  private set(tid: number | undefined, result: StepResult): void {
+    const a = this.anchors.get(tid);
+    if (a) {
+      a.result = result;
+      a.next = 0;
+    } else this.anchors.set(tid, { result, next: 0 });
   }
 
   /** The anchoring event's seq, and whether the op was computed there. */

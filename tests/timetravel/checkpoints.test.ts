@@ -14,15 +14,29 @@ async function recordAll(t: Timeline): Promise<void> {
   await c.close();
 }
 
-async function expectEverySeq(t: Timeline, ref: ReturnType<typeof straightFold>): Promise<void> {
+type State = { fold: { anchors: { tid: number | null }[] } };
+const same = (s: unknown) => s;
+/** Index checkpoints leave out per-tid op-matcher anchors no later op line reads (index/opLines.ts). */
+const tidlessAnchors = (s: unknown) => {
+  const st = s as State;
+  return { ...st, fold: { ...st.fold, anchors: st.fold.anchors.filter((a) => a.tid === null) } };
+};
+
+async function expectEverySeq(t: Timeline, ref: ReturnType<typeof straightFold>, norm = same): Promise<void> {
   for (let k = 0; k < ref.seqs.length; k++) {
     const c = await t.seekSeq(ref.seqs[k]);
-    expect(cursorState(c)).toEqual(ref.states[k]);
+    expect(norm(cursorState(c))).toEqual(norm(ref.states[k]));
     await c.close();
     const d = await t.seekEvents(k);
-    expect(cursorState(d)).toEqual(ref.states[k]);
+    expect(norm(cursorState(d))).toEqual(norm(ref.states[k]));
     await d.close();
   }
+}
+
+async function indexTimeline(file: string, every: number): Promise<Timeline> {
+  await buildIndex(fileSource(file), 'v3', every, `${file}.idx`);
+  const { header, blobStart } = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
+  return new Timeline(fileSource(file), { every, record: false }, indexedEntries(`${file}.idx`, header, blobStart));
 }
 
 describe('checkpoints', () => {
@@ -41,20 +55,17 @@ describe('checkpoints', () => {
     await fc.assert(fc.asyncProperty(phasedTraceArb, async (lines) => {
       const file = tmp.file(`idx${++n}.jsonl`, traceText(lines, 2));
       const ref = straightFold(file);
-      await buildIndex(fileSource(file), 'v3', 7, `${file}.idx`);
-      const read = await readIndexHeader(`${file}.idx`);
-      const { header, blobStart } = read as { header: IndexHeader; blobStart: number };
-      expect(header.totals.events).toBe(ref.results.length);
-      const t = new Timeline(fileSource(file), { every: 7, record: false }, indexedEntries(`${file}.idx`, header, blobStart));
-      await expectEverySeq(t, ref);
+      const t = await indexTimeline(file, 7);
+      expect(t.entries.length).toBe(Math.floor(ref.results.length / 7));
+      await expectEverySeq(t, ref, tidlessAnchors);
     }), { numRuns: 25 });
   });
 
   it('restore open calls and op-matcher anchors: folding on from a checkpoint gives the same step results', async () => {
-    await fc.assert(fc.asyncProperty(phasedTraceArb, async (lines) => {
+    await fc.assert(fc.asyncProperty(phasedTraceArb, fc.boolean(), async (lines, indexed) => {
       const file = tmp.file(`res${++n}.jsonl`, traceText(lines));
       const ref = straightFold(file);
-      const t = new Timeline(fileSource(file), { every: 3, record: true });
+      const t = indexed ? await indexTimeline(file, 3) : new Timeline(fileSource(file), { every: 3, record: true });
       await recordAll(t);
       for (const entry of t.entries) {
         const c = await t.at(entry);
@@ -62,6 +73,6 @@ describe('checkpoints', () => {
         for (let r = await c.step(); r !== null; r = await c.step()) rest.push(r);
         expect(rest).toEqual(ref.results.slice(entry.meta.events));
       }
-    }), { numRuns: 40 });
+    }), { numRuns: 80 });
   });
 });

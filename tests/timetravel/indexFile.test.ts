@@ -56,7 +56,7 @@ describe('index', () => {
 
     writeFileSync(`${file}.idx`, 'garbage\n');
     expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(not an sva-replay index\); rebuilding it/);
-    expect((await header(file)).every).toBe(2000);
+    expect((await header(file)).every).toBe(1000);
   });
 
   it('refuses gzip and stdin; state on gzip replays with in-memory checkpoints', async () => {

@@ -59,13 +59,14 @@ export const phasedTraceArb: fc.Arbitrary<Line[]> = traceArbWithObservations.cha
   const tid = fc.constantFrom(1, 2);
   const op = fc.constantFrom(...OPS).map((record): Line => ({ type: 'op', record } as Ev));
   const one = (e: Ev): fc.Arbitrary<Line[]> => fc.oneof(
-    { weight: 6, arbitrary: fc.constant<Line[]>([e]) },
+    { weight: 4, arbitrary: fc.constant<Line[]>([e]) },
+    { weight: 2, arbitrary: tid.map((t): Line[] => [{ ...e, tid: t } as Ev]) },
     { weight: 2, arbitrary: fc.tuple(tid, fc.array(op, { maxLength: 2 })).map(([t, ops]): Line[] => {
       const { ret: _ret, ...enter } = e as Ev & { ret?: number };
       return [{ ...enter, tid: t, phase: 'enter' } as Ev, ...ops.map((o) => ({ ...o, tid: t }) as Line), { ...e, tid: t, phase: 'exit' } as Ev];
     }) },
     { weight: 1, arbitrary: tid.map((t): Line[] => [{ ...e, tid: t, phase: 'enter' } as Ev]) },
-    { weight: 1, arbitrary: op.map((o): Line[] => [e, o]) },
+    { weight: 2, arbitrary: fc.tuple(op, fc.option(tid, { nil: undefined })).map(([o, t]): Line[] => [e, t === undefined ? o : ({ ...o, tid: t } as Line)]) },
     { weight: 1, arbitrary: fc.constantFrom('', '# note', '   ').map((c): Line[] => [{ comment: c }, e]) },
   );
   return events.length === 0 ? fc.constant([]) : fc.tuple(...events.map(one)).map((parts) => parts.flat());

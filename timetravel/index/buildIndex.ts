@@ -6,7 +6,7 @@ import { fingerprint } from './fingerprint.js';
 import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, readCheckpointBlob, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 
-export const DEFAULT_EVERY = 2000;
+export const DEFAULT_EVERY = 1000;
 
 export interface BuiltIndex {
   entries: TimelineEntry[];

@@ -28,10 +28,10 @@ function record(out: OpLines, text: string, line: number): void {
 }
 
 /** Only lines holding `"op"` (or a \u escape, which could spell it) are parsed. */
-export async function lastOpLines(file: string): Promise<OpLines> {
+export async function lastOpLines(file: string, chunkBytes = 1 << 20): Promise<OpLines> {
   const out: OpLines = new Map();
   const handle = await open(file, 'r');
-  const buf = Buffer.allocUnsafe(1 << 20);
+  const buf = Buffer.allocUnsafe(chunkBytes);
   let carry = Buffer.alloc(0);
   let line = 0;
   let pos = 0;
