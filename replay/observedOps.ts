@@ -8,6 +8,12 @@ function sameOp(a: Op, b: Op): boolean {
   return true;
 }
 
+/**
+ * Threads whose latest event is remembered. An op line follows its event closely, so only a
+ * trace with more threads than this logging between an event and its op would miss it.
+ */
+export const MAX_THREADS = 4096;
+
 export interface MatcherAnchorJSON {
   tid: number | null;
   seq: number;
@@ -22,20 +28,21 @@ export interface MatcherAnchorJSON {
  * ops that are never observed are not an error.
  */
 export class ObservedOpMatcher {
-  private readonly anchors = new Map<number | undefined, { result: StepResult; next: number }>();
+  /** Least recently anchored first; at most MAX_THREADS tids (a trace may have one per process). */
+  private readonly anchors = new Map<number | undefined, { seq: number; ops: readonly Op[]; next: number }>();
 
   /** Checkpoint form (plain JSON): per tid (null: none) the anchor's seq, ops and match position. */
   toJSON(): MatcherAnchorJSON[] {
-    return [...this.anchors].map(([tid, a]) => ({ tid: tid ?? null, seq: a.result.seq, ops: a.result.ops, next: a.next }));
+    return [...this.anchors].map(([tid, a]) => ({ tid: tid ?? null, seq: a.seq, ops: [...a.ops], next: a.next }));
   }
 
-  /** Replaces the anchors with a checkpoint's; only `seq` and `ops` of an anchoring result are ever read. */
+  /** Replaces the anchors with a checkpoint's. */
   restore(json: readonly MatcherAnchorJSON[]): void {
     this.anchors.clear();
-    for (const a of json) this.anchors.set(a.tid ?? undefined, { result: { seq: a.seq, ops: a.ops } as StepResult, next: a.next });
+    for (const a of json) this.anchors.set(a.tid ?? undefined, { seq: a.seq, ops: a.ops, next: a.next });
   }
 
-  /** Records the latest computed event per tid (anchor records are reused: this runs per event). */
+  /** Records the latest computed event per tid. */
   anchor(result: StepResult, tid: number | undefined): void {
     this.set(tid, result);
     if (tid !== undefined) this.set(undefined, result);
@@ -44,22 +51,37 @@ export class ObservedOpMatcher {
   private set(tid: number | undefined, result: StepResult): void {
     const a = this.anchors.get(tid);
     if (a) {
-      a.result = result;
+      a.seq = result.seq;
+      a.ops = result.ops;
       a.next = 0;
-    } else this.anchors.set(tid, { result, next: 0 });
+      if (tid === undefined) return;
+      this.anchors.delete(tid);
+      this.anchors.set(tid, a);
+      return;
+    }
+    this.anchors.set(tid, { seq: result.seq, ops: result.ops, next: 0 });
+    if (this.anchors.size > MAX_THREADS + 1) this.evictOldestThread();
+  }
+
+  private evictOldestThread(): void {
+    for (const key of this.anchors.keys()) {
+      if (key === undefined) continue;
+      this.anchors.delete(key);
+      return;
+    }
   }
 
   /** The anchoring event's seq, and whether the op was computed there. */
   match(op: Op, tid: number | undefined): { anchorSeq?: number; matched: boolean } {
     const a = this.anchors.get(tid) ?? this.anchors.get(undefined);
     if (!a) return { matched: false };
-    const ops = a.result.ops;
+    const ops = a.ops;
     for (let i = a.next; i < ops.length; i++) {
       if (sameOp(ops[i], op)) {
         a.next = i + 1;
-        return { anchorSeq: a.result.seq, matched: true };
+        return { anchorSeq: a.seq, matched: true };
       }
     }
-    return { anchorSeq: a.result.seq, matched: false };
+    return { anchorSeq: a.seq, matched: false };
   }
 }

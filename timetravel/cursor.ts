@@ -8,14 +8,10 @@ import { eventsFrom, TRACE_START, type SourceKind, type TracePoint } from './sou
 import type { EventBatch } from './source/readFromOffset.js';
 
 /** The first entity the trace used before introducing it, for `--strict` after a restore. */
-export interface FirstImplicit {
-  line: number;
-  entity: string;
-}
+export type FirstImplicit = { line: number; entity: string };
 
-/** A point plus what a restore must know about the lines before it. */
+/** A point plus what a restore must know about the lines before it: bad lines skipped, --strict. */
 export interface CheckpointMeta extends TracePoint {
-  /** Bad lines skipped before the point (--skip-bad). */
   bad: number;
   implicit: FirstImplicit | null;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { TraceInputError } from '../../events/inputError.js';
 
 /** What identifies a trace file's content for its index (docs/index-format.md, "Freshness"). */
 export interface TraceFingerprint {
@@ -12,9 +13,12 @@ export interface TraceFingerprint {
 const SAMPLE = 1 << 20;
 
 export async function fingerprint(file: string): Promise<TraceFingerprint> {
-  const handle = await open(file, 'r');
+  const handle = await open(file, 'r').catch((e: Error) => {
+    throw new TraceInputError(file, 0, null, `cannot open: ${e.message}`);
+  });
   try {
     const st = await handle.stat();
+    if (st.isDirectory()) throw new TraceInputError(file, 0, null, 'cannot open: it is a directory');
     const size = st.size;
     const headLen = Math.min(size, SAMPLE);
     const tailLen = Math.min(size - headLen, SAMPLE);

@@ -25,11 +25,17 @@ export interface EventBatch {
 const NL = 0x0a;
 
 async function openFile(file: string): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
-    return await open(file, 'r');
+    handle = await open(file, 'r');
   } catch (e) {
     throw new TraceInputError(file, 0, null, `cannot open: ${(e as Error).message}`);
   }
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw new TraceInputError(file, 0, null, 'cannot open: it is a directory');
+  }
+  return handle;
 }
 
 export async function* readFromOffset(file: string, at: FilePosition, opts: ReadOptions = {}): AsyncGenerator<EventBatch> {

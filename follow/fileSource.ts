@@ -1,0 +1,163 @@
+/**
+ * A file followed like `tail -F`: read to the end, then read what is appended. fs.watch wakes
+ * the reader at once; a poll timer is the fallback (watch misses events on some filesystems and
+ * never sees a replaced file). A file that shrank, or a path that now names another file, is
+ * read again from its start after a `reset`. A non-regular file (FIFO, trace_pipe) is read as
+ * a stream until it ends.
+ */
+import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { Observable, type Subscriber } from 'rxjs';
+import { TraceInputError } from '../events/inputError.js';
+import { streamChunks } from './streamSource.js';
+import type { SourceChunk, SourceOptions } from './types.js';
+
+const message = (e: unknown): string => String((e as { message?: unknown } | null)?.message ?? e);
+
+/** The chunks of `path` as it grows; completes on `stop$`/idle after reading what is there. */
+export function fileChunks(path: string, opts: SourceOptions, stop$: Observable<unknown>): Observable<SourceChunk> {
+  return new Observable<SourceChunk>((sub) => {
+    const follower = new FileFollower(path, opts, sub);
+    const stopping = stop$.subscribe(() => follower.stop());
+    void follower.start();
+    return () => {
+      stopping.unsubscribe();
+      follower.close();
+    };
+  });
+}
+
+class FileFollower {
+  private handle: FileHandle | null = null;
+  private ino = 0;
+  private pos = 0;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private again = false;
+  private closed = false;
+  private stopping = false;
+  private ready = false;
+  private lastData = Date.now();
+
+  constructor(private readonly path: string, private readonly opts: SourceOptions, private readonly sub: Subscriber<SourceChunk>) {}
+
+  async start(): Promise<void> {
+    let st: Stats;
+    try {
+      st = await this.openFile();
+    } catch (e) {
+      this.sub.error(new TraceInputError(this.path, 0, null, `cannot open: ${message(e)}`));
+      return;
+    }
+    if (this.closed) return void this.closeHandle();
+    if (st.isDirectory()) return this.fail('cannot open: it is a directory');
+    if (!st.isFile()) {
+      // A FIFO or a tracefs pipe: no size to follow, it ends when the writer closes it.
+      const stream = this.handle!.createReadStream();
+      this.handle = null; // the stream owns (and closes) it now
+      streamChunks(stream, this.path, true).subscribe(this.sub);
+      return;
+    }
+    if (this.opts.fromEnd) this.pos = st.size;
+    this.timer = setInterval(() => void this.pump(), this.opts.pollMs ?? 200);
+    this.ready = true;
+    await this.pump();
+  }
+
+  /** Read what is there, then complete (Ctrl-C, end of a scripted run). */
+  stop(): void {
+    this.stopping = true;
+    void this.pump();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (!this.busy) void this.closeHandle();
+  }
+
+  private async openFile(): Promise<Stats> {
+    this.handle = await open(this.path, 'r');
+    const st = await this.handle.stat();
+    this.ino = st.ino;
+    this.pos = 0;
+    this.watcher?.close();
+    this.watcher = null;
+    if (st.isFile()) {
+      try {
+        this.watcher = watch(this.path, () => void this.pump());
+        this.watcher.on('error', () => undefined);
+      } catch {
+        // No watch (inotify limit, unsupported filesystem): the poll timer carries on.
+      }
+    }
+    return st;
+  }
+
+  private async closeHandle(): Promise<void> {
+    const h = this.handle;
+    this.handle = null;
+    await h?.close().catch(() => undefined);
+  }
+
+  /** One pass: notice truncation or replacement, read new bytes; coalesces wake-ups while busy. */
+  private async pump(): Promise<void> {
+    if (this.closed || !this.ready) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      do {
+        this.again = false;
+        await this.checkReplaced();
+        const st = await this.handle!.stat();
+        if (st.size < this.pos) this.reset(`${this.path} was truncated: starting over from its beginning`);
+        await this.readToEnd();
+      } while (this.again && !this.closed);
+      const idle = this.opts.untilIdleMs;
+      if (this.stopping || (idle !== undefined && Date.now() - this.lastData >= idle)) this.sub.complete();
+    } catch (e) {
+      if (!this.closed) this.fail(`cannot read: ${message(e)}`);
+    } finally {
+      this.busy = false;
+      if (this.closed) await this.closeHandle();
+    }
+  }
+
+  private async checkReplaced(): Promise<void> {
+    const now = await stat(this.path).catch(() => null);
+    if (now === null || now.ino === this.ino) return; // gone (mid-rotation) or still the same file
+    await this.readToEnd(); // what the writer put in the old file before the switch
+    await this.closeHandle();
+    await this.openFile();
+    this.reset(`${this.path} was replaced: starting over from the new file's beginning`);
+  }
+
+  private reset(reason: string): void {
+    this.pos = 0;
+    this.sub.next({ kind: 'reset', reason });
+  }
+
+  private async readToEnd(): Promise<void> {
+    const size = this.opts.chunkBytes ?? 64 * 1024;
+    while (!this.closed && this.handle) {
+      const buf = Buffer.allocUnsafe(size);
+      const { bytesRead } = await this.handle.read(buf, 0, size, this.pos);
+      if (bytesRead === 0 || this.closed) return;
+      this.pos += bytesRead;
+      this.lastData = Date.now();
+      this.sub.next({ kind: 'data', bytes: buf.subarray(0, bytesRead) });
+    }
+  }
+
+  private fail(reason: string): void {
+    this.close();
+    this.sub.error(new TraceInputError(this.path, 0, null, reason));
+  }
+}
