@@ -87,7 +87,7 @@ class FileFollower {
     this.pos = 0;
     this.watcher?.close();
     this.watcher = null;
-    if (st.isFile()) {
+    if (st.isFile() && this.opts.watch !== false) {
       try {
         this.watcher = watch(this.path, () => void this.pump());
         this.watcher.on('error', () => undefined);

@@ -40,6 +40,7 @@ export class LiveAudit {
       this.auditor.observe(result, this.fold, this.tables);
       this.tables.apply(result);
       this.events++;
+      if (this.options.strict && result.implicit.length > 0) out.push(this.strictError(d.line, result.implicit[0]));
       for (let i = seen; i < findings.length; i++) out.push(this.found(findings[i], false));
     }
     return out;
@@ -72,6 +73,14 @@ export class LiveAudit {
       events: this.events, rate, livePasids: this.tables.rows.get('pasids')!.size, liveBonds,
       errors: this.bySeverity.error, warnings: this.bySeverity.warning, infos: this.bySeverity.info, badLines: this.badLines,
     };
+  }
+
+  /** As `--strict` elsewhere (cli/options.ts checkStrict), but reported instead of thrown. */
+  private strictError(line: number, entity: string): FollowEvent {
+    this.badLines++;
+    const field = entity.slice(0, entity.indexOf(':'));
+    const error = new TraceInputError(this.options.label ?? '<stdin>', line, field === 'device' ? 'dev' : field, `${entity} was never introduced (--strict)`);
+    return { kind: 'bad', error };
   }
 
   private found(finding: Finding, atEnd: boolean): FollowEvent {

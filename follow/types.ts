@@ -16,6 +16,8 @@ export type LineBatch = { kind: 'lines'; lines: (string | null)[] } | { kind: 'r
 export interface SourceOptions {
   /** Poll the file this often, in ms, besides fs.watch (200 by default). */
   pollMs?: number;
+  /** Use fs.watch as well as polling (default true; false tests the polling fallback alone). */
+  watch?: boolean;
   /** Skip what the file holds when following starts (`tail -f -n 0`); default: read it first. */
   fromEnd?: boolean;
   /** A file source ends once it has been at its end with no new bytes for this long (ms). */
@@ -32,6 +34,8 @@ export interface FollowOptions extends SourceOptions {
   /** Rule ids to run / to skip (as `audit --only/--ignore`). */
   only?: readonly string[];
   ignore?: readonly string[];
+  /** An entity the trace never introduced is reported as a bad line (the event still counts). */
+  strict?: boolean;
   /** The input is raw ftrace text (trace_pipe), converted as `import ftrace` does. */
   ftrace?: boolean;
   /** A status event this often, in ms (5000 by default; 0: none). */

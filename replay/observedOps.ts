@@ -28,7 +28,7 @@ export interface MatcherAnchorJSON {
  * ops that are never observed are not an error.
  */
 export class ObservedOpMatcher {
-  /** Least recently anchored first; at most MAX_THREADS tids (a trace may have one per process). */
+  /** At most MAX_THREADS tids (a trace may have one per process), plus the global anchor. */
   private readonly anchors = new Map<number | undefined, { seq: number; ops: readonly Op[]; next: number }>();
 
   /** Checkpoint form (plain JSON): per tid (null: none) the anchor's seq, ops and match position. */
@@ -54,21 +54,16 @@ export class ObservedOpMatcher {
       a.seq = result.seq;
       a.ops = result.ops;
       a.next = 0;
-      if (tid === undefined) return;
-      this.anchors.delete(tid);
-      this.anchors.set(tid, a);
       return;
     }
     this.anchors.set(tid, { seq: result.seq, ops: result.ops, next: 0 });
-    if (this.anchors.size > MAX_THREADS + 1) this.evictOldestThread();
+    if (this.anchors.size > MAX_THREADS + 1) this.evictLeastRecent();
   }
 
-  private evictOldestThread(): void {
-    for (const key of this.anchors.keys()) {
-      if (key === undefined) continue;
-      this.anchors.delete(key);
-      return;
-    }
+  /** Drops the least recently anchored half of the threads (amortised: runs once per MAX_THREADS/2 new tids). */
+  private evictLeastRecent(): void {
+    const threads = [...this.anchors].filter(([tid]) => tid !== undefined).sort((x, y) => x[1].seq - y[1].seq);
+    for (const [tid] of threads.slice(0, threads.length >> 1)) this.anchors.delete(tid);
   }
 
   /** The anchoring event's seq, and whether the op was computed there. */

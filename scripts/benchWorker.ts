@@ -4,7 +4,11 @@
  */
 import { readTraceBatches } from '../events/reader.js';
 import type { TraceEvent } from '../events/types.js';
-import { engineByName } from '../machines/engines.js';
+import type { AnyStateMachine } from 'xstate';
+import { compiledEngine } from '../machines/compiledEngine.js';
+import type { MachineEngine } from '../machines/engine.js';
+import { engineByName, type EngineName } from '../machines/engines.js';
+import type { MachineSnapshot } from '../machines/snapshot.js';
 import { Fold } from '../replay/fold.js';
 import { run } from '../cli/program.js';
 import type { CliIo } from '../cli/io.js';
@@ -17,17 +21,44 @@ async function parseOnly(file: string): Promise<number> {
   return n;
 }
 
-/** Folds the first `count` events, already in memory, through one engine: the engine alone is timed. */
-async function engineSlice(engine: string, file: string, count: number): Promise<{ ms: number; events: number }> {
+async function slice(file: string, count: number): Promise<TraceEvent[]> {
   const events: TraceEvent[] = [];
   for await (const batch of readTraceBatches(file)) {
     for (const e of batch) if (events.length < count) events.push(e);
     if (events.length >= count) break;
   }
-  const fold = new Fold({ engine: engineByName(engine as 'xstate' | 'compiled') });
+  return events;
+}
+
+/** Folds the first `count` events, already in memory, with one engine: the whole fold is timed. */
+async function foldSlice(engine: string, file: string, count: number): Promise<{ ms: number; events: number }> {
+  const events = await slice(file, count);
+  const fold = new Fold({ engine: engineByName(engine as EngineName) });
   const t0 = performance.now();
   for (const e of events) fold.step(e);
   return { ms: performance.now() - t0, events: events.length };
+}
+
+/**
+ * The machine transitions a fold of the slice makes (recorded once), replayed through one
+ * engine: the engine alone is timed. `events` is the number of machine transitions.
+ */
+async function engineSlice(engine: string, file: string, count: number): Promise<{ ms: number; events: number }> {
+  const calls: [AnyStateMachine, MachineSnapshot<unknown>, { type: string }][] = [];
+  const recorder: MachineEngine = {
+    name: 'recorder',
+    start: (machine, input) => compiledEngine.start(machine, input),
+    send: (machine, snapshot, event) => {
+      calls.push([machine, snapshot, event]);
+      return compiledEngine.send(machine, snapshot, event);
+    },
+  };
+  const fold = new Fold({ engine: recorder });
+  for (const e of await slice(file, count)) fold.step(e);
+  const chosen = engineByName(engine as EngineName);
+  const t0 = performance.now();
+  for (const [machine, snapshot, event] of calls) chosen.send(machine, snapshot, event);
+  return { ms: performance.now() - t0, events: calls.length };
 }
 
 async function main(): Promise<void> {
@@ -37,6 +68,7 @@ async function main(): Promise<void> {
   let ms: number | undefined;
   if (task === 'parse') events = await parseOnly(args[0]);
   else if (task === 'engine') ({ ms, events } = await engineSlice(args[0], args[1], Number(args[2])));
+  else if (task === 'fold') ({ ms, events } = await foldSlice(args[0], args[1], Number(args[2])));
   else if (task === 'cli') {
     const code = await run(args, quiet);
     if (code === 2) throw new Error(`sva-replay ${args.join(' ')} exited 2`);

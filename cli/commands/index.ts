@@ -8,6 +8,7 @@ import { registerHistory } from './history.js';
 import { registerDiff } from './diff.js';
 import { registerBisect } from './bisect.js';
 import { registerDebug } from './debug.js';
+import { registerFollow } from './follow.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
 import { registerState } from './state.js';
@@ -15,7 +16,7 @@ import { registerState } from './state.js';
 /** A command module adds its subcommand to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, exit: ExitBox) => void;
 
-const commands: RegisterCommand[] = [registerReplay, registerAudit, registerState, registerImport, registerSimulate, registerIndex, registerHistory, registerDiff, registerBisect, registerDebug];
+const commands: RegisterCommand[] = [registerReplay, registerAudit, registerState, registerImport, registerSimulate, registerIndex, registerHistory, registerDiff, registerBisect, registerDebug, registerFollow];
 
 export function registerCommands(program: Command, io: CliIo, exit: ExitBox): void {
   for (const register of commands) register(program, io, exit);

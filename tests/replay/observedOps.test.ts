@@ -8,8 +8,10 @@ const step = (seq: number, ops: Op[]): StepResult => ({ seq, ops } as unknown as
 describe('an op matcher anchored on many threads', () => {
   it('keeps at most MAX_THREADS thread anchors plus the global one', () => {
     const m = new ObservedOpMatcher();
-    for (let tid = 0; tid < MAX_THREADS + 500; tid++) m.anchor(step(tid + 1, [flush(tid)]), tid);
-    expect(m.toJSON().length).toBe(MAX_THREADS + 1);
+    for (let tid = 0; tid < 3 * MAX_THREADS; tid++) {
+      m.anchor(step(tid + 1, [flush(tid)]), tid);
+      expect(m.toJSON().length).toBeLessThanOrEqual(MAX_THREADS + 1);
+    }
   });
   it('still matches an op of a thread anchored long ago but active since', () => {
     const m = new ObservedOpMatcher();

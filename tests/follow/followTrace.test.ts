@@ -1,0 +1,154 @@
+import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { lastValueFrom, Subject, toArray } from 'rxjs';
+import { followTrace, startFollow } from '../../follow/followTrace.js';
+import type { FollowOptions } from '../../follow/types.js';
+import { EventLog, isFinding, PREFIX, RACE, sleep, statusAt, tempDir, text } from './support.js';
+
+const STALE = 'stale-pasid-unbind';
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+
+let n = 0;
+function traceFile(content: string): string {
+  const file = tmp.file(`trace-${++n}.jsonl`);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** Follows `file`; the test appends to it, then stops. Statuses every 20 ms tell when a prefix is in. */
+function follow(file: string, options: FollowOptions = {}) {
+  const log = new EventLog();
+  const handle = startFollow(file, { statusEveryMs: 20, ...options }, log.push);
+  return { log, handle };
+}
+
+describe('follow: a growing file', () => {
+  for (const watch of [true, false]) {
+    it(`reports a race within a second of its line being appended (${watch ? 'fs.watch' : 'polling only'})`, async () => {
+      const file = traceFile(text(PREFIX));
+      const { log, handle } = follow(file, { watch });
+      await log.next(statusAt(PREFIX.length));
+      expect(log.of('finding')).toEqual([]);
+      const appended = Date.now();
+      appendFileSync(file, text(RACE));
+      const found = await log.next(isFinding(STALE));
+      const latency = Date.now() - appended;
+      // eslint-disable-next-line no-console
+      console.log(`follow latency (${watch ? 'fs.watch' : 'polling'}): ${latency} ms from append to finding`);
+      expect(latency).toBeLessThan(1000);
+      expect(found).toMatchObject({ finding: { seq: 8, related: [6, 7], entity: '0000:00:01.0/pasid:1', severity: 'error' }, atEnd: false });
+      const summary = await handle.stop();
+      expect(summary).toMatchObject({ events: 8, errors: 1, warnings: 0, infos: 0, badLines: 0 });
+      expect(log.events[log.events.length - 1]).toEqual({ kind: 'summary', summary });
+    });
+  }
+
+  it('parses a line appended in two writes once its newline arrives', async () => {
+    const file = traceFile(text([...PREFIX, ...RACE.slice(0, 2)]));
+    const { log, handle } = follow(file);
+    await log.next(statusAt(7));
+    const unbind = RACE[2];
+    appendFileSync(file, unbind.slice(0, 20));
+    await sleep(400);
+    expect(log.of('finding')).toEqual([]);
+    expect(log.of('bad')).toEqual([]);
+    appendFileSync(file, `${unbind.slice(20)}\n`);
+    await log.next(isFinding(STALE));
+    expect((await handle.stop()).events).toBe(8);
+  });
+
+  it('reports a bad line with file, line and field, and goes on following', async () => {
+    const file = traceFile(text(PREFIX));
+    const { log, handle } = follow(file);
+    await log.next(statusAt(PREFIX.length));
+    appendFileSync(file, 'not json\n{"type":"unbind","dev":"0000:00:01.0"}\n');
+    appendFileSync(file, text(RACE));
+    const found = await log.next(isFinding(STALE));
+    expect(log.of('bad').map((b) => b.error.message)).toEqual([
+      `${file}:6: not valid JSON (Unexpected token 'o', "not json" is not valid JSON)`,
+      `${file}:7: field 'pasid': missing required field`,
+    ]);
+    // seq defaults to the physical line number: the race lines are lines 8 to 10.
+    expect(found).toMatchObject({ finding: { seq: 10, related: [8, 9] } });
+    expect(await handle.stop()).toMatchObject({ events: 8, badLines: 2, errors: 1 });
+  });
+
+  it('stop() reads what is there, runs the end-of-trace checks and resolves the summary', async () => {
+    const open = JSON.stringify({ type: 'bind', dev: '0000:00:01.0', mm: 'Y', flags: 0, phase: 'enter', tid: 8 });
+    const file = traceFile(text([...PREFIX, open]));
+    const { log, handle } = follow(file, { statusEveryMs: 0 });
+    const summary = await handle.stop();
+    expect(summary.events).toBe(6);
+    const atEnd = log.of('finding').filter((f) => f.atEnd).map((f) => f.finding.rule);
+    expect(atEnd).toContain('unmatched-phase');
+    expect(summary.findings.map((f) => f.rule)).toContain('unmatched-phase');
+    expect(log.events[log.events.length - 1].kind).toBe('summary');
+    expect(await handle.done).toBe(summary);
+  });
+
+  it('skips the existing content with fromEnd', async () => {
+    const file = traceFile(text(PREFIX));
+    const { log, handle } = follow(file, { fromEnd: true });
+    await sleep(100);
+    appendFileSync(file, text([RACE[0]]));
+    await log.next(statusAt(1));
+    const summary = await handle.stop();
+    expect(summary.events).toBe(1);
+  });
+
+  it('starts over, with a notice, when the file is truncated or replaced', async () => {
+    const file = traceFile(text(PREFIX));
+    const { log, handle } = follow(file);
+    await log.next(statusAt(5));
+    truncateSync(file, 0);
+    appendFileSync(file, text([...PREFIX, ...RACE]));
+    await log.next(isFinding(STALE));
+    expect(log.of('notice').map((e) => e.message)).toEqual([`${file} was truncated: starting over from its beginning`]);
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, text([...PREFIX, ...RACE]));
+    await log.next((e) => e.kind === 'notice' && /was replaced/.test(e.message));
+    await log.next(statusAt(5 + 8 + 8));
+    const summary = await handle.stop();
+    expect(log.of('bad')).toEqual([]);
+    expect(summary).toMatchObject({ events: 21, errors: 2 });
+  });
+
+  it('stops by itself after untilIdleMs without new bytes', async () => {
+    const file = traceFile(text([...PREFIX, ...RACE]));
+    const log = new EventLog();
+    const summary = await startFollow(file, { untilIdleMs: 100, pollMs: 20 }, log.push).done;
+    expect(summary).toMatchObject({ events: 8, errors: 1 });
+  });
+
+  it('fails with a TraceInputError when the file cannot be opened', async () => {
+    await expect(startFollow(tmp.file('missing.jsonl'), {}, () => undefined).done).rejects.toThrow(/missing\.jsonl:0: cannot open/);
+  });
+});
+
+describe('follow: a stream (stdin)', () => {
+  it('audits until the stream ends, a partial last line included', async () => {
+    const input = new PassThrough();
+    const events = lastValueFrom(followTrace(input, { statusEveryMs: 0 }).pipe(toArray()));
+    input.write(text([...PREFIX, ...RACE.slice(0, 2)]));
+    await sleep(20);
+    input.write(RACE[2].slice(0, 10));
+    await sleep(20);
+    input.end(RACE[2].slice(10));
+    const all = await events;
+    expect(all.filter((e) => e.kind === 'finding').map((e) => e.kind === 'finding' && e.finding.rule)).toEqual([STALE]);
+    expect(all[all.length - 1]).toMatchObject({ kind: 'summary', summary: { events: 8, errors: 1 } });
+  });
+
+  it('ends on stop$ before the stream does', async () => {
+    const input = new PassThrough();
+    const stop$ = new Subject<void>();
+    const events = lastValueFrom(followTrace(input, { statusEveryMs: 0, label: '<pipe>' }, { stop$ }).pipe(toArray()));
+    input.write(text(PREFIX));
+    await sleep(20);
+    stop$.next();
+    const all = await events;
+    expect(all[all.length - 1]).toMatchObject({ kind: 'summary', summary: { events: 5 } });
+    expect(input.listenerCount('data')).toBe(0);
+  });
+});
