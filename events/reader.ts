@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceInputError } from './inputError.js';
 import type { TraceEvent } from './types.js';
-import { toEvent } from './validate.js';
+import { MIB, overlong, parseLine } from './parseLine.js';
 
 export interface ReadOptions {
   /** Report bad lines through `onBad` and go on, instead of throwing at the first one. */
@@ -24,7 +24,6 @@ export interface ReadOptions {
   chunkBytes?: number;
 }
 
-const MIB = 1 << 20;
 const NL = 0x0a;
 
 /** Text lines → events. Shared by the streaming reader and parseTraceText. */
@@ -63,47 +62,21 @@ class LineParser {
   /** One physical line without its '\n' (a trailing '\r' is JSON whitespace, left in place). */
   line(text: string): void {
     if (this.failure !== null) return;
-    const lineNo = ++this.lineNo;
-    const max = this.maxLineBytes;
-    // UTF-16 length ≤ UTF-8 length, so the byte count is needed only for long lines.
-    if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)) {
-      this.bad(new TraceInputError(this.file, lineNo, null, `line longer than ${max} bytes`));
-      return;
-    }
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte order mark
-    let i = 0;
-    const n = text.length;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 32 && c !== 9 && c !== 13) break;
-    }
-    if (i === n || text.charCodeAt(i) === 35 /* # */) return;
-    let raw: unknown;
+    let event: TraceEvent | null;
     try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      const detail = (e as Error).message;
-      const short = detail.length > 200 ? `${detail.slice(0, 200)}…` : detail;
-      this.bad(new TraceInputError(this.file, lineNo, null, `not valid JSON (${short})`));
-      return;
-    }
-    let event: TraceEvent;
-    try {
-      event = toEvent(raw, lineNo, this.file, this.prevSeq);
+      event = parseLine(this, text, this.maxLineBytes);
     } catch (e) {
       if (!(e instanceof TraceInputError)) throw e;
       this.bad(e);
       return;
     }
-    this.prevSeq = event.seq;
-    this.batch.push(event);
+    if (event) this.batch.push(event);
   }
 
   /** The next physical line was over the limit and has been discarded unread. */
   overlong(): void {
     if (this.failure !== null) return;
-    const lineNo = ++this.lineNo;
-    this.bad(new TraceInputError(this.file, lineNo, null, `line longer than ${this.maxLineBytes} bytes`));
+    this.bad(overlong(this.file, ++this.lineNo, this.maxLineBytes));
   }
 
   private bad(e: TraceInputError): void {

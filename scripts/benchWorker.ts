@@ -39,6 +39,9 @@ async function foldSlice(engine: string, file: string, count: number): Promise<{
   return { ms: performance.now() - t0, events: events.length };
 }
 
+/** Rounds over the recorded transitions; the fastest counts (the first pays for JIT warm-up). */
+const ROUNDS = 5;
+
 /**
  * The machine transitions a fold of the slice makes (recorded once), replayed through one
  * engine: the engine alone is timed. `events` is the number of machine transitions.
@@ -56,9 +59,13 @@ async function engineSlice(engine: string, file: string, count: number): Promise
   const fold = new Fold({ engine: recorder });
   for (const e of await slice(file, count)) fold.step(e);
   const chosen = engineByName(engine as EngineName);
-  const t0 = performance.now();
-  for (const [machine, snapshot, event] of calls) chosen.send(machine, snapshot, event);
-  return { ms: performance.now() - t0, events: calls.length };
+  let best = Infinity;
+  for (let round = 0; round < ROUNDS; round++) {
+    const t0 = performance.now();
+    for (const [machine, snapshot, event] of calls) chosen.send(machine, snapshot, event);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { ms: best, events: calls.length };
 }
 
 async function main(): Promise<void> {

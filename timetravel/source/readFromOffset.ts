@@ -7,7 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { TraceInputError } from '../../events/inputError.js';
 import type { ReadOptions } from '../../events/reader.js';
 import type { TraceEvent } from '../../events/types.js';
-import { MIB, overlong, parseLine, type LineState } from './parseLine.js';
+import { MIB, overlong, parseLine, type LineState } from '../../events/parseLine.js';
 
 /** Where to start: the byte offset of a line, the lines before it, the seq of the last event before it. */
 export interface FilePosition {

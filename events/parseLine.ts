@@ -1,11 +1,11 @@
 /**
- * One physical line → an event, with the rules of events/reader.ts (whose LineParser is not
- * exported): blank and `#` lines are skipped, a BOM on line 1 is dropped, bad JSON and bad
- * fields become TraceInputError with the same messages.
+ * One physical line → an event (trace-format.md, "Input"): blank and `#` lines are skipped,
+ * a BOM on line 1 is dropped, bad JSON, bad fields and over-long lines become
+ * TraceInputError. Shared by the streaming reader and the byte-offset reader of timetravel/.
  */
-import { TraceInputError } from '../../events/inputError.js';
-import type { TraceEvent } from '../../events/types.js';
-import { toEvent } from '../../events/validate.js';
+import { TraceInputError } from './inputError.js';
+import type { TraceEvent } from './types.js';
+import { toEvent } from './validate.js';
 
 export const MIB = 1 << 20;
 
