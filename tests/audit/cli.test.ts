@@ -1,20 +1,8 @@
-import { run } from '../../cli/program.js';
-import type { CliIo } from '../../cli/io.js';
+import { cli } from '../support/cliIo.js';
 import { RULES } from '../../audit/rules/index.js';
 import { fixture } from './auditFile.js';
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (s) => { out.push(s); }, err: (s) => { err.push(s); }, errIsTTY: false };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
-
-async function audit(...args: string[]) {
-  const f = fakeIo();
-  const code = await run(['audit', ...args], f.io);
-  return { code, out: f.out(), err: f.err() };
-}
+const audit = (...args: string[]) => cli('audit', ...args);
 
 describe('sva-replay audit', () => {
   it('prints the findings JSON of trace-format.md and exits 1 on an error', async () => {
@@ -113,9 +101,8 @@ describe('sva-replay audit', () => {
   });
 
   it('keeps the replay summary counting findings', async () => {
-    const f = fakeIo();
-    const code = await run(['replay', fixture('stale-pasid-unbind.fires.jsonl')], f.io);
-    expect(code).toBe(1);
-    expect(f.out()).toMatch(/findings: +1 \(1 errors/);
+    const r = await cli('replay', fixture('stale-pasid-unbind.fires.jsonl'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/findings: +1 \(1 errors/);
   });
 });

@@ -1,22 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../cli/io.js';
+import { fakeIo } from '../support/cliIo.js';
 import { run } from '../../cli/program.js';
 import { parseTraceText } from '../../events/reader.js';
 
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'ftrace', name);
 
-function fakeIo(errIsTTY = false): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTTY,
-    out: (text: string) => { io.stdout += text; },
-    err: (text: string) => { io.stderr += text; },
-  };
-  return io;
-}
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'sva-import-cli-')); });

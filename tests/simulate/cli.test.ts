@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../cli/io.js';
+import { fakeIo } from '../support/cliIo.js';
 import { run } from '../../cli/program.js';
 import { INJECT_RULES, InjectSpecError, parseInjectSpec } from '../../simulate/rules.js';
 import { simulateText } from '../../simulate/workload.js';
@@ -10,14 +10,6 @@ let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'sva-simulate-')); });
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
-function fakeIo(errIsTTY = false): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '', stderr: '', errIsTTY,
-    out: (t: string) => { io.stdout += t; },
-    err: (t: string) => { io.stderr += t; },
-  };
-  return io;
-}
 
 describe('sva-replay simulate', () => {
   it('writes the trace to -o, byte for byte what the generator makes, and prints nothing else', async () => {
