@@ -1,17 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../cli/io.js';
-import { run } from '../../cli/program.js';
+import { cli as runCli } from '../support/cliIo.js';
 
-/** Runs the CLI in-process; returns exit code, stdout and stderr. */
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (s) => { out.push(s); }, err: (s) => { err.push(s); }, errIsTTY: false };
-  const code = await run(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (args: string[]) => runCli(...args);
 
 const show = (f: { rule: string; seq: number; related: number[] }) =>
   `${f.rule} at seq ${f.seq}${f.related.length ? ` (related ${f.related.join(', ')})` : ''}`;

@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../cli/program.js';
-import type { CliIo } from '../../cli/io.js';
 import { parseTraceText } from '../../events/reader.js';
 import type { Op } from '../../events/types.js';
 import { stateView } from '../../projections/stateView.js';
@@ -97,10 +95,4 @@ export function straightFold(file: string): { seqs: number[]; states: unknown[];
 
 export const fileSource = (file: string): CursorSource => ({ file, kind: 'file', read: {}, fold: {} });
 
-export async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (s) => { out.push(s); }, err: (s) => { err.push(s); }, errIsTTY: false };
-  const code = await run(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+export { cli } from '../support/cliIo.js';
