@@ -75,14 +75,22 @@ export class CallTracker {
         if (c.event.type === 'bind' && c.event.mm === e.mm && c.tid !== e.tid) c.exitsDuring.push(e.seq);
       }
     }
+    if (e.phase === undefined) {
+      this.recordUpdates(r, e.seq);
+      return;
+    }
     const key = callKey(e.tid, e.type);
     if (e.phase === 'enter') {
       const exitsDuring = e.type === 'bind' ? this.openExits(e.mm).filter((c) => c.tid !== e.tid).map((c) => c.seq) : [];
       this.open.set(key, { seq: e.seq, tid: e.tid, event: e, exitsDuring });
       return;
     }
-    if (e.phase === 'exit') this.open.delete(key);
-    const enterSeq = r.enterSeq ?? e.seq;
+    this.open.delete(key);
+    this.recordUpdates(r, r.enterSeq ?? e.seq);
+  }
+
+  private recordUpdates(r: StepResult, enterSeq: number): void {
+    const e = r.event;
     for (const domain of updatedDomains(r)) this.updates.push({ domain, enterSeq, exitSeq: e.seq, tid: e.tid, type: e.type });
     this.prune();
   }

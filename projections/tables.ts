@@ -28,6 +28,10 @@ for (const p of PROJECTIONS as readonly AnyProjection[]) {
 /** The projections' rows, kept up to date from each step's facts. */
 export class Tables {
   readonly rows = new Map<TableName, Map<string, unknown>>(PROJECTIONS.map((p) => [p.name, new Map()]));
+  /** Per fact kind, the projections that read it with their row maps (resolved once). */
+  private readonly routes = new Map<FactKind, { p: AnyProjection; table: Map<string, unknown> }[]>(
+    [...BY_KIND].map(([kind, ps]) => [kind, ps.map((p) => ({ p, table: this.rows.get(p.name as TableName)! }))]),
+  );
 
   /** Evolves every projection over the step's facts; reports each row change to `onChange`. */
   apply(result: StepResult, onChange?: (change: RowChange) => void): void {
@@ -35,10 +39,9 @@ export class Tables {
     if (facts.length === 0) return;
     const seq = result.seq;
     for (const fact of facts) {
-      const projections = BY_KIND.get(fact.kind);
-      if (!projections) continue;
-      for (const p of projections) {
-        const table = this.rows.get(p.name as TableName)!;
+      const routes = this.routes.get(fact.kind);
+      if (!routes) continue;
+      for (const { p, table } of routes) {
         const key = p.keyOf(fact);
         const before = table.get(key);
         const after = p.evolve(before, { fact, seq });
@@ -64,7 +67,10 @@ export class Tables {
 
   static fromJSON(json: Record<string, [string, unknown][]>): Tables {
     const t = new Tables();
-    for (const [name, rows] of Object.entries(json)) t.rows.set(name as TableName, new Map(rows));
+    for (const [name, rows] of Object.entries(json)) {
+      const table = t.rows.get(name as TableName);
+      if (table) for (const [key, row] of rows) table.set(key, row);
+    }
     return t;
   }
 }

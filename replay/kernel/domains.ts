@@ -10,7 +10,7 @@ export function ensureDomain(k: KernelStore, domain: string): DomainState {
   if (existing) return existing;
   const created: DomainState = { ...EMPTY, implicit: true };
   k.setDomain(domain, created);
-  k.implicit.push(`domain:${domain}`);
+  k.addImplicit(`domain:${domain}`);
   return created;
 }
 

@@ -40,7 +40,7 @@ function ensureSvaReady(k: KernelStore, dev: string): void {
   }
   if (k.device(dev)!.value === 'attached') {
     k.sendDevice(dev, { type: 'sva_init', features: FEAT_IOPF, min_pasid: 0, max_pasid: PCI_MAX_PASID });
-    k.implicit.push(`sva-param:${dev}`);
+    k.addImplicit(`sva-param:${dev}`);
   }
 }
 
@@ -75,7 +75,7 @@ function followUnbind(k: KernelStore, e: UnbindEvent): string | null {
   if (!bonds.includes(e.pasid)) {
     const owner = k.state.pasids.get(e.pasid);
     if (owner && owner.owner !== 'sva') return `PASID ${e.pasid} is held by ${owner.owner} in the model`;
-    k.implicit.push(`pasid:${e.pasid}`);
+    k.addImplicit(`pasid:${e.pasid}`);
     if (!k.ioMm(e.pasid)) {
       k.setPasid(e.pasid, { owner: 'sva', since: k.seq });
       k.sendNewIoMm(k.startIoMm(`implicit:pasid:${e.pasid}`, 0), { type: 'pasid_allocated', pasid: e.pasid });

@@ -18,7 +18,7 @@ export function ensureDevice(k: KernelStore, dev: string, need: DeviceNeed, doma
   const existing = k.device(dev);
   if (existing) return existing;
   k.addDevice({ dev, driver: 'generic', ssidBits: DEFAULT_SSID_BITS, implicit: true });
-  k.implicit.push(`device:${dev}`);
+  k.addImplicit(`device:${dev}`);
   if (need !== 'exists') {
     const d = domain ?? `implicit:${dev}`;
     ensureDomain(k, d);

@@ -7,6 +7,9 @@ import type { Fact } from './facts.js';
 import { profileRules } from './profiles.js';
 import { partialKey, pendingKey, type DomainState, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
 
+// Frozen: a push onto a shared empty output would throw instead of leaking into other steps.
+const NONE = Object.freeze([]) as unknown as never[];
+
 export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
 export type IoMmSnapshot = MachineSnapshot<IoMmContext>;
 
@@ -22,10 +25,12 @@ export function rejection(effects: readonly Effect[]): string | null {
  * Machine effects are handled in one place: `op` joins the step's ops, `releasePasid` frees.
  */
 export class KernelStore {
-  facts: Fact[] = [];
-  ops: Op[] = [];
+  // A step's outputs start as shared frozen empty arrays and get their own on the first push:
+  // most page requests add no fact or no op, and this runs for every event.
+  facts: Fact[] = NONE;
+  ops: Op[] = NONE;
   /** Entities this step created because the trace never introduced them. */
-  implicit: string[] = [];
+  implicit: string[] = NONE;
   seq = 0;
   private undoLog: (() => void)[] | null = null;
 
@@ -33,9 +38,9 @@ export class KernelStore {
 
   beginStep(seq: number, recordUndo: boolean): void {
     this.seq = seq;
-    this.facts = [];
-    this.ops = [];
-    this.implicit = [];
+    this.facts = NONE;
+    this.ops = NONE;
+    this.implicit = NONE;
     this.undoLog = recordUndo ? [] : null;
   }
 
@@ -44,9 +49,9 @@ export class KernelStore {
     const log = this.undoLog;
     if (log) for (let i = log.length - 1; i >= 0; i--) log[i]();
     this.undoLog = log ? [] : null;
-    this.facts = [];
-    this.ops = [];
-    this.implicit = [];
+    this.facts = NONE;
+    this.ops = NONE;
+    this.implicit = NONE;
   }
 
   private put<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
@@ -72,7 +77,7 @@ export class KernelStore {
 
   private putDevice(dev: string, value: DeviceSnapshot): void {
     this.put(this.state.devices, dev, value);
-    this.facts.push({ kind: 'device', dev, value });
+    this.fact({ kind: 'device', dev, value });
   }
 
   /** Sends an event to a device's machine; returns its errno (null: accepted). */
@@ -113,7 +118,7 @@ export class KernelStore {
     const list = this.state.ioMmsByMm.get(s.context.mm) ?? [];
     const sorted = [...list, pasid].sort((a, b) => a - b);
     this.put(this.state.ioMmsByMm, s.context.mm, sorted);
-    this.facts.push({ kind: 'io_mm', pasid, value: s });
+    this.fact({ kind: 'io_mm', pasid, value: s });
   }
 
   sendIoMm(pasid: number, event: IoMmMachineEvent): IoMmSnapshot {
@@ -123,7 +128,7 @@ export class KernelStore {
     if (snapshot.value === 'released') this.unregisterIoMm(current);
     else if (snapshot.value !== current.value || snapshot.context !== current.context) {
       this.put(this.state.ioMms, pasid, snapshot);
-      this.facts.push({ kind: 'io_mm', pasid, value: snapshot });
+      this.fact({ kind: 'io_mm', pasid, value: snapshot });
     }
     this.collect(effects);
     return snapshot;
@@ -140,7 +145,7 @@ export class KernelStore {
     this.put(this.state.ioMms, pasid, undefined);
     const rest = (this.state.ioMmsByMm.get(s.context.mm) ?? []).filter((p) => p !== pasid);
     this.put(this.state.ioMmsByMm, s.context.mm, rest.length ? rest : undefined);
-    this.facts.push({ kind: 'io_mm', pasid, value: undefined });
+    this.fact({ kind: 'io_mm', pasid, value: undefined });
   }
 
   // ---- PASID namespace -----------------------------------------------------------------
@@ -148,16 +153,16 @@ export class KernelStore {
     const held = this.state.pasids.get(pasid);
     if (entry === undefined && held && (this.state.queuedByPasid.get(pasid) ?? 0) > 0) {
       const queued = this.queuedSince(pasid, held.since);
-      if (queued > 0) this.facts.push({ kind: 'pasid_freed_with_faults', pasid, queued });
+      if (queued > 0) this.fact({ kind: 'pasid_freed_with_faults', pasid, queued });
     }
     this.put(this.state.pasids, pasid, entry);
-    this.facts.push({ kind: 'pasid', pasid, value: entry });
+    this.fact({ kind: 'pasid', pasid, value: entry });
   }
 
   // ---- domains -------------------------------------------------------------------------
   setDomain(domain: string, value: DomainState | undefined): void {
     this.put(this.state.domains, domain, value);
-    this.facts.push({ kind: 'domain', domain, value });
+    this.fact({ kind: 'domain', domain, value });
   }
 
   // ---- IOPF queue ----------------------------------------------------------------------
@@ -167,7 +172,7 @@ export class KernelStore {
     if (before) for (const r of before) this.countQueued(r.pasid, -1);
     if (value) for (const r of value) this.countQueued(r.pasid, +1);
     this.put(this.state.partials, key, value && value.length ? value : undefined);
-    this.facts.push({ kind: 'partials', dev, group, value: value && value.length ? value : undefined });
+    this.fact({ kind: 'partials', dev, group, value: value && value.length ? value : undefined });
   }
 
   setPending(dev: string, pasid: number, group: number, value: PendingGroup | undefined): void {
@@ -175,7 +180,7 @@ export class KernelStore {
     if (this.state.pending.has(key)) this.countQueued(pasid, -1);
     if (value) this.countQueued(pasid, +1);
     this.put(this.state.pending, key, value);
-    this.facts.push({ kind: 'pending', dev, pasid, group, value });
+    this.fact({ kind: 'pending', dev, pasid, group, value });
   }
 
   /**
@@ -196,16 +201,23 @@ export class KernelStore {
 
   // ---- step output ---------------------------------------------------------------------
   fact(f: Fact): void {
-    this.facts.push(f);
+    if (this.facts === NONE) this.facts = [f];
+    else this.facts.push(f);
   }
 
   op(o: Op): void {
-    this.ops.push(o);
+    if (this.ops === NONE) this.ops = [o];
+    else this.ops.push(o);
+  }
+
+  addImplicit(entity: string): void {
+    if (this.implicit === NONE) this.implicit = [entity];
+    else this.implicit.push(entity);
   }
 
   private collect(effects: readonly Effect[]): void {
     for (const e of effects) {
-      if (e.type === 'op') this.ops.push(e.params as Op);
+      if (e.type === 'op') this.op(e.params as Op);
       else if (e.type === 'releasePasid') {
         const pasid = (e.params as { pasid: number | null }).pasid;
         if (pasid !== null && this.state.pasids.get(pasid)?.owner === 'sva' && !this.state.ioMms.has(pasid)) this.setPasid(pasid, undefined);

@@ -1,0 +1,48 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { JsonLineDecoder } from '../../follow/decode.js';
+import { splitLines } from '../../follow/lines.js';
+import type { LineBatch, SourceChunk } from '../../follow/types.js';
+
+const data = (s: string | Buffer): SourceChunk => ({ kind: 'data', bytes: typeof s === 'string' ? Buffer.from(s) : s });
+const split = (chunks: SourceChunk[], max?: number): Promise<LineBatch[]> =>
+  lastValueFrom(from(chunks).pipe(splitLines(max), toArray()));
+
+describe('splitLines', () => {
+  it('holds a partial line until its newline, then gives one batch per chunk', async () => {
+    expect(await split([data('a\nb'), data('c'), data('d\ne\n'), data('f')])).toEqual([
+      { kind: 'lines', lines: ['a'] },
+      { kind: 'lines', lines: ['bcd', 'e'] },
+      { kind: 'lines', lines: ['f'] }, // the end of the input completes the last line
+    ]);
+  });
+
+  it('keeps a multi-byte character split across chunks whole', async () => {
+    const bytes = Buffer.from('"é"\n');
+    expect(await split([data(bytes.subarray(0, 2)), data(bytes.subarray(2))])).toEqual([{ kind: 'lines', lines: ['"é"'] }]);
+  });
+
+  it('drops an over-long line as it streams (null) and goes on', async () => {
+    expect(await split([data('0123'), data('456789\nok\n')], 8)).toEqual([{ kind: 'lines', lines: [null, 'ok'] }]);
+  });
+
+  it('drops the partial line at a reset and passes the reset on', async () => {
+    const reset: SourceChunk = { kind: 'reset', reason: 'truncated' };
+    expect(await split([data('half'), reset, data('new\n')])).toEqual([reset, { kind: 'lines', lines: ['new'] }]);
+  });
+});
+
+describe('JsonLineDecoder', () => {
+  it('numbers lines across batches, skips blank and # lines, returns bad lines as errors', () => {
+    const d = new JsonLineDecoder('live.jsonl', 8);
+    const first = d.decode(['# header', '{"type":"domain_alloc","domain":"A"}']);
+    expect(first).toMatchObject([{ type: 'domain_alloc', seq: 2, line: 2 }]);
+    const second = d.decode(['', null, '{"type":"mm_exit"}', '{"type":"mm_exit","mm":"A"}']);
+    expect(second.map((x) => (x instanceof Error ? x.message : x.seq))).toEqual([
+      'live.jsonl:4: line longer than 8 bytes',
+      "live.jsonl:5: field 'mm': missing required field",
+      6,
+    ]);
+    d.reset();
+    expect(d.decode(['{"type":"mm_exit","mm":"B"}'])).toMatchObject([{ seq: 1 }]);
+  });
+});
