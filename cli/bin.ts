@@ -2,6 +2,12 @@
 import { processIo } from './io.js';
 import { run } from './program.js';
 
+// `sva-replay ... | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 run(process.argv.slice(2), processIo).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {

@@ -37,38 +37,37 @@ class FileFollower {
   private again = false;
   private closed = false;
   private stopping = false;
-  private ready = false;
+  /** `opening` until start() knows the file; a `stream` (FIFO) is read by streamChunks. */
+  private mode: 'opening' | 'file' | 'stream' = 'opening';
   private lastData = Date.now();
 
   constructor(private readonly path: string, private readonly opts: SourceOptions, private readonly sub: Subscriber<SourceChunk>) {}
 
   async start(): Promise<void> {
-    let st: Stats;
-    try {
-      st = await this.openFile();
-    } catch (e) {
-      this.sub.error(new TraceInputError(this.path, 0, null, `cannot open: ${message(e)}`));
-      return;
-    }
+    const st = await this.openFile().catch((e: unknown) => this.fail(`cannot open: ${message(e)}`));
+    if (!st) return;
     if (this.closed) return void this.closeHandle();
     if (st.isDirectory()) return this.fail('cannot open: it is a directory');
     if (!st.isFile()) {
       // A FIFO or a tracefs pipe: no size to follow, it ends when the writer closes it.
       const stream = this.handle!.createReadStream();
       this.handle = null; // the stream owns (and closes) it now
-      streamChunks(stream, this.path, true).subscribe(this.sub);
+      this.mode = 'stream';
+      if (this.stopping) this.sub.complete();
+      else streamChunks(stream, this.path, true).subscribe(this.sub);
       return;
     }
     if (this.opts.fromEnd) this.pos = st.size;
     this.timer = setInterval(() => void this.pump(), this.opts.pollMs ?? 200);
-    this.ready = true;
+    this.mode = 'file';
     await this.pump();
   }
 
   /** Read what is there, then complete (Ctrl-C, end of a scripted run). */
   stop(): void {
     this.stopping = true;
-    void this.pump();
+    if (this.mode === 'stream') this.sub.complete(); // a pipe has no "what is there" to read first
+    else void this.pump();
   }
 
   close(): void {
@@ -81,19 +80,22 @@ class FileFollower {
   }
 
   private async openFile(): Promise<Stats> {
-    this.handle = await open(this.path, 'r');
-    const st = await this.handle.stat();
+    return this.adopt(await open(this.path, 'r'));
+  }
+
+  /** Follows `handle` from its start (and watches the path, when it names a regular file). */
+  private async adopt(handle: FileHandle): Promise<Stats> {
+    this.handle = handle;
+    const st = await handle.stat();
     this.ino = st.ino;
     this.pos = 0;
     this.watcher?.close();
     this.watcher = null;
-    if (st.isFile() && this.opts.watch !== false) {
-      try {
-        this.watcher = watch(this.path, () => void this.pump());
-        this.watcher.on('error', () => undefined);
-      } catch {
-        // No watch (inotify limit, unsupported filesystem): the poll timer carries on.
-      }
+    if (!st.isFile() || this.opts.watch === false) return st;
+    try {
+      this.watcher = watch(this.path, () => void this.pump()).on('error', () => undefined);
+    } catch {
+      // No watch (inotify limit, unsupported filesystem): the poll timer carries on.
     }
     return st;
   }
@@ -106,7 +108,7 @@ class FileFollower {
 
   /** One pass: notice truncation or replacement, read new bytes; coalesces wake-ups while busy. */
   private async pump(): Promise<void> {
-    if (this.closed || !this.ready) return;
+    if (this.closed || this.mode !== 'file') return;
     if (this.busy) {
       this.again = true;
       return;
@@ -133,9 +135,11 @@ class FileFollower {
   private async checkReplaced(): Promise<void> {
     const now = await stat(this.path).catch(() => null);
     if (now === null || now.ino === this.ino) return; // gone (mid-rotation) or still the same file
+    const next = await open(this.path, 'r').catch(() => null);
+    if (next === null) return;
     await this.readToEnd(); // what the writer put in the old file before the switch
     await this.closeHandle();
-    await this.openFile();
+    await this.adopt(next);
     this.reset(`${this.path} was replaced: starting over from the new file's beginning`);
   }
 
@@ -156,8 +160,9 @@ class FileFollower {
     }
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string): undefined {
     this.close();
     this.sub.error(new TraceInputError(this.path, 0, null, reason));
+    return undefined;
   }
 }
