@@ -2,32 +2,20 @@
  * A file followed like `tail -F`: read to the end, then read what is appended. fs.watch wakes
  * the reader at once; a poll timer is the fallback (watch misses events on some filesystems and
  * never sees a replaced file). A file that shrank, or a path that now names another file, is
- * read again from its start after a `reset`. A non-regular file (FIFO, trace_pipe) is read as
- * a stream until it ends.
+ * read again from its start after a `reset`. A FIFO or kernel pseudo-file (trace_pipe) is read
+ * as a stream until it ends.
  */
 import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { Observable, type Subscriber } from 'rxjs';
+import type { Subscriber } from 'rxjs';
 import { TraceInputError } from '../events/inputError.js';
-import { streamChunks } from './streamSource.js';
+import { readsAsStream, streamChunks } from './streamSource.js';
 import type { SourceChunk, SourceOptions } from './types.js';
 
 const message = (e: unknown): string => String((e as { message?: unknown } | null)?.message ?? e);
 
-/** The chunks of `path` as it grows; completes on `stop$`/idle after reading what is there. */
-export function fileChunks(path: string, opts: SourceOptions, stop$: Observable<unknown>): Observable<SourceChunk> {
-  return new Observable<SourceChunk>((sub) => {
-    const follower = new FileFollower(path, opts, sub);
-    const stopping = stop$.subscribe(() => follower.stop());
-    void follower.start();
-    return () => {
-      stopping.unsubscribe();
-      follower.close();
-    };
-  });
-}
-
-class FileFollower {
+/** Feeds `sub` with the chunks of `path` as it grows (follow/sources.ts makes it an Observable). */
+export class FileFollower {
   private handle: FileHandle | null = null;
   private ino = 0;
   private pos = 0;
@@ -44,21 +32,23 @@ class FileFollower {
   constructor(private readonly path: string, private readonly opts: SourceOptions, private readonly sub: Subscriber<SourceChunk>) {}
 
   async start(): Promise<void> {
-    const st = await this.openFile().catch((e: unknown) => this.fail(`cannot open: ${message(e)}`));
+    const st = await open(this.path, 'r').then((h) => this.adopt(h)).catch((e: unknown) => this.fail(`cannot open: ${message(e)}`));
     if (!st) return;
-    if (this.closed) return void this.closeHandle();
     if (st.isDirectory()) return this.fail('cannot open: it is a directory');
-    if (!st.isFile()) {
-      // A FIFO or a tracefs pipe: no size to follow, it ends when the writer closes it.
-      const stream = this.handle!.createReadStream();
-      this.handle = null; // the stream owns (and closes) it now
+    const asStream = await readsAsStream(this.path, st);
+    if (this.closed) return void this.closeHandle();
+    if (asStream) {
+      // A FIFO or trace_pipe: no size to follow, it ends when the writer closes it.
+      const stream = this.handle!.createReadStream(); // it owns (and closes) the handle now
+      this.handle = null;
       this.mode = 'stream';
+      streamChunks(stream, this.path, true).subscribe(this.sub);
       if (this.stopping) this.sub.complete();
-      else streamChunks(stream, this.path, true).subscribe(this.sub);
       return;
     }
     if (this.opts.fromEnd) this.pos = st.size;
-    this.timer = setInterval(() => void this.pump(), this.opts.pollMs ?? 200);
+    const every = Math.min(this.opts.pollMs ?? 200, Math.max(this.opts.untilIdleMs ?? Infinity, 20));
+    this.timer = setInterval(() => void this.pump(), every);
     this.mode = 'file';
     await this.pump();
   }
@@ -73,14 +63,8 @@ class FileFollower {
   close(): void {
     this.closed = true;
     this.watcher?.close();
-    this.watcher = null;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    clearInterval(this.timer ?? undefined);
     if (!this.busy) void this.closeHandle();
-  }
-
-  private async openFile(): Promise<Stats> {
-    return this.adopt(await open(this.path, 'r'));
   }
 
   /** Follows `handle` from its start (and watches the path, when it names a regular file). */
@@ -94,9 +78,7 @@ class FileFollower {
     if (!st.isFile() || this.opts.watch === false) return st;
     try {
       this.watcher = watch(this.path, () => void this.pump()).on('error', () => undefined);
-    } catch {
-      // No watch (inotify limit, unsupported filesystem): the poll timer carries on.
-    }
+    } catch { /* no watch (inotify limit, unsupported filesystem): the poll timer carries on */ }
     return st;
   }
 
@@ -136,7 +118,7 @@ class FileFollower {
     const now = await stat(this.path).catch(() => null);
     if (now === null || now.ino === this.ino) return; // gone (mid-rotation) or still the same file
     const next = await open(this.path, 'r').catch(() => null);
-    if (next === null) return;
+    if (next === null || this.closed) return void (await next?.close());
     await this.readToEnd(); // what the writer put in the old file before the switch
     await this.closeHandle();
     await this.adopt(next);

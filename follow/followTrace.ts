@@ -7,10 +7,9 @@
  */
 import { concat, defer, interval, map, merge, mergeMap, NEVER, ReplaySubject, Subject, takeUntil, tap, type Observable } from 'rxjs';
 import { FtraceLineDecoder, JsonLineDecoder, type LineDecoder } from './decode.js';
-import { fileChunks } from './fileSource.js';
 import { splitLines } from './lines.js';
 import { LiveAudit } from './liveAudit.js';
-import { streamChunks } from './streamSource.js';
+import { sourceChunks } from './sources.js';
 import type { FollowEvent, FollowOptions, FollowSource, FollowSummary, LineBatch } from './types.js';
 
 export interface FollowControl {
@@ -35,7 +34,7 @@ export function followTrace(source: FollowSource, options: FollowOptions = {}, {
       const events = live.apply(decoder.decode(batch.lines));
       return warnings.length > 0 ? warnings.splice(0).concat(events) : events;
     };
-    const chunks$ = typeof source === 'string' ? fileChunks(source, options, stop$) : streamChunks(source, label).pipe(takeUntil(stop$));
+    const chunks$ = sourceChunks(source, label, options, stop$);
     const body$ = concat(
       chunks$.pipe(splitLines(options.maxLineBytes), mergeMap(step)),
       defer(() => [...live.apply(decoder.end()), ...warnings.splice(0), ...live.finish()]),

@@ -1,7 +1,9 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../cli/io.js';
 import { run } from '../../cli/program.js';
+import { convertFtraceText } from '../../ingest/ftrace/converter.js';
 import { PREFIX, RACE, sleep, tempDir, text } from './support.js';
 
 const tmp = tempDir();
@@ -85,6 +87,18 @@ describe('sva-replay follow', () => {
     const f = fakeIo();
     expect(await run(['follow', file, '--ignore', 'stale-pasid-unbind', '--until-idle', '50', '--status-every', '0'], f.io)).toBe(0);
     expect(f.out()).toBe(`${file}: 8 events followed: 0 errors, 0 warnings, 0 info\n`);
+  });
+
+  it('--ftrace follows raw ftrace text as `import ftrace - | follow -` would', async () => {
+    const raw = join(__dirname, '../fixtures/ftrace/sva-kprobes-tracecmd.txt');
+    const jsonl = traceFile(`${convertFtraceText(readFileSync(raw, 'utf8')).lines.join('\n')}\n`);
+    const direct = fakeIo();
+    const imported = fakeIo();
+    const args = ['--json', '--until-idle', '50', '--status-every', '0'];
+    const code = await run(['follow', '--ftrace', raw, ...args], direct.io);
+    expect(await run(['follow', jsonl, ...args], imported.io)).toBe(code);
+    expect(direct.out()).toBe(imported.out());
+    expect(JSON.parse(direct.out().trimEnd().split('\n').pop()!).summary.events).toBeGreaterThan(0);
   });
 
   it('exits 2 on usage errors and a missing file', async () => {

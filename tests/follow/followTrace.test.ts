@@ -1,7 +1,5 @@
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { lastValueFrom, Subject, toArray } from 'rxjs';
-import { followTrace, startFollow } from '../../follow/followTrace.js';
+import { startFollow } from '../../follow/followTrace.js';
 import type { FollowHandle } from '../../follow/followTrace.js';
 import type { FollowOptions } from '../../follow/types.js';
 import { EventLog, isFinding, PREFIX, RACE, sleep, statusAt, tempDir, text } from './support.js';
@@ -133,32 +131,5 @@ describe('follow: a growing file', () => {
 
   it('fails with a TraceInputError when the file cannot be opened', async () => {
     await expect(startFollow(tmp.file('missing.jsonl'), {}, () => undefined).done).rejects.toThrow(/missing\.jsonl:0: cannot open/);
-  });
-});
-
-describe('follow: a stream (stdin)', () => {
-  it('audits until the stream ends, a partial last line included', async () => {
-    const input = new PassThrough();
-    const events = lastValueFrom(followTrace(input, { statusEveryMs: 0 }).pipe(toArray()));
-    input.write(text([...PREFIX, ...RACE.slice(0, 2)]));
-    await sleep(20);
-    input.write(RACE[2].slice(0, 10));
-    await sleep(20);
-    input.end(RACE[2].slice(10));
-    const all = await events;
-    expect(all.filter((e) => e.kind === 'finding').map((e) => e.kind === 'finding' && e.finding.rule)).toEqual([STALE]);
-    expect(all[all.length - 1]).toMatchObject({ kind: 'summary', summary: { events: 8, errors: 1 } });
-  });
-
-  it('ends on stop$ before the stream does', async () => {
-    const input = new PassThrough();
-    const stop$ = new Subject<void>();
-    const events = lastValueFrom(followTrace(input, { statusEveryMs: 0, label: '<pipe>' }, { stop$ }).pipe(toArray()));
-    input.write(text(PREFIX));
-    await sleep(20);
-    stop$.next();
-    const all = await events;
-    expect(all[all.length - 1]).toMatchObject({ kind: 'summary', summary: { events: 5 } });
-    expect(input.listenerCount('data')).toBe(0);
   });
 });
