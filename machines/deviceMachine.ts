@@ -81,6 +81,21 @@ export const deviceGuards = {
 
 const reject = (errno: string) => ({ type: 'reject' as const, params: { errno } });
 
+/** No domain: SVA calls fail as iommu_get_domain_for_dev() finds none. */
+const withoutDomain = {
+  detach_dev: { actions: reject('EINVAL') },
+  sva_init: { actions: reject('ENODEV') },
+  sva_shutdown: { actions: reject('ENODEV') },
+  bind: { actions: reject('EINVAL') },
+  unbind: { actions: reject('EINVAL') },
+} as const;
+
+/** sva_init's checks before the EEXIST test (sva-model.md order). */
+const svaInitChecks = [
+  { guard: 'featuresUnsupported', actions: reject('EINVAL') },
+  { guard: 'rangeInverted', actions: reject('EINVAL') },
+] as const;
+
 /**
  * One device: added → attached → svaEnabled, back to attached on sva_shutdown; svaDetached
  * when its domain is detached while SVA is on (the param and bonds stay: sva-model.md,
@@ -114,12 +129,8 @@ export const deviceMachine = setup({
   states: {
     added: {
       on: {
+        ...withoutDomain,
         attach_dev: { target: 'attached', actions: ['setDomain', 'accept'] },
-        detach_dev: { actions: reject('EINVAL') },
-        sva_init: { actions: reject('ENODEV') },
-        sva_shutdown: { actions: reject('ENODEV') },
-        bind: { actions: reject('EINVAL') },
-        unbind: { actions: reject('EINVAL') },
         device_remove: { target: 'removed', actions: 'accept' },
       },
     },
@@ -131,8 +142,7 @@ export const deviceMachine = setup({
           { actions: reject('EINVAL') },
         ],
         sva_init: [
-          { guard: 'featuresUnsupported', actions: reject('EINVAL') },
-          { guard: 'rangeInverted', actions: reject('EINVAL') },
+          ...svaInitChecks,
           { guard: 'rangeEmptyForDriver', actions: reject('EINVAL') },
           { target: 'svaEnabled', actions: ['setSvaParam', 'accept'] },
         ],
@@ -149,11 +159,7 @@ export const deviceMachine = setup({
           { guard: 'isOwnDomain', target: 'svaDetached', actions: ['clearDomain', 'accept'] },
           { actions: reject('EINVAL') },
         ],
-        sva_init: [
-          { guard: 'featuresUnsupported', actions: reject('EINVAL') },
-          { guard: 'rangeInverted', actions: reject('EINVAL') },
-          { actions: reject('EEXIST') },
-        ],
+        sva_init: [...svaInitChecks, { actions: reject('EEXIST') }],
         sva_shutdown: { actions: 'accept' },
         sva_cleared: { target: 'attached', actions: 'clearSvaParam' },
         bind: [{ guard: 'flagsOutsideFeatures', actions: reject('EINVAL') }, { actions: 'accept' }],
@@ -163,12 +169,8 @@ export const deviceMachine = setup({
     },
     svaDetached: {
       on: {
+        ...withoutDomain,
         attach_dev: { target: 'svaEnabled', actions: ['setDomain', 'accept'] },
-        detach_dev: { actions: reject('EINVAL') },
-        sva_init: { actions: reject('ENODEV') },
-        sva_shutdown: { actions: reject('ENODEV') },
-        bind: { actions: reject('EINVAL') },
-        unbind: { actions: reject('EINVAL') },
         device_remove: { target: 'removed', actions: 'accept' },
       },
     },
