@@ -1,7 +1,7 @@
 import type { FaultEvent, PageResponseEvent } from '../../events/types.js';
 import { ensureDevice, hasIopf } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
-import { partialKey, pendingKey } from './state.js';
+import { pendingKey } from './state.js';
 import type { KernelStore } from './store.js';
 
 /**
@@ -14,14 +14,12 @@ import type { KernelStore } from './store.js';
 export function fault(k: KernelStore, e: FaultEvent): Outcome {
   ensureDevice(k, e.dev, 'sva');
   const iopf = hasIopf(k, e.dev);
-  const key = partialKey(e.dev, e.group);
-  const queued = k.state.partials.get(key);
   if (!e.last) {
     // Without the IOPF feature no handler is registered: nothing queues the request.
-    if (iopf) k.setPartials(e.dev, e.group, [...(queued ?? []), { pasid: e.pasid, seq: k.seq }]);
+    if (iopf) k.addPartial(e.dev, e.group, { pasid: e.pasid, seq: k.seq });
     return OK;
   }
-  if (queued) k.setPartials(e.dev, e.group, undefined);
+  const queued = k.takePartials(e.dev, e.group);
   const since = queued?.[0]?.seq ?? k.seq;
   const io = k.ioMm(e.pasid);
   // Routed only for a device still attached (a detached device's requests cannot be translated).
@@ -44,7 +42,7 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
  */
 export function dropPartials(k: KernelStore, dev: string): void {
   for (const key of [...k.state.partials.keys()]) {
-    if (key.startsWith(`${dev}\u0000`)) k.setPartials(dev, Number(key.slice(dev.length + 1)), undefined);
+    if (key.startsWith(`${dev}\u0000`)) k.takePartials(dev, Number(key.slice(dev.length + 1)));
   }
 }
 

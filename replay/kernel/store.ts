@@ -166,13 +166,24 @@ export class KernelStore {
   }
 
   // ---- IOPF queue ----------------------------------------------------------------------
-  setPartials(dev: string, group: number, value: readonly PartialRequest[] | undefined): void {
+  /** Queues one more partial request of (dev, group). */
+  addPartial(dev: string, group: number, request: PartialRequest): void {
+    const key = partialKey(dev, group);
+    const value = [...(this.state.partials.get(key) ?? []), request];
+    this.countQueued(request.pasid, +1);
+    this.put(this.state.partials, key, value);
+    this.fact({ kind: 'partials', dev, group, value });
+  }
+
+  /** Takes every partial request of (dev, group) off the queue; returns them, oldest first. */
+  takePartials(dev: string, group: number): readonly PartialRequest[] | undefined {
     const key = partialKey(dev, group);
     const before = this.state.partials.get(key);
-    if (before) for (const r of before) this.countQueued(r.pasid, -1);
-    if (value) for (const r of value) this.countQueued(r.pasid, +1);
-    this.put(this.state.partials, key, value && value.length ? value : undefined);
-    this.fact({ kind: 'partials', dev, group, value: value && value.length ? value : undefined });
+    if (!before) return undefined;
+    for (const r of before) this.countQueued(r.pasid, -1);
+    this.put(this.state.partials, key, undefined);
+    this.fact({ kind: 'partials', dev, group, value: undefined });
+    return before;
   }
 
   setPending(dev: string, pasid: number, group: number, value: PendingGroup | undefined): void {
