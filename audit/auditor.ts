@@ -5,7 +5,7 @@ import { CallTracker } from './concurrency.js';
 import { AuditHistory } from './history/index.js';
 import { RULES } from './rules/index.js';
 import { seqs } from './stepInfo.js';
-import type { Finding, Report, Rule } from './types.js';
+import type { AuditStep, Finding, Report, Rule } from './types.js';
 
 export interface AuditOptions {
   /** Rule ids to run (default: all). */
@@ -53,7 +53,7 @@ export class Auditor {
   }
 
   observe(result: StepResult, fold: Fold, before: Tables): void {
-    const step = { result, after: fold.state, before, fold, history: this.history, calls: this.calls };
+    const step: AuditStep = { result, after: fold.state, before, fold, history: this.history, calls: this.calls, faultProblem: undefined };
     for (const { rule, report } of this.rules) rule.onStep?.(step, report);
     this.history.apply(result);
     this.calls.apply(result);

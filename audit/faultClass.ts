@@ -14,6 +14,10 @@ export function faultEvent(step: AuditStep): FaultEvent | undefined {
 }
 
 export function faultProblem(step: AuditStep, e: FaultEvent): FaultProblem {
+  return (step.faultProblem ??= classify(step, e));
+}
+
+function classify(step: AuditStep, e: FaultEvent): FaultProblem {
   if (step.result.implicit.length > 0) return 'unknown';
   const owner = step.after.pasids.get(e.pasid);
   if (owner && owner.owner !== 'sva') return 'non-sva';

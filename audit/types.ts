@@ -1,3 +1,4 @@
+import type { FaultProblem } from './faultClass.js';
 import type { Tables } from '../projections/tables.js';
 import type { Fold } from '../replay/fold.js';
 import type { KernelState } from '../replay/kernel/state.js';
@@ -37,6 +38,8 @@ export interface AuditStep {
   history: AuditHistory;
   /** Calls logged as enter/exit pairs, before this event. */
   calls: CallTracker;
+  /** A page request's classification, computed once for the rules that share it (faultClass.ts). */
+  faultProblem?: FaultProblem;
 }
 
 /** What a rule sees at the end of the trace. */
