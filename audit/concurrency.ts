@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../events/types.js';
+import { callKey } from '../replay/fold.js';
 import type { StepResult } from '../replay/stepResult.js';
 
 /** A call whose `enter` line was seen and whose `exit` was not (yet). */
@@ -22,7 +23,6 @@ export interface DomainUpdate {
 /** Records kept for overlap checks when an unmatched enter pins the window open. */
 const MAX_UPDATES = 4096;
 
-const callKey = (tid: number | undefined, type: string): string => `${tid ?? ''}:${type}`;
 
 /** Domains whose PASID table this step's computed ops wrote. */
 const NONE: readonly string[] = Object.freeze([]);

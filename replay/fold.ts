@@ -33,7 +33,8 @@ export interface FoldJSON {
   anchors: MatcherAnchorJSON[];
 }
 
-const callKey = (tid: number | undefined, type: string): string => `${tid ?? ''}:${type}`;
+/** How `enter` and `exit` lines of one call are paired: same tid, same event type. */
+export const callKey = (tid: number | undefined, type: string): string => `${tid ?? ''}:${type}`;
 
 function observedOutcome(e: TraceEvent): Outcome | undefined {
   const pasid = e.type === 'bind' || e.type === 'pasid_alloc' ? e.pasid : undefined;

@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { MIB } from '../../events/parseLine.js';
 import { DRIVER_NAMES, type DriverName } from '../../events/types.js';
 import { importFtrace, type ImportSummary } from '../../ingest/ftrace/importFtrace.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 
-const MIB = 1 << 20;
 
 interface FtraceFlags {
   output?: string;

@@ -6,6 +6,8 @@ import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceInputError } from '../../events/inputError.js';
+import { LineSplitter } from '../../events/lineSplitter.js';
+import { MIB } from '../../events/parseLine.js';
 import { FtraceConverter, type ConvertOptions, type ImportSummary } from './converter.js';
 
 export type { ImportSummary } from './converter.js';
@@ -28,7 +30,6 @@ export interface ImportRun {
   summary: ImportSummary;
 }
 
-const MIB = 1 << 20;
 
 export function importFtrace(source: string, opts: ImportOptions = {}): ImportRun {
   const file = source === '-' ? '<stdin>' : source;
@@ -82,41 +83,4 @@ async function openSource(source: string, file: string, opts: ImportOptions): Pr
     throw new TraceInputError(file, 0, null, 'cannot open: it is a directory');
   }
   return { raw: handle.createReadStream({ highWaterMark: opts.chunkBytes ?? MIB }), total: stat.isFile() ? stat.size : null };
-}
-
-/** Bytes → lines, holding a partial last line between chunks; over-long lines become null. */
-class LineSplitter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private skipping = false;
-
-  constructor(private readonly max: number) {}
-
-  push(chunk: Buffer): (string | null)[] {
-    const out: (string | null)[] = [];
-    let pos = 0;
-    for (let nl = chunk.indexOf(10); nl >= 0; pos = nl + 1, nl = chunk.indexOf(10, pos)) {
-      if (this.skipping || this.pendingBytes + nl - pos > this.max) out.push(null);
-      else if (this.pendingBytes === 0) out.push(chunk.toString('utf8', pos, nl));
-      else out.push(Buffer.concat([...this.pending, chunk.subarray(pos, nl)]).toString('utf8'));
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.skipping = false;
-    }
-    if (pos < chunk.length && !this.skipping) {
-      this.pendingBytes += chunk.length - pos;
-      if (this.pendingBytes > this.max) this.skipping = true;
-      this.pending = this.skipping ? [] : [...this.pending, chunk.subarray(pos)];
-    }
-    return out;
-  }
-
-  /** A final line without '\n' is still a line. */
-  end(): (string | null)[] {
-    const out = this.skipping ? [null] : this.pendingBytes > 0 ? [Buffer.concat(this.pending).toString('utf8')] : [];
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.skipping = false;
-    return out;
-  }
 }
