@@ -10,7 +10,6 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 
-
 interface FtraceFlags {
   output?: string;
   strict?: boolean;
