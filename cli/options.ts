@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { TraceInputError } from '../events/inputError.js';
 import { engineByName, ENGINE_NAMES } from '../machines/engines.js';
 import { PROFILES, type Profile } from '../replay/kernel/state.js';
+import type { TableName } from '../projections/tables.js';
 import type { ReplayOptions } from '../replay/replayTrace.js';
 import type { StepResult } from '../replay/stepResult.js';
 import type { CliIo } from './io.js';
@@ -34,6 +35,12 @@ export class BadLines {
     if (this.count > 0) this.io.err(`sva-replay: ${this.count} bad line${this.count === 1 ? '' : 's'} skipped\n`);
   }
 }
+
+/**
+ * The tables replay and audit read (the summary and the audit rules): the page-request table
+ * changes on nearly every event and neither reads it, so it is not maintained there.
+ */
+export const AUDIT_TABLES: readonly TableName[] = ['pasids', 'devices', 'domains', 'bonds'];
 
 /** Replay options from the flags; `tick(events)` after each event keeps the progress line going. */
 export function replayOptions(flags: TraceFlags, bad: BadLines, progress: Progress): ReplayOptions & { tick(events: number): void } {

@@ -25,13 +25,22 @@ for (const p of PROJECTIONS as readonly AnyProjection[]) {
   for (const kind of p.canHandle) BY_KIND.set(kind, [...(BY_KIND.get(kind) ?? []), p]);
 }
 
-/** The projections' rows, kept up to date from each step's facts. */
+export const TABLE_NAMES: readonly TableName[] = PROJECTIONS.map((p) => p.name);
+
+/**
+ * The projections' rows, kept up to date from each step's facts. A run that never reads some
+ * tables may leave them out (`kept`): they then stay empty.
+ */
 export class Tables {
   readonly rows = new Map<TableName, Map<string, unknown>>(PROJECTIONS.map((p) => [p.name, new Map()]));
-  /** Per fact kind, the projections that read it with their row maps (resolved once). */
-  private readonly routes = new Map<FactKind, { p: AnyProjection; table: Map<string, unknown> }[]>(
-    [...BY_KIND].map(([kind, ps]) => [kind, ps.map((p) => ({ p, table: this.rows.get(p.name as TableName)! }))]),
-  );
+  /** Per fact kind, the kept projections that read it, with their row maps (resolved once). */
+  private readonly routes: Map<FactKind, { p: AnyProjection; table: Map<string, unknown> }[]>;
+
+  constructor(readonly kept: readonly TableName[] = TABLE_NAMES) {
+    this.routes = new Map([...BY_KIND].map(([kind, ps]) => [kind, ps
+      .filter((p) => kept.includes(p.name as TableName))
+      .map((p) => ({ p, table: this.rows.get(p.name as TableName)! }))]));
+  }
 
   /** Evolves every projection over the step's facts; reports each row change to `onChange`. */
   apply(result: StepResult, onChange?: (change: RowChange) => void): void {

@@ -1,6 +1,6 @@
 import { readTraceBatches, type ReadOptions } from '../events/reader.js';
 import type { MachineEngine } from '../machines/engine.js';
-import { Tables } from '../projections/tables.js';
+import { Tables, type TableName } from '../projections/tables.js';
 import { Fold } from './fold.js';
 import type { Profile } from './kernel/state.js';
 import type { StepResult } from './stepResult.js';
@@ -12,6 +12,8 @@ export interface ReplayOptions extends ReadOptions {
   untilSeq?: number;
   /** Awaited after each batch of events: where output sinks apply backpressure. */
   afterBatch?: () => Promise<void>;
+  /** Projections to maintain (all by default). */
+  tables?: readonly TableName[];
 }
 
 export interface ReplayRun {
@@ -35,7 +37,7 @@ export async function replayTrace(
 ): Promise<ReplayRun> {
   const run: ReplayRun = {
     fold: new Fold({ profile: options.profile, engine: options.engine }),
-    tables: new Tables(),
+    tables: new Tables(options.tables),
     events: 0,
     lastSeq: 0,
   };

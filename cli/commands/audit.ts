@@ -4,7 +4,7 @@ import { RULES } from '../../audit/rules/index.js';
 import { sourceLines } from '../../audit/sourceLines.js';
 import { replayTrace } from '../../replay/replayTrace.js';
 import { UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { findingsJson, findingsReport, seqsToShow } from '../format/findings.js';
@@ -43,7 +43,7 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
     const ignore = parseRuleIds(flags.ignore, '--ignore');
     const bad = new BadLines(io);
     const progress = new Progress(io, 'audit');
-    const options = replayOptions(flags, bad, progress);
+    const options = { ...replayOptions(flags, bad, progress), tables: AUDIT_TABLES };
     const auditor = new Auditor({ only, ignore });
     const run = await replayTrace(file, options, (r, run) => {
       checkStrict(file, flags, r);

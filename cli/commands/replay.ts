@@ -3,7 +3,7 @@ import { Auditor } from '../../audit/auditor.js';
 import { SEVERITY_RANK, type Finding } from '../../audit/types.js';
 import { replayTrace, type ReplayRun } from '../../replay/replayTrace.js';
 import { EXIT, type CliIo } from '../io.js';
-import { addTraceOptions, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { ChunkedWriter, resultLine } from '../format/results.js';
@@ -39,7 +39,7 @@ export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void
     const bad = new BadLines(io);
     const progress = new Progress(io, 'replay');
     const writer = new ChunkedWriter(io.out, io.drain);
-    const options = { ...replayOptions(flags, bad, progress), afterBatch: () => writer.settle() };
+    const options = { ...replayOptions(flags, bad, progress), afterBatch: () => writer.settle(), tables: AUDIT_TABLES };
     const auditor = new Auditor();
     let current: ReplayRun | undefined;
     let run: ReplayRun;

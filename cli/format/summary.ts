@@ -6,7 +6,8 @@ export function summaryText(file: string, profile: string, run: ReplayRun, findi
   const pasids = [...run.tables.rows.get('pasids')!.values()] as { owner: string }[];
   const sva = pasids.filter((p) => p.owner === 'sva').length;
   const bonds = [...run.tables.rows.get('bonds')!.values()].filter((b) => (b as { state: string }).state === 'live').length;
-  const faults = run.tables.rows.get('faults')!.size;
+  // From the kernel state: replay does not maintain the faults table (nothing else reads it).
+  const faults = run.fold.state.pending.size + run.fold.state.partials.size;
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   const lines = [
     `${file}: ${run.events} events replayed (profile ${profile}, last seq ${run.lastSeq})${bad ? `, ${bad} bad lines skipped` : ''}`,
