@@ -112,3 +112,23 @@ describe('D0 bonded to X (PASID 1), then removed', () => {
     given(removed).when({ type: 'attach_dev', dev: D0, domain: A }).then(failed('ENODEV'));
   });
 });
+
+describe('a device removed while bonded to mm X, then added again', () => {
+  const history: Ev[] = [
+    { type: 'domain_alloc', domain: 'A' },
+    { type: 'device_add', dev: '0000:00:00.0' },
+    { type: 'attach_dev', dev: '0000:00:00.0', domain: 'A' },
+    { type: 'sva_init', dev: '0000:00:00.0', features: 1, min_pasid: 1, max_pasid: 1048575 },
+    { type: 'bind', dev: '0000:00:00.0', mm: 'X', flags: 0 },
+    { type: 'device_remove', dev: '0000:00:00.0' },
+    { type: 'device_add', dev: '0000:00:00.0' },
+    { type: 'attach_dev', dev: '0000:00:00.0', domain: 'A' },
+    { type: 'sva_init', dev: '0000:00:00.0', features: 1, min_pasid: 1, max_pasid: 1048575 },
+  ];
+  it('binds X again: a new device has no bond, so no -EEXIST; the stale entry means no new domain entry (model choice)', () => {
+    const w = given(history).when({ type: 'bind', dev: '0000:00:00.0', mm: 'X', flags: 0 });
+    w.then({ ret: 0, pasid: 1, ops: [{ op: 'mm_attach', domain: 'A', dev: '0000:00:00.0', pasid: 1, attach_domain: false }] });
+    // The io_mm holds the removed device's stale bond and the new one.
+    expect(w.fold.state.ioMms.get(1)!.context.refs).toBe(2);
+  });
+});
