@@ -7,138 +7,19 @@
  * given as `null` counts as absent.
  */
 import { parseRet } from './errno.js';
-import { TraceInputError } from './inputError.js';
+import { addr, bool, code, fail, get, oneOf, optUint, perm, show, str, uint, uintValue, type Obj } from './fieldReaders.js';
+import { opRecord } from './opRecord.js';
 import {
-  DRIVER_NAMES, EVENT_TYPES, NON_SVA_OWNERS, OP_NAMES, RESPONSE_CODES,
+  DRIVER_NAMES, EVENT_TYPES, NON_SVA_OWNERS,
   type AttachDevEvent, type BindEvent, type DetachDevEvent, type DeviceAddEvent, type DeviceRemoveEvent,
   type DomainAllocEvent, type DriverName, type Envelope, type FaultEvent, type InvalidateEvent,
-  type MmExitEvent, type NonSvaOwner, type Op, type OpEvent, type PageResponseEvent,
-  type PasidAllocEvent, type PasidFreeEvent, type ResponseCode, type SvaInitEvent,
+  type MmExitEvent, type NonSvaOwner, type OpEvent, type PageResponseEvent,
+  type PasidAllocEvent, type PasidFreeEvent, type SvaInitEvent,
   type SvaShutdownEvent, type TraceEvent, type UnbindEvent,
 } from './types.js';
 
-type Obj = Record<string, unknown>;
 /** An event without its envelope: what a per-type case builds before the envelope is added. */
 type Payload<E extends TraceEvent> = Omit<E, keyof Envelope>;
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-function get(o: Obj, key: string): unknown {
-  return hasOwn.call(o, key) ? o[key] : undefined;
-}
-
-function fail(file: string, line: number, field: string | null, reason: string): never {
-  throw new TraceInputError(file, line, field, reason);
-}
-
-/** A short rendering of a bad value for an error message. */
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (v === null || typeof v !== 'object') return String(v);
-  return Array.isArray(v) ? 'an array' : 'an object';
-}
-
-// ---- field readers: (object, key, line, file) → value, or throw ----
-
-function str(o: Obj, key: string, line: number, file: string): string {
-  const v = get(o, key);
-  if (typeof v === 'string' && v.length > 0) return v;
-  if (v === undefined) fail(file, line, key, 'missing required field');
-  return fail(file, line, key, `expected a non-empty string, got ${show(v)}`);
-}
-
-function uintValue(v: unknown, key: string, line: number, file: string): number {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(file, line, key, `expected an integer, got ${show(v)}`);
-  if (v < 0) fail(file, line, key, `expected a non-negative integer, got ${v}`);
-  return fail(file, line, key, `integer ${v} is too large (above 2^53 - 1)`);
-}
-
-function uint(o: Obj, key: string, line: number, file: string): number {
-  const v = get(o, key);
-  if (v === undefined) fail(file, line, key, 'missing required field');
-  return uintValue(v, key, line, file);
-}
-
-function optUint(o: Obj, key: string, line: number, file: string): number | undefined {
-  const v = get(o, key);
-  return v === undefined || v === null ? undefined : uintValue(v, key, line, file);
-}
-
-function bool(o: Obj, key: string, line: number, file: string): boolean {
-  const v = get(o, key);
-  if (typeof v === 'boolean') return v;
-  if (v === undefined) fail(file, line, key, 'missing required field');
-  return fail(file, line, key, `expected true or false, got ${show(v)}`);
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], key: string, line: number, file: string): T {
-  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  return fail(file, line, key, `expected one of ${allowed.join(', ')}, got ${show(v)}`);
-}
-
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
-}
-
-const ADDR_FORMAT = 'expected a hex string like "0x7f0000001000" or a non-negative integer';
-
-/** An address: `"0x…"` (at most 64 bits) or a non-negative safe integer. */
-function addr(o: Obj, key: string, line: number, file: string): bigint {
-  const v = get(o, key);
-  if (typeof v === 'string') {
-    const n = v.length;
-    if (n > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 0x20) === 120) {
-      let significant = 0;
-      let i = 2;
-      for (; i < n; i++) {
-        const c = v.charCodeAt(i);
-        if (!isHexDigit(c)) break;
-        if (significant > 0 || c !== 48) significant++;
-      }
-      if (i === n) {
-        if (significant > 16) fail(file, line, key, `address ${show(v)} is wider than 64 bits`);
-        return BigInt(v);
-      }
-    }
-    return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
-  }
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  if (v === undefined) fail(file, line, key, 'missing required field');
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
-    fail(file, line, key, `integer ${v} is too large to be exact; write it as a hex string`);
-  }
-  return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
-}
-
-/** `addr` rendered as a lowercase `0x` hex string (op records keep addresses as strings). */
-function hexString(o: Obj, key: string, line: number, file: string): string {
-  return `0x${addr(o, key, line, file).toString(16)}`;
-}
-
-function perm(o: Obj, key: string, line: number, file: string): string {
-  const v = get(o, key);
-  if (typeof v === 'string' && v.length > 0) {
-    let i = 0;
-    for (; i < v.length; i++) {
-      const c = v.charCodeAt(i);
-      if (c !== 114 /* r */ && c !== 119 /* w */ && c !== 120 /* x */ && c !== 112 /* p */) break;
-    }
-    if (i === v.length) return v;
-  }
-  if (v === undefined) fail(file, line, key, 'missing required field');
-  return fail(file, line, key, `expected permission letters from r, w, x, p (like "rw"), got ${show(v)}`);
-}
-
-function code(o: Obj, key: string, line: number, file: string): ResponseCode {
-  const v = get(o, key);
-  if (typeof v === 'number' && (v === 0 || v === 1 || v === 2)) return RESPONSE_CODES[v];
-  if (typeof v === 'string' && (RESPONSE_CODES as readonly string[]).includes(v)) return v as ResponseCode;
-  if (v === undefined) fail(file, line, key, 'missing required field');
-  return fail(file, line, key, `expected one of ${RESPONSE_CODES.join(', ')} or 0/1/2, got ${show(v)}`);
-}
-
-// ---- envelope ----
 
 /** Adds the envelope fields to a payload (mutating it: no copy on the hot path). */
 function withEnvelope<P extends object>(p: P, o: Obj, line: number, file: string, prevSeq: number): P & Envelope {
@@ -183,56 +64,6 @@ function withEnvelope<P extends object>(p: P, o: Obj, line: number, file: string
   }
   return e;
 }
-
-// ---- op records ----
-
-function opRecord(o: Obj, line: number, file: string): Op {
-  const name = get(o, 'op');
-  if (name === undefined || name === null) fail(file, line, 'op', 'missing required field');
-  switch (name) {
-    case 'mm_alloc':
-      return { op: 'mm_alloc', domain: str(o, 'domain', line, file), mm: str(o, 'mm', line, file) };
-    case 'mm_attach':
-      return {
-        op: 'mm_attach', domain: str(o, 'domain', line, file), dev: str(o, 'dev', line, file),
-        pasid: uint(o, 'pasid', line, file), attach_domain: bool(o, 'attach_domain', line, file),
-      };
-    case 'mm_detach':
-      return {
-        op: 'mm_detach', domain: str(o, 'domain', line, file), dev: str(o, 'dev', line, file),
-        pasid: uint(o, 'pasid', line, file), detach_domain: bool(o, 'detach_domain', line, file),
-      };
-    case 'mm_free':
-      return { op: 'mm_free', mm: str(o, 'mm', line, file), pasid: optUint(o, 'pasid', line, file) ?? null };
-    case 'mm_exit':
-    case 'iopf_flush':
-      return {
-        op: name as 'mm_exit' | 'iopf_flush', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
-      };
-    case 'iopf_handle':
-      return {
-        op: 'iopf_handle', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
-        group: uint(o, 'group', line, file), mm: str(o, 'mm', line, file),
-      };
-    case 'page_response':
-      return {
-        op: 'page_response', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
-        group: uint(o, 'group', line, file), code: code(o, 'code', line, file),
-      };
-    case 'mm_invalidate':
-      return {
-        op: 'mm_invalidate', domain: str(o, 'domain', line, file), dev: str(o, 'dev', line, file),
-        pasid: uint(o, 'pasid', line, file), start: hexString(o, 'start', line, file),
-        size: hexString(o, 'size', line, file),
-      };
-    default:
-      return fail(file, line, 'op', typeof name === 'string'
-        ? `unknown op ${show(name)} (expected one of ${OP_NAMES.join(', ')})`
-        : `expected a string, got ${show(name)}`);
-  }
-}
-
-// ---- events ----
 
 /**
  * Validates one parsed JSON line and returns its typed event, or throws TraceInputError.

@@ -1,0 +1,123 @@
+/**
+ * Field readers for trace-line validation: (object, key, line, file) → value, or a
+ * TraceInputError naming the field. Own-property lookups only (see validate.ts).
+ */
+import { TraceInputError } from './inputError.js';
+import { RESPONSE_CODES, type ResponseCode } from './types.js';
+
+export type Obj = Record<string, unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+export function get(o: Obj, key: string): unknown {
+  return hasOwn.call(o, key) ? o[key] : undefined;
+}
+
+export function fail(file: string, line: number, field: string | null, reason: string): never {
+  throw new TraceInputError(file, line, field, reason);
+}
+
+/** A short rendering of a bad value for an error message. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === null || typeof v !== 'object') return String(v);
+  return Array.isArray(v) ? 'an array' : 'an object';
+}
+
+export function str(o: Obj, key: string, line: number, file: string): string {
+  const v = get(o, key);
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected a non-empty string, got ${show(v)}`);
+}
+
+export function uintValue(v: unknown, key: string, line: number, file: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(file, line, key, `expected an integer, got ${show(v)}`);
+  if (v < 0) fail(file, line, key, `expected a non-negative integer, got ${v}`);
+  return fail(file, line, key, `integer ${v} is too large (above 2^53 - 1)`);
+}
+
+export function uint(o: Obj, key: string, line: number, file: string): number {
+  const v = get(o, key);
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return uintValue(v, key, line, file);
+}
+
+export function optUint(o: Obj, key: string, line: number, file: string): number | undefined {
+  const v = get(o, key);
+  return v === undefined || v === null ? undefined : uintValue(v, key, line, file);
+}
+
+export function bool(o: Obj, key: string, line: number, file: string): boolean {
+  const v = get(o, key);
+  if (typeof v === 'boolean') return v;
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected true or false, got ${show(v)}`);
+}
+
+export function oneOf<T extends string>(v: unknown, allowed: readonly T[], key: string, line: number, file: string): T {
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  return fail(file, line, key, `expected one of ${allowed.join(', ')}, got ${show(v)}`);
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+}
+
+const ADDR_FORMAT = 'expected a hex string like "0x7f0000001000" or a non-negative integer';
+
+/** An address: `"0x…"` (at most 64 bits) or a non-negative safe integer. */
+export function addr(o: Obj, key: string, line: number, file: string): bigint {
+  const v = get(o, key);
+  if (typeof v === 'string') {
+    const n = v.length;
+    if (n > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 0x20) === 120) {
+      let significant = 0;
+      let i = 2;
+      for (; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (!isHexDigit(c)) break;
+        if (significant > 0 || c !== 48) significant++;
+      }
+      if (i === n) {
+        if (significant > 16) fail(file, line, key, `address ${show(v)} is wider than 64 bits`);
+        return BigInt(v);
+      }
+    }
+    return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
+    fail(file, line, key, `integer ${v} is too large to be exact; write it as a hex string`);
+  }
+  return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
+}
+
+/** `addr` rendered as a lowercase `0x` hex string (op records keep addresses as strings). */
+export function hexString(o: Obj, key: string, line: number, file: string): string {
+  return `0x${addr(o, key, line, file).toString(16)}`;
+}
+
+export function perm(o: Obj, key: string, line: number, file: string): string {
+  const v = get(o, key);
+  if (typeof v === 'string' && v.length > 0) {
+    let i = 0;
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c !== 114 /* r */ && c !== 119 /* w */ && c !== 120 /* x */ && c !== 112 /* p */) break;
+    }
+    if (i === v.length) return v;
+  }
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected permission letters from r, w, x, p (like "rw"), got ${show(v)}`);
+}
+
+export function code(o: Obj, key: string, line: number, file: string): ResponseCode {
+  const v = get(o, key);
+  if (typeof v === 'number' && (v === 0 || v === 1 || v === 2)) return RESPONSE_CODES[v];
+  if (typeof v === 'string' && (RESPONSE_CODES as readonly string[]).includes(v)) return v as ResponseCode;
+  if (v === undefined) fail(file, line, key, 'missing required field');
+  return fail(file, line, key, `expected one of ${RESPONSE_CODES.join(', ')} or 0/1/2, got ${show(v)}`);
+}
