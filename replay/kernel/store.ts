@@ -3,12 +3,9 @@ import { deviceMachine, type DeviceContext, type DeviceInput, type DeviceMachine
 import type { MachineEngine } from '../../machines/engine.js';
 import { ioMmMachine, type IoMmContext, type IoMmMachineEvent } from '../../machines/ioMmMachine.js';
 import type { Effect, MachineSnapshot } from '../../machines/snapshot.js';
-import type { Fact } from './facts.js';
 import { profileRules } from './profiles.js';
+import { StepRecorder } from './stepRecorder.js';
 import { partialKey, pendingKey, type DomainState, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
-
-// Frozen: a push onto a shared empty output would throw instead of leaking into other steps.
-const NONE = Object.freeze([]) as unknown as never[];
 
 export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
 export type IoMmSnapshot = MachineSnapshot<IoMmContext>;
@@ -24,44 +21,9 @@ export function rejection(effects: readonly Effect[]): string | null {
  * fact for the projections and, while an observed line is being checked, can be undone.
  * Machine effects are handled in one place: `op` joins the step's ops, `releasePasid` frees.
  */
-export class KernelStore {
-  // A step's outputs start as shared frozen empty arrays and get their own on the first push:
-  // most page requests add no fact or no op, and this runs for every event.
-  facts: Fact[] = NONE;
-  ops: Op[] = NONE;
-  /** Entities this step created because the trace never introduced them. */
-  implicit: string[] = NONE;
-  seq = 0;
-  private undoLog: (() => void)[] | null = null;
-
-  constructor(readonly state: KernelState, readonly engine: MachineEngine) {}
-
-  beginStep(seq: number, recordUndo: boolean): void {
-    this.seq = seq;
-    this.facts = NONE;
-    this.ops = NONE;
-    this.implicit = NONE;
-    this.undoLog = recordUndo ? [] : null;
-  }
-
-  /** Puts the state back as it was at beginStep, and forgets the step's output. */
-  rollback(): void {
-    const log = this.undoLog;
-    if (log) for (let i = log.length - 1; i >= 0; i--) log[i]();
-    this.undoLog = log ? [] : null;
-    this.facts = NONE;
-    this.ops = NONE;
-    this.implicit = NONE;
-  }
-
-  private put<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
-    if (this.undoLog) {
-      const had = map.has(key);
-      const old = map.get(key) as V;
-      this.undoLog.push(had ? () => map.set(key, old) : () => map.delete(key));
-    }
-    if (value === undefined) map.delete(key);
-    else map.set(key, value);
+export class KernelStore extends StepRecorder {
+  constructor(readonly state: KernelState, readonly engine: MachineEngine) {
+    super();
   }
 
   // ---- devices -------------------------------------------------------------------------
@@ -208,22 +170,6 @@ export class KernelStore {
   private countQueued(pasid: number, delta: number): void {
     const n = (this.state.queuedByPasid.get(pasid) ?? 0) + delta;
     this.put(this.state.queuedByPasid, pasid, n > 0 ? n : undefined);
-  }
-
-  // ---- step output ---------------------------------------------------------------------
-  fact(f: Fact): void {
-    if (this.facts === NONE) this.facts = [f];
-    else this.facts.push(f);
-  }
-
-  op(o: Op): void {
-    if (this.ops === NONE) this.ops = [o];
-    else this.ops.push(o);
-  }
-
-  addImplicit(entity: string): void {
-    if (this.implicit === NONE) this.implicit = [entity];
-    else this.implicit.push(entity);
   }
 
   private collect(effects: readonly Effect[]): void {

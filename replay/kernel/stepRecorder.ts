@@ -1,0 +1,63 @@
+import type { Op } from '../../events/types.js';
+import type { Fact } from './facts.js';
+
+// Frozen: a push onto a shared empty output would throw instead of leaking into other steps.
+const NONE = Object.freeze([]) as unknown as never[];
+
+/**
+ * What one step of the fold produces (facts, ops, implicit entities) and, while an observed
+ * line is being checked, the undo log that puts every changed map entry back.
+ */
+export class StepRecorder {
+  // A step's outputs start as shared frozen empty arrays and get their own on the first push:
+  // most page requests add no fact or no op, and this runs for every event.
+  facts: Fact[] = NONE;
+  ops: Op[] = NONE;
+  /** Entities this step created because the trace never introduced them. */
+  implicit: string[] = NONE;
+  seq = 0;
+  private undoLog: (() => void)[] | null = null;
+
+  beginStep(seq: number, recordUndo: boolean): void {
+    this.seq = seq;
+    this.facts = NONE;
+    this.ops = NONE;
+    this.implicit = NONE;
+    this.undoLog = recordUndo ? [] : null;
+  }
+
+  /** Puts the state back as it was at beginStep, and forgets the step's output. */
+  rollback(): void {
+    const log = this.undoLog;
+    if (log) for (let i = log.length - 1; i >= 0; i--) log[i]();
+    this.undoLog = log ? [] : null;
+    this.facts = NONE;
+    this.ops = NONE;
+    this.implicit = NONE;
+  }
+
+  protected put<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
+    if (this.undoLog) {
+      const had = map.has(key);
+      const old = map.get(key) as V;
+      this.undoLog.push(had ? () => map.set(key, old) : () => map.delete(key));
+    }
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
+  }
+
+  fact(f: Fact): void {
+    if (this.facts === NONE) this.facts = [f];
+    else this.facts.push(f);
+  }
+
+  op(o: Op): void {
+    if (this.ops === NONE) this.ops = [o];
+    else this.ops.push(o);
+  }
+
+  addImplicit(entity: string): void {
+    if (this.implicit === NONE) this.implicit = [entity];
+    else this.implicit.push(entity);
+  }
+}
