@@ -12,6 +12,13 @@ import { TraceInputError } from './inputError.js';
 import type { TraceEvent } from './types.js';
 import { MIB, overlong, parseLine } from './parseLine.js';
 
+/**
+ * Read size. Each chunk becomes one batch of events that the consumer folds before the next;
+ * 128 KiB batches die young in the garbage collector, where 1 MiB batches were promoted
+ * (measured: replay of 1M events 3.75 s → 3.36 s, parsing alone 1.25 s → 1.15 s).
+ */
+const DEFAULT_CHUNK_BYTES = 128 * 1024;
+
 export interface ReadOptions {
   /** Report bad lines through `onBad` and go on, instead of throwing at the first one. */
   skipBad?: boolean;
@@ -20,7 +27,7 @@ export interface ReadOptions {
   onBad?: (e: TraceInputError) => void;
   /** Called once per chunk. For a gzip file both numbers count compressed bytes. */
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
-  /** Read size (1 MiB by default); tests use tiny values to split lines across chunks. */
+  /** Read size (128 KiB by default); tests use tiny values to split lines across chunks. */
   chunkBytes?: number;
 }
 
@@ -237,7 +244,7 @@ function sourceError(e: unknown, file: string): TraceInputError {
  * yielded by then. A source that cannot be opened, read or gunzipped always throws.
  */
 export async function* readTraceBatches(source: string, opts: ReadOptions = {}): AsyncGenerator<TraceEvent[]> {
-  const chunkBytes = opts.chunkBytes ?? MIB;
+  const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const src = await openSource(source, chunkBytes);
   const parser = new LineParser(src.file, opts);
   const splitter = new ChunkSplitter(parser);
