@@ -6,6 +6,7 @@ import { sourceKind } from '../../timetravel/source/eventSource.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
+import { Progress } from '../progress.js';
 
 interface IndexFlags extends TraceFlags {
   every: string;
@@ -37,7 +38,9 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
     const started = Date.now();
     const { src } = cliSource(file, flags, new BadLines(io));
     const path = indexPath(file);
-    const { header, bytes } = await buildIndex({ ...src, kind }, flags.profile, every, path);
+    const progress = new Progress(io, 'index');
+    const { header, bytes } = await buildIndex({ ...src, kind }, flags.profile, every, path, (n, f) => progress.update(n, f));
+    progress.done();
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const t = header.totals;
     io.out(`${path}: ${t.events.toLocaleString('en-US')} events, ${header.checkpoints.length} checkpoints (every ${every}), ` +

@@ -25,7 +25,10 @@ export function indexPath(trace: string): string {
  * with and without --skip-bad alike, which enforce it when they restore a checkpoint. Returns
  * the checkpoints too, so a caller that rebuilt a stale index seeks without reading it back.
  */
-export async function buildIndex(src: CursorSource, profile: Profile, every: number, path: string): Promise<BuiltIndex> {
+export async function buildIndex(
+  src: CursorSource, profile: Profile, every: number, path: string,
+  onProgress?: (events: number, fraction: number | null) => void,
+): Promise<BuiltIndex> {
   const badLines: BadRecord[] = [];
   const read = {
     ...src.read,
@@ -41,7 +44,10 @@ export async function buildIndex(src: CursorSource, profile: Profile, every: num
   };
   const timeline = new Timeline({ ...src, read }, { every, record: true, shrink });
   const cursor = await timeline.at(null);
-  while ((await cursor.step()) !== null);
+  while ((await cursor.step()) !== null) {
+    const p = cursor.point;
+    if (onProgress && (p.events & 0xffff) === 0) onProgress(p.events, p.offset !== null && before.size > 0 ? p.offset / before.size : null);
+  }
   const blobs: Buffer[] = [];
   const checkpoints: IndexedCheckpoint[] = [];
   let at = 0;
