@@ -1,3 +1,4 @@
+import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { Tables } from '../projections/tables.js';
 import type { Fold } from '../replay/fold.js';
 import type { StepResult } from '../replay/stepResult.js';
@@ -45,16 +46,22 @@ export class Auditor {
   private readonly calls = new CallTracker();
   private lastSeq = 0;
 
+  /** Per event type, the rules whose onStep looks at it (resolved once: this runs per event). */
+  private readonly byType = new Map<EventType, { rule: Rule; report: Report }[]>();
+
   constructor(options: AuditOptions = {}) {
     this.rules = selectRules(options).map((r) => {
       const rule = r.fresh ? r.fresh() : r;
       return { rule, report: this.reporter(rule) };
     });
+    for (const type of EVENT_TYPES) {
+      this.byType.set(type, this.rules.filter(({ rule }) => rule.onStep && (!rule.events || rule.events.includes(type))));
+    }
   }
 
   observe(result: StepResult, fold: Fold, before: Tables): void {
     const step: AuditStep = { result, after: fold.state, before, fold, history: this.history, calls: this.calls, faultProblem: undefined };
-    for (const { rule, report } of this.rules) rule.onStep?.(step, report);
+    for (const { rule, report } of this.byType.get(result.type)!) rule.onStep!(step, report);
     this.history.apply(result);
     this.calls.apply(result);
     this.lastSeq = result.seq;

@@ -1,4 +1,5 @@
 import type { FaultProblem } from './faultClass.js';
+import type { EventType } from '../events/types.js';
 import type { Tables } from '../projections/tables.js';
 import type { Fold } from '../replay/fold.js';
 import type { KernelState } from '../replay/kernel/state.js';
@@ -61,6 +62,8 @@ export interface Rule {
   readonly severity: Severity;
   readonly title: string;
   readonly explanation: string;
+  /** The event types `onStep` looks at; absent: every event (rules that read facts or ops). */
+  readonly events?: readonly EventType[];
   onStep?(step: AuditStep, report: Report): void;
   /** At the end of the trace. */
   onEnd?(end: AuditEnd, report: Report): void;

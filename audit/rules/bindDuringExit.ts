@@ -10,6 +10,7 @@ export const bindDuringExit: Rule = {
     'device to a PASID that is about to be freed, or creates a second io_mm for a dying mm. Either way the device ' +
     'ends up with a PASID entry nobody will clean up, or DMA into an address space that is being destroyed. The ' +
     'v3 lookup skips io_mms whose count is already 0, but nothing serialises bind against a release in progress.',
+  events: ['bind'],
   onStep({ result, calls }, report) {
     const e = result.event;
     if (e.type !== 'bind' || e.phase === 'enter') return;

@@ -12,6 +12,7 @@ export const detachWithBonds: Rule = {
     'references, so the PASIDs are never freed. If the device (or a new one at the same address) is attached again, ' +
     'it can DMA into the old processes\' address spaces through the stale entries. Unbind every bond, or call ' +
     'sva_shutdown, before detaching or removing the device.',
+  events: ['detach_dev', 'device_remove'],
   onStep({ result, before, history }, report) {
     const e = result.event;
     if ((e.type !== 'detach_dev' && e.type !== 'device_remove') || e.phase === 'enter') return;

@@ -9,6 +9,7 @@ export const doubleFree: Rule = {
     'io_mm release when its last bond went), or never allocated. With a real IDR the second free is not harmless: ' +
     'if the PASID was reallocated in between, the free releases the new owner\'s PASID, and the allocator hands it ' +
     'out a third time while two contexts still use it.',
+  events: ['pasid_free'],
   onStep({ result, before, history }, report) {
     const e = result.event;
     if (e.type !== 'pasid_free' || e.phase === 'enter') return;

@@ -12,6 +12,7 @@ export const faultUnboundPasid: Rule = {
     'the transfer fails; worse, the device is still generating DMA for a context the kernel considers gone. The ' +
     'driver must stop the device\'s use of the PASID (quiesce, drain its queues) before unbind returns or in its ' +
     'mm_exit callback, or the next owner of that PASID inherits the traffic.',
+  events: ['fault'],
   onStep(step, report) {
     const e = faultEvent(step);
     if (!e || faultProblem(step, e) !== 'unbound') return;

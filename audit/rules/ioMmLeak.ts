@@ -50,6 +50,7 @@ function ioMmLeakRule(): Rule {
       'and never dropped), or its remaining bond belongs to a device that was removed, so no unbind or sva_shutdown ' +
       'will ever detach it. The PASID stays allocated and the mm\'s structures stay pinned for as long as the ' +
       'process lives; repeated device hot-unplug exhausts the PASID space and later binds fail with -ENOSPC.',
+  events: ['sva_shutdown', 'device_remove'],
     onStep({ result, after, history }, report) {
       const e = result.event;
       if ((e.type !== 'sva_shutdown' && e.type !== 'device_remove') || e.phase === 'enter') return;

@@ -47,5 +47,6 @@ export const nonSvaPasid: Rule = {
     'handler resolves its page requests or pasid_free releases an io_mm\'s PASID, the two users overwrite each ' +
     'other\'s PASID-table entry. A guest\'s or another VM\'s device then DMAs through the host process\'s page ' +
     'tables, or the other way round. Every SVA path must check the PASID\'s owner first.',
+  events: ['fault', 'unbind', 'pasid_free', 'bind'],
   onStep: check,
 };

@@ -12,6 +12,7 @@ export const orphanPageResponse: Rule = {
     'this time, but it means the fault handler and the queue disagree about what is outstanding: a handler that ' +
     'answers after a flush is racing with teardown, and once the PASID is reused the same late answer becomes a ' +
     'stale-page-response delivered to another process.',
+  events: ['page_response', 'op'],
   onStep(step, report) {
     const late = lateResponse(step);
     if (late?.kind !== 'orphan') return;

@@ -43,6 +43,7 @@ export const pasidOutOfRange: Rule = {
     '(-ERANGE in the 2018 series, -EOVERFLOW in mainline), so the process silently loses acceleration on that ' +
     'device. A page request carrying a PASID outside the device\'s configured range means the device and the ' +
     'driver disagree about the PASID width: the request cannot match any context and the DMA is lost.',
+  events: ['bind', 'fault'],
   onStep(step, report) {
     bindOutOfRange(step, report);
     faultOutOfRange(step, report);

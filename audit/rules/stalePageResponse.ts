@@ -12,6 +12,7 @@ export const stalePageResponse: Rule = {
     'response to whatever context holds the PASID now: the new owner\'s device sees a success for a fault it never ' +
     'raised (or an invalid that aborts its transfer), and may retry against pages that were never mapped for it. ' +
     'Fault handlers must finish or be flushed before the PASID is freed.',
+  events: ['page_response', 'op'],
   onStep(step, report) {
     const late = lateResponse(step);
     if (late?.kind !== 'stale') return;

@@ -19,6 +19,7 @@ export const stalePasidUnbind: Rule = {
     'and detaches the new, innocent bond: that process\'s device context loses its PASID entry mid-job, its DMA ' +
     'faults, and its own later unbind gets -ESRCH. Drivers must drop the PASID in their mm_exit callback and never ' +
     'unbind it afterwards (mainline fixed this with handle-based unbind).',
+  events: ['unbind'],
   onStep({ result, history }, report) {
     const e = result.event;
     if (e.type !== 'unbind' || e.phase === 'enter' || effectiveRet(result) !== 0) return;

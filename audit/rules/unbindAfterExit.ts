@@ -11,6 +11,7 @@ export const unbindAfterExit: Rule = {
     '-ESRCH. Harmless this time, but it shows the driver keeps PASIDs past mm_exit: had another process bound the ' +
     'device in between, it would have received the same PASID and this unbind would have detached that process\'s ' +
     'bond instead (stale-pasid-unbind).',
+  events: ['unbind'],
   onStep({ result, history }, report) {
     const e = result.event;
     if (e.type !== 'unbind' || e.phase === 'enter' || effectiveRet(result) !== ESRCH) return;
