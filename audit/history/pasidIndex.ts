@@ -77,7 +77,17 @@ export class PasidIndex {
     const r = this.records.get(pasid);
     if (!r) return;
     const k = groupKey(dev, group);
-    r.groups.delete(k);
+    const known = r.groups.get(k);
+    if (known) {
+      // Group indices are reused all the time: update the record in place (a Map delete and
+      // set per page request costs more than the whole rule). Eviction order stays that of
+      // first completion, which only matters past MAX_GROUPS groups on one PASID.
+      known.firstSeq = firstSeq;
+      known.lastSeq = lastSeq;
+      known.gen = r.gen;
+      known.closed = undefined;
+      return;
+    }
     if (r.groups.size >= MAX_GROUPS) r.groups.delete(r.groups.keys().next().value as string);
     r.groups.set(k, { dev, group, firstSeq, lastSeq, gen: r.gen });
   }
