@@ -76,12 +76,10 @@ export class Fold {
       this.openCalls.delete(key);
     }
     const result = this.compute(e);
+    this.opMatcher.anchor(result, e.tid);
     if (call) {
       result.enterSeq = call.seq;
-      this.opMatcher.anchor(result, e.tid);
       for (const o of call.ops) if (!this.opMatcher.match(o.op, e.tid).matched) (result.unmatchedOps ??= []).push(o);
-    } else {
-      this.opMatcher.anchor(result, e.tid);
     }
     return result;
   }
