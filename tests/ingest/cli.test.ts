@@ -5,7 +5,7 @@ import { fakeIo } from '../support/cliIo.js';
 import { run } from '../../cli/program.js';
 import { parseTraceText } from '../../events/reader.js';
 
-const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'ftrace', name);
+import { fixture } from './support.js';
 
 
 let dir: string;

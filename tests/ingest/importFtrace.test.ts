@@ -1,18 +1,4 @@
-import { join } from 'node:path';
-import { parseTraceText } from '../../events/reader.js';
-import { importFtrace, type ImportOptions } from '../../ingest/ftrace/importFtrace.js';
-
-const FIXTURES = join(__dirname, '..', 'fixtures', 'ftrace');
-const fixture = (name: string) => join(FIXTURES, name);
-
-async function importAll(source: string, opts: ImportOptions = {}) {
-  const warnings: string[] = [];
-  const run = importFtrace(source, { onWarn: (m) => warnings.push(m), ...opts });
-  const lines: string[] = [];
-  for await (const batch of run.batches) lines.push(...batch);
-  parseTraceText(lines.join('\n'), 'out.jsonl');
-  return { records: lines.map((l) => JSON.parse(l) as Record<string, unknown>), summary: run.summary, warnings, lines };
-}
+import { fixture, importAll } from './support.js';
 
 const where = (ts: number, cpu: number, tid: number, comm: string) => ({ ts, cpu, tid, comm });
 

@@ -4,23 +4,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { TraceInputError } from '../../events/inputError.js';
-import { parseTraceText } from '../../events/reader.js';
-import { importFtrace, type ImportOptions } from '../../ingest/ftrace/importFtrace.js';
-
-const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'ftrace', name);
+import { fixture, importAll } from './support.js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'sva-ingest-')); });
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-
-async function importAll(source: string, opts: ImportOptions = {}) {
-  const warnings: string[] = [];
-  const run = importFtrace(source, { onWarn: (m) => warnings.push(m), ...opts });
-  const lines: string[] = [];
-  for await (const batch of run.batches) lines.push(...batch);
-  parseTraceText(lines.join('\n'), 'out.jsonl');
-  return { lines, summary: run.summary, warnings };
-}
 
 describe('importFtrace streaming', () => {
   it('gives the same result whatever the chunk size, from a .gz file and from stdin', async () => {
