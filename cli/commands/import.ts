@@ -9,6 +9,7 @@ import { importFtrace, type ImportSummary } from '../../ingest/ftrace/importFtra
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
+import { plural } from '../format/plural.js';
 
 interface FtraceFlags {
   output?: string;
@@ -97,9 +98,6 @@ async function openSink(output: string | undefined, io: CliIo): Promise<Sink> {
   };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function counts(map: Map<string, number>): string {
   return [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ');

@@ -1,10 +1,10 @@
 import { SEVERITY_RANK, type Finding, type Rule, type Severity } from '../../audit/types.js';
+import { plural } from './plural.js';
 
 /** Findings shown per rule in the human report; `--json` always lists all of them. */
 export const SHOWN_PER_RULE = 50;
 
 const count = (findings: readonly Finding[], s: Severity) => findings.filter((f) => f.severity === s).length;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `audit --json` (trace-format.md): findings with their keys in contract order, then the summary. */
 export function findingsJson(findings: readonly Finding[], events: number): string {
