@@ -1,4 +1,5 @@
 import type { FaultEvent } from '../events/types.js';
+import { deviceQueries } from '../machines/deviceMachine.js';
 import type { AuditStep } from './types.js';
 
 /**
@@ -26,5 +27,5 @@ function classify(step: AuditStep, e: FaultEvent): FaultProblem {
   const sva = dev.context.sva;
   if (sva && (e.pasid < sva.min_pasid || e.pasid > sva.max_pasid)) return 'out-of-range';
   const io = step.after.ioMms.get(e.pasid);
-  return dev.context.bonds.includes(e.pasid) && io?.context.bonds.some((b) => b.dev === e.dev) ? 'ok' : 'unbound';
+  return deviceQueries.listsBond(dev, e.pasid) && io?.context.bonds.some((b) => b.dev === e.dev) ? 'ok' : 'unbound';
 }

@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import type { DriverName } from '../events/types.js';
 import { FEAT_IOPF } from '../events/types.js';
 import { driverModel } from '../drivers/index.js';
+import type { MachineSnapshot } from './snapshot.js';
 
 export interface SvaParam {
   features: number;
@@ -61,6 +62,21 @@ export const deviceUpdates = {
   },
 } as const;
 
+type DeviceSnapshot = MachineSnapshot<DeviceContext>;
+
+/**
+ * What the device machine answers about its bonds; the guards use the same queries, so the
+ * fold, the kernel rules and the audit ask the machine instead of reading its context.
+ */
+export const deviceQueries = {
+  /** The device's own bond list (param->mm_list) names PASID P; a removed device keeps its stale list. */
+  listsBond: (s: Pick<DeviceSnapshot, 'context'>, pasid: number): boolean => s.context.bonds.includes(pasid),
+  /** The device holds a bond on P: it is not removed and lists the bond. */
+  holdsBond: (s: DeviceSnapshot, pasid: number): boolean => s.value !== 'removed' && s.context.bonds.includes(pasid),
+  /** Page requests tagged P can be routed: attached with SVA on, and a bond on P (sva-model.md, "IO page faults"). */
+  routesFaults: (s: DeviceSnapshot, pasid: number): boolean => s.value === 'svaEnabled' && s.context.bonds.includes(pasid),
+} as const;
+
 /** Guards, by name. sva_init's checks follow sva-model.md's order: features, range, then EEXIST. */
 export const deviceGuards = {
   isOwnDomain: ({ context, event }: Args) => context.domain === (event as Ev<'detach_dev'>).domain,
@@ -76,7 +92,7 @@ export const deviceGuards = {
   },
   flagsOutsideFeatures: ({ context, event }: Args) =>
     ((event as Ev<'bind'>).flags & ~(context.sva?.features ?? 0)) !== 0,
-  hasBond: ({ context, event }: Args) => context.bonds.includes((event as Ev<'unbind'>).pasid),
+  hasBond: ({ context, event }: Args) => deviceQueries.listsBond({ context }, (event as Ev<'unbind'>).pasid),
 } as const;
 
 const reject = (errno: string) => ({ type: 'reject' as const, params: { errno } });

@@ -1,3 +1,4 @@
+import { deviceQueries } from '../../machines/deviceMachine.js';
 import type { KernelState } from '../../replay/kernel/state.js';
 import type { AuditHistory } from '../history/index.js';
 import { devPasid, effectiveRet } from '../stepInfo.js';
@@ -24,7 +25,7 @@ function scan(state: KernelState, history: AuditHistory, seq: number, reported: 
     }
     for (const b of bonds) {
       const dev = state.devices.get(b.dev);
-      if (dev && dev.value !== 'removed' && dev.context.bonds.includes(pasid)) continue;
+      if (dev && deviceQueries.holdsBond(dev, pasid)) continue;
       const bond = history.bonds.get(b.dev, pasid);
       const key = `${pasid}/${b.dev}/${bond?.addedSeq}`;
       leaks.add(key);

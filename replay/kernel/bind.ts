@@ -1,4 +1,5 @@
 import type { BindEvent } from '../../events/types.js';
+import { deviceQueries } from '../../machines/deviceMachine.js';
 import { addDomainBond, attachDomainNeeded } from './domains.js';
 import { ensureDevice } from './implicit.js';
 import { findIoMmOf } from './ioMmLookup.js';
@@ -21,7 +22,7 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
     // Mainline: the mm's PASID is checked against the device first, then a bond of this
     // device is shared (another reference on it) rather than refused.
     if (!inRange(pasid)) return fail(rules.pasidOutOfRangeErrno);
-    if (k.device(e.dev)!.context.bonds.includes(pasid)) {
+    if (deviceQueries.holdsBond(k.device(e.dev)!, pasid)) {
       k.sendIoMm(pasid, { type: 'bond_get', dev: e.dev });
       return { ret: 0, pasid };
     }
@@ -31,7 +32,7 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
     const io = k.ioMm(pasid)!;
     // Already bonded to this device: the device's own list, so that the stale bonds of a
     // removed device of the same name (a different struct device) do not count.
-    if (k.device(e.dev)!.context.bonds.includes(pasid)) {
+    if (deviceQueries.holdsBond(k.device(e.dev)!, pasid)) {
       k.sendIoMm(pasid, { type: 'put' });
       return fail('EEXIST');
     }

@@ -1,4 +1,5 @@
 import type { FaultEvent, PageResponseEvent } from '../../events/types.js';
+import { deviceQueries } from '../../machines/deviceMachine.js';
 import { ensureDevice, hasIopf } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
 import { pendingKey } from './state.js';
@@ -24,7 +25,7 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
   const io = k.ioMm(e.pasid);
   // Routed only for a device still attached (a detached device's requests cannot be translated).
   const device = k.device(e.dev)!;
-  const bonded = iopf && io !== undefined && io.value === 'live' && device.value === 'svaEnabled' && device.context.bonds.includes(e.pasid);
+  const bonded = iopf && io !== undefined && io.value === 'live' && deviceQueries.routesFaults(device, e.pasid);
   if (!bonded || !io) {
     k.op({ op: 'page_response', dev: e.dev, pasid: e.pasid, group: e.group, code: 'invalid' });
     k.fact({ kind: 'group_closed', dev: e.dev, pasid: e.pasid, group: e.group, by: 'invalid' });

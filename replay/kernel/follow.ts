@@ -2,6 +2,7 @@ import type { BindEvent, PasidAllocEvent, TraceEvent, UnbindEvent } from '../../
 import { attach } from './bind.js';
 import { detachBond } from './detachBond.js';
 import { FEAT_IOPF } from '../../events/types.js';
+import { deviceQueries } from '../../machines/deviceMachine.js';
 import { PCI_MAX_PASID } from '../../drivers/index.js';
 import { addDeviceToDomain, ensureDomain } from './domains.js';
 import { ensureDevice } from './implicit.js';
@@ -70,9 +71,10 @@ function followBind(k: KernelStore, e: BindEvent, pasid: number | undefined): st
 /** An unbind the log says succeeded: the bond existed, even if the trace never showed it. */
 function followUnbind(k: KernelStore, e: UnbindEvent): string | null {
   ensureSvaReady(k, e.dev);
-  const { domain, bonds } = k.device(e.dev)!.context;
+  const device = k.device(e.dev)!;
+  const { domain } = device.context;
   if (!domain) return `device ${e.dev} has no domain in the model; unbind not applied`;
-  if (!bonds.includes(e.pasid)) {
+  if (!deviceQueries.holdsBond(device, e.pasid)) {
     const owner = k.state.pasids.get(e.pasid);
     if (owner && owner.owner !== 'sva') return `PASID ${e.pasid} is held by ${owner.owner} in the model`;
     k.addImplicit(`pasid:${e.pasid}`);
