@@ -34,7 +34,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /**
  * Runs the audit rules alongside a replay: `observe` after each fold step, with the
- * projections as they were before the step (replayTrace applies them after its callback);
+ * projections as they were before the step (session/session.ts keeps that order);
  * `finish` at the end of the trace returns the findings in deterministic order. The shared
  * indexes (history, open calls) are updated after every rule has seen the step, so they
  * always describe what came before it.

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { TraceInputError } from '../events/inputError.js';
+import type { TraceInputError } from '../events/inputError.js';
 import { engineByName, ENGINE_NAMES } from '../machines/engines.js';
 import { PROFILES, type Profile } from '../replay/kernel/state.js';
 import type { TableName } from '../projections/tables.js';
-import type { ReplayOptions } from '../replay/replayTrace.js';
-import type { StepResult } from '../replay/stepResult.js';
+import type { RunOptions } from '../session/runTrace.js';
+import { strictCheck } from '../session/strict.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 
@@ -42,12 +42,16 @@ export class BadLines {
  */
 export const AUDIT_TABLES: readonly TableName[] = ['pasids', 'devices', 'domains', 'bonds'];
 
-/** Replay options from the flags; `tick(events)` after each event keeps the progress line going. */
-export function replayOptions(flags: TraceFlags, bad: BadLines, progress: Progress): ReplayOptions & { tick(events: number): void } {
+/**
+ * Run options from a command's file and flags (--strict as the session's check); `tick(events)`
+ * after each event keeps the progress line going.
+ */
+export function replayOptions(file: string, flags: TraceFlags, bad: BadLines, progress: Progress): RunOptions & { tick(events: number): void } {
   let fraction: number | null = null;
   return {
     profile: flags.profile,
     engine: engineByName(flags.engine as 'xstate' | 'compiled'),
+    check: flags.strict ? strictCheck(file) : undefined,
     skipBad: flags.skipBad,
     onBad: (e) => bad.add(e),
     onProgress: (read, total) => {
@@ -57,12 +61,4 @@ export function replayOptions(flags: TraceFlags, bad: BadLines, progress: Progre
       if ((events & 0xffff) === 0) progress.update(events, fraction);
     },
   };
-}
-
-/** Under --strict an implicit entity is bad input: the error names file, line and field. */
-export function checkStrict(file: string, flags: TraceFlags, r: StepResult): void {
-  if (!flags.strict || r.implicit.length === 0) return;
-  const entity = r.implicit[0];
-  const field = entity.slice(0, entity.indexOf(':'));
-  throw new TraceInputError(file, r.line, field === 'device' ? 'dev' : field, `${entity} was never introduced (--strict)`);
 }

@@ -1,2 +1,3 @@
-export { Session, type SessionOptions, type SessionStep } from './session.js';
+export { Session, type SessionJSON, type SessionOptions, type SessionPoint, type SessionStep } from './session.js';
 export { runTrace, type RunOptions } from './runTrace.js';
+export { implicitEntityError, strictCheck } from './strict.js';

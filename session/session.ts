@@ -3,7 +3,7 @@ import type { Finding } from '../audit/types.js';
 import type { TraceEvent } from '../events/types.js';
 import type { MachineEngine } from '../machines/engine.js';
 import { Tables, type RowChange, type TableName } from '../projections/tables.js';
-import { Fold } from '../replay/fold.js';
+import { Fold, type FoldJSON } from '../replay/fold.js';
 import type { Profile } from '../replay/kernel/state.js';
 import type { StepResult } from '../replay/stepResult.js';
 
@@ -14,6 +14,12 @@ export interface SessionOptions {
   audit?: AuditOptions | false;
   /** Projections to maintain (all by default). */
   tables?: readonly TableName[];
+  /**
+   * Runs after the fold, before the audit and the tables see the step (e.g. `--strict`,
+   * session/strict.ts). A throw stops the step there: the audit and tables stay as they were
+   * before the event, and the event is not counted.
+   */
+  check?: (result: StepResult) => void;
 }
 
 /** What one step produced: the fold's result and the findings the step raised. */
@@ -23,6 +29,18 @@ export interface SessionStep {
   findings: readonly Finding[];
 }
 
+/** A session's state as JSON (checkpoints): the fold and the tables. The audit is not kept. */
+export interface SessionJSON {
+  fold: FoldJSON;
+  tables: Record<string, [string, unknown][]>;
+}
+
+/** Where a restored session stands: events stepped before the checkpoint, and the last seq. */
+export interface SessionPoint {
+  events: number;
+  seq: number;
+}
+
 const NONE: readonly Finding[] = Object.freeze([]);
 
 /**
@@ -30,21 +48,45 @@ const NONE: readonly Finding[] = Object.freeze([]);
  * the step with the tables as they were before it, then apply the step's facts to the tables
  * (sva-model.md is the fold; audit-rules.md the audit; the projections the tables). Nothing
  * else assembles fold, audit and tables.
+ *
+ * The order is the audit's contract (audit/types.ts AuditStep): a rule compares the kernel
+ * state after the event with the rows as they were before it, e.g. double-free asks whether
+ * the pasids table held the PASID a pasid_free frees; applying the tables first would hide it.
  */
 export class Session {
   readonly fold: Fold;
   readonly tables: Tables;
   readonly auditor: Auditor | null;
-  /** Events stepped. */
+  /** Events stepped (including those before a restored checkpoint). */
   events = 0;
   /** Seq of the last event stepped (0 when none). */
   lastSeq = 0;
   private finished: Finding[] | null = null;
+  private readonly check: ((result: StepResult) => void) | undefined;
 
   constructor(options: SessionOptions = {}, restored?: { fold: Fold; tables: Tables; auditor?: Auditor | null }) {
     this.fold = restored?.fold ?? new Fold({ profile: options.profile, engine: options.engine });
     this.tables = restored?.tables ?? new Tables(options.tables);
     this.auditor = restored?.auditor !== undefined ? restored.auditor : options.audit === false ? null : new Auditor(options.audit ?? {});
+    this.check = options.check;
+  }
+
+  /**
+   * The exact session a `toJSON` was taken from, at `at`. It runs no audit: the rules' history
+   * is not in a checkpoint, so findings need a session from the start of the trace.
+   */
+  static fromJSON(json: SessionJSON, options: Omit<SessionOptions, 'audit'> = {}, at?: SessionPoint): Session {
+    const fold = Fold.fromJSON(json.fold, { engine: options.engine });
+    const s = new Session(options, { fold, tables: Tables.fromJSON(json.tables), auditor: null });
+    if (at) {
+      s.events = at.events;
+      s.lastSeq = at.seq;
+    }
+    return s;
+  }
+
+  toJSON(): SessionJSON {
+    return { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
   }
 
   get profile(): Profile {
@@ -54,6 +96,7 @@ export class Session {
   /** Folds one event; `onChange` sees every row change of the tables. */
   step(event: TraceEvent, onChange?: (change: RowChange) => void): SessionStep {
     const result = this.fold.step(event);
+    this.check?.(result);
     let findings = NONE;
     if (this.auditor) {
       const all = this.auditor.findings;

@@ -1,9 +1,11 @@
 import type { TraceInputError } from '../events/inputError.js';
 import type { ReadOptions } from '../events/reader.js';
 import type { TraceEvent } from '../events/types.js';
-import { Tables, type RowChange } from '../projections/tables.js';
-import { Fold, type FoldJSON, type FoldOptions } from '../replay/fold.js';
+import type { AuditOptions } from '../audit/auditor.js';
+import type { RowChange, Tables } from '../projections/tables.js';
+import type { Fold, FoldOptions } from '../replay/fold.js';
 import type { StepResult } from '../replay/stepResult.js';
+import { Session, type SessionJSON } from '../session/session.js';
 import { eventsFrom, TRACE_START, type SourceKind, type TracePoint } from './source/eventSource.js';
 import type { EventBatch } from './source/readFromOffset.js';
 
@@ -17,28 +19,25 @@ export interface CheckpointMeta extends TracePoint {
 }
 
 /** A checkpoint's state: the fold (state, open calls, op-matcher anchors) and the tables. */
-export interface SnapshotJSON {
-  fold: FoldJSON;
-  tables: Record<string, [string, unknown][]>;
-}
+export type SnapshotJSON = SessionJSON;
 
 export interface CursorSource {
   file: string;
   kind: SourceKind;
   read: ReadOptions;
   fold: FoldOptions;
+  /** Runs on every step after the fold, before the audit and tables see it (--strict; SessionOptions.check). */
+  check?: (result: StepResult) => void;
 }
 
 /**
- * A fold and its tables at a point of the trace, able to step forward one event at a time
- * (pulling batches from the reader lazily, so a seek reads little past its target).
+ * A Session at a point of the trace, able to step forward one event at a time (pulling
+ * batches from the reader lazily, so a seek reads little past its target).
  */
 export class Cursor {
   point: TracePoint;
   implicit: FirstImplicit | null;
   last: StepResult | null = null;
-  /** Runs after the fold, before the tables take the step's facts (audit rules, --strict). */
-  beforeApply?: (result: StepResult, cursor: Cursor) => void;
   /** Runs once a step is complete (checkpoint recording). */
   afterStep?: (cursor: Cursor) => void;
   private it: AsyncGenerator<EventBatch> | null = null;
@@ -49,18 +48,28 @@ export class Cursor {
   private badBefore: number;
   private badAhead: number[] = [];
 
-  constructor(readonly src: CursorSource, readonly fold: Fold, readonly tables: Tables, at: CheckpointMeta) {
+  constructor(readonly src: CursorSource, readonly session: Session, at: CheckpointMeta) {
     this.point = { events: at.events, seq: at.seq, line: at.line, offset: at.offset };
     this.badBefore = at.bad;
     this.implicit = at.implicit;
   }
 
-  static start(src: CursorSource): Cursor {
-    return new Cursor(src, new Fold(src.fold), new Tables(), { ...TRACE_START, bad: 0, implicit: null });
+  /** A cursor at the start of the trace; `audit` runs those rules alongside (no audit by default). */
+  static start(src: CursorSource, audit: AuditOptions | false = false): Cursor {
+    return new Cursor(src, new Session({ ...src.fold, check: src.check, audit }), { ...TRACE_START, bad: 0, implicit: null });
   }
 
+  /** A cursor at a checkpoint (it runs no audit: see Session.fromJSON). */
   static restore(src: CursorSource, meta: CheckpointMeta, json: SnapshotJSON): Cursor {
-    return new Cursor(src, Fold.fromJSON(json.fold, src.fold), Tables.fromJSON(json.tables), meta);
+    return new Cursor(src, Session.fromJSON(json, { ...src.fold, check: src.check }, meta), meta);
+  }
+
+  get fold(): Fold {
+    return this.session.fold;
+  }
+
+  get tables(): Tables {
+    return this.session.tables;
   }
 
   /** Bad lines skipped so far (--skip-bad). */
@@ -80,7 +89,7 @@ export class Cursor {
 
   /** The snapshot as JSON text; `shrink` may drop what the rest of the trace cannot need. */
   snapshot(shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void): string {
-    const json: SnapshotJSON = { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
+    const json: SnapshotJSON = this.session.toJSON();
     shrink?.(json, this.meta());
     return JSON.stringify(json);
   }
@@ -112,9 +121,7 @@ export class Cursor {
     const e = await this.peek();
     if (e === null) return null;
     const ends = this.batch!.ends;
-    const result = this.fold.step(e);
-    this.beforeApply?.(result, this);
-    this.tables.apply(result, onChange);
+    const { result } = this.session.step(e, onChange);
     const p = this.point;
     p.events++;
     p.seq = e.seq;

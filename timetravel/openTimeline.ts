@@ -1,19 +1,35 @@
 /**
- * The CLI side of time travel: a timeline for a trace and the command's flags. A fresh index
- * (`TRACE.idx`) is used; a stale one is rebuilt (said on stderr); without one, or for gzip and
- * stdin, checkpoints are taken in memory while replaying (when `record` asks for them).
+ * A timeline for a trace, as the time-travel commands open it. A fresh index (`TRACE.idx`) is
+ * used; a stale one is rebuilt (said through `onNotice`); without one, or for gzip and stdin,
+ * checkpoints are taken in memory while replaying (when `record` asks for them).
  */
+import type { AuditOptions } from '../audit/auditor.js';
 import { TraceInputError } from '../events/inputError.js';
-import { engineByName } from '../machines/engines.js';
+import type { MachineEngine } from '../machines/engine.js';
+import type { Profile } from '../replay/kernel/state.js';
 import type { StepResult } from '../replay/stepResult.js';
-import type { CliIo } from '../cli/io.js';
-import { checkStrict, type BadLines, type TraceFlags } from '../cli/options.js';
+import { implicitEntityError, strictCheck } from '../session/strict.js';
 import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
 import { buildIndex, DEFAULT_EVERY, indexedEntries, indexPath } from './index/buildIndex.js';
 import { fingerprint, mismatch } from './index/fingerprint.js';
 import { readIndexHeader, type BadRecord, type IndexHeader } from './index/indexFile.js';
 import { sourceKind } from './source/eventSource.js';
 import { Timeline, type TimelineEntry } from './timeline.js';
+
+/** A trace and how to read it: what every time-travel command is given. */
+export interface TraceRequest {
+  file: string;
+  profile: Profile;
+  engine: MachineEngine;
+  /** Skip bad lines (each reported to `onBad`) instead of stopping at the first. */
+  skipBad?: boolean;
+  /** Entities the trace never introduced are bad input (session/strict.ts). */
+  strict?: boolean;
+  /** Each bad line skipped, once however often a seek re-reads it. */
+  onBad?: (e: TraceInputError) => void;
+  /** What the user should know about the index: built for another profile, stale and rebuilt. */
+  onNotice?: (message: string) => void;
+}
 
 export interface OpenOptions {
   /** Take in-memory checkpoints when there is no usable index (debug: yes; one-pass commands: no). */
@@ -24,37 +40,39 @@ export interface OpenOptions {
 }
 
 /** Source, checks and bad-line accounting shared by every timeline of a command. */
-export function cliSource(file: string, flags: TraceFlags, bad: BadLines) {
+export function requestSource(req: TraceRequest) {
   let reported = 0; // bad lines are reported once, however often a seek re-reads them
   const report = (e: TraceInputError): void => {
     if (e.line <= reported) return;
     reported = e.line;
-    bad.add(e);
+    req.onBad?.(e);
   };
   const src: Omit<CursorSource, 'kind'> = {
-    file,
-    read: { skipBad: flags.skipBad, onBad: report },
-    fold: { profile: flags.profile, engine: engineByName(flags.engine as 'xstate' | 'compiled') },
+    file: req.file,
+    read: { skipBad: req.skipBad, onBad: report },
+    fold: { profile: req.profile, engine: req.engine },
   };
-  return { src, report, check: (r: StepResult) => checkStrict(file, flags, r) };
+  const check = req.strict ? strictCheck(req.file) : undefined;
+  return { src, report, check };
 }
 
 /** What a restore must replay of the lines before a checkpoint: --strict, and bad lines. */
-function restoreChecks(file: string, flags: TraceFlags, records: readonly BadRecord[], report: (e: TraceInputError) => void) {
+function restoreChecks(req: TraceRequest, records: readonly BadRecord[], report: (e: TraceInputError) => void) {
   return (meta: CheckpointMeta): void => {
-    if (meta.implicit) checkStrict(file, flags, { implicit: [meta.implicit.entity], line: meta.implicit.line } as StepResult);
+    if (meta.implicit && req.strict) throw implicitEntityError(req.file, { implicit: [meta.implicit.entity], line: meta.implicit.line })!;
     if (meta.bad === 0 || records.length === 0) return;
     const first = records[0];
-    if (!flags.skipBad) throw new TraceInputError(file, first.line, first.field, first.reason);
-    for (const r of records) if (r.line <= meta.line) report(new TraceInputError(file, r.line, r.field, r.reason));
+    if (!req.skipBad) throw new TraceInputError(req.file, first.line, first.field, first.reason);
+    for (const r of records) if (r.line <= meta.line) report(new TraceInputError(req.file, r.line, r.field, r.reason));
   };
 }
 
-export async function openTimeline(file: string, flags: TraceFlags, io: CliIo, bad: BadLines, opts: OpenOptions): Promise<Timeline> {
+export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promise<Timeline> {
+  const { file, profile } = req;
   const kind = await sourceKind(file);
-  const { src: base, check: strict, report } = cliSource(file, flags, bad);
+  const { src: base, check: strict, report } = requestSource(req);
   const onStep = opts.onStep;
-  const check = onStep ? (r: StepResult) => { strict(r); onStep(r); } : strict;
+  const check = onStep ? (r: StepResult) => { strict?.(r); onStep(r); } : strict;
   const src: CursorSource = { ...base, kind };
   const every = opts.every ?? DEFAULT_EVERY;
   const memory = (): Timeline => new Timeline(src, { every, record: opts.record && kind !== 'stdin', check });
@@ -65,35 +83,28 @@ export async function openTimeline(file: string, flags: TraceFlags, io: CliIo, b
   let problem = 'problem' in read ? read.problem : null;
   if (!('problem' in read)) {
     problem = mismatch(read.header.trace, await fingerprint(file));
-    if (problem === null && read.header.profile !== flags.profile) {
-      io.err(`sva-replay: ${path} was built for profile ${read.header.profile}; replaying without it for ${flags.profile}\n`);
+    if (problem === null && read.header.profile !== profile) {
+      req.onNotice?.(`${path} was built for profile ${read.header.profile}; replaying without it for ${profile}`);
       return memory();
     }
   }
   let header: IndexHeader;
   let entries: TimelineEntry[];
   if (problem !== null) {
-    io.err(`sva-replay: index ${path} is stale (${problem}); rebuilding it\n`);
-    const built = await buildIndex(src, flags.profile, 'header' in read ? read.header.every : every, path);
+    req.onNotice?.(`index ${path} is stale (${problem}); rebuilding it`);
+    const built = await buildIndex(src, profile, 'header' in read ? read.header.every : every, path);
     ({ header, entries } = built);
   } else {
     const fresh = read as { header: IndexHeader; blobStart: number };
     header = fresh.header;
     entries = indexedEntries(path, header, fresh.blobStart);
   }
-  const onRestore = restoreChecks(file, flags, header.badLines, report);
+  const onRestore = restoreChecks(req, header.badLines, report);
   return new Timeline(src, { every: header.every, record: opts.record, check, onRestore }, entries);
 }
 
-/** After a command: the exact number of bad lines skipped, including those before a restored checkpoint. */
-export function settleBad(bad: BadLines, cursor: Cursor): void {
-  bad.count = Math.max(bad.count, cursor.bad);
-}
-
-/** A cursor at the start of the trace, for one streaming pass (history, bisect). */
-export async function startCursor(file: string, flags: TraceFlags, bad: BadLines): Promise<Cursor> {
-  const { src, check } = cliSource(file, flags, bad);
-  const cursor = Cursor.start({ ...src, kind: await sourceKind(file) });
-  cursor.beforeApply = (r) => check(r);
-  return cursor;
+/** A cursor at the start of the trace, for one streaming pass (history, bisect); `audit` runs those rules too. */
+export async function startCursor(req: TraceRequest, audit: AuditOptions | false = false): Promise<Cursor> {
+  const { src, check } = requestSource(req);
+  return Cursor.start({ ...src, check, kind: await sourceKind(req.file) }, audit);
 }

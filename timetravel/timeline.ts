@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { AuditOptions } from '../audit/auditor.js';
 import type { StepResult } from '../replay/stepResult.js';
 import { Cursor, type CheckpointMeta, type CursorSource, type SnapshotJSON } from './cursor.js';
 
@@ -13,7 +14,7 @@ export interface TimelineOptions {
   every: number;
   /** Take checkpoints (every `every` events) as cursors move past the last one known. */
   record: boolean;
-  /** Runs on every step, restored or not, before the tables take its facts (e.g. --strict). */
+  /** Runs on every step, restored or not, before the audit and tables see it (e.g. --strict). */
   check?: (result: StepResult) => void;
   /** Runs when a cursor is restored from a checkpoint (to account for the lines before it). */
   onRestore?: (meta: CheckpointMeta) => void;
@@ -30,9 +31,12 @@ type Key = 'seq' | 'events';
  */
 export class Timeline {
   readonly entries: TimelineEntry[];
+  /** The source the cursors read, with the options' per-step check. */
+  private readonly cursorSource: CursorSource;
 
   constructor(readonly src: CursorSource, readonly options: TimelineOptions, entries: TimelineEntry[] = []) {
     this.entries = entries;
+    this.cursorSource = options.check ? { ...src, check: options.check } : src;
   }
 
   /** The latest checkpoint with `key` at most `target`. */
@@ -50,10 +54,15 @@ export class Timeline {
 
   /** A cursor at a checkpoint, or at the start of the trace for null. */
   async at(entry: TimelineEntry | null): Promise<Cursor> {
-    if (entry === null) return this.attach(Cursor.start(this.src));
+    if (entry === null) return this.attach(Cursor.start(this.cursorSource));
     const json = JSON.parse(gunzipSync(await entry.blob()).toString('utf8')) as SnapshotJSON;
     this.options.onRestore?.(entry.meta);
-    return this.attach(Cursor.restore(this.src, entry.meta, json));
+    return this.attach(Cursor.restore(this.cursorSource, entry.meta, json));
+  }
+
+  /** A cursor at the start of the trace that runs the audit too (findings need the whole prefix). */
+  audited(audit: AuditOptions = {}): Cursor {
+    return this.attach(Cursor.start(this.cursorSource, audit));
   }
 
   /** The state after the last event whose seq is at most `seq`. Consumes `from`. */
@@ -78,8 +87,6 @@ export class Timeline {
   }
 
   private attach(c: Cursor): Cursor {
-    const check = this.options.check;
-    if (check) c.beforeApply = (r) => check(r);
     if (this.options.record) c.afterStep = (cur) => this.record(cur);
     return c;
   }

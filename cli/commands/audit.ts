@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { Auditor, RULE_IDS, unknownRuleIds } from '../../audit/auditor.js';
+import { RULE_IDS, unknownRuleIds } from '../../audit/auditor.js';
 import { RULES } from '../../audit/rules/index.js';
 import { sourceLines } from '../../audit/sourceLines.js';
-import { replayTrace } from '../../replay/replayTrace.js';
+import { runTrace } from '../../session/runTrace.js';
 import { UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, AUDIT_TABLES, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { findingsJson, findingsReport, seqsToShow } from '../format/findings.js';
@@ -43,15 +43,10 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
     const ignore = parseRuleIds(flags.ignore, '--ignore');
     const bad = new BadLines(io);
     const progress = new Progress(io, 'audit');
-    const options = { ...replayOptions(flags, bad, progress), tables: AUDIT_TABLES };
-    const auditor = new Auditor({ only, ignore });
-    const run = await replayTrace(file, options, (r, run) => {
-      checkStrict(file, flags, r);
-      auditor.observe(r, run.fold, run.tables);
-      options.tick(run.events);
-    });
+    const options = { ...replayOptions(file, flags, bad, progress), tables: AUDIT_TABLES, audit: { only, ignore } };
+    const run = await runTrace(file, options, (_step, run) => options.tick(run.events));
     progress.done();
-    const findings = auditor.finish(run.fold, run.tables);
+    const findings = run.finish();
     bad.summary();
     if (flags.json) io.out(findingsJson(findings, run.events));
     else {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { RULES } from '../../audit/rules/index.js';
-import { bisect } from '../../timetravel/bisect/bisect.js';
+import { bisect, usesFindings } from '../../timetravel/bisect/bisect.js';
 import { parseExpression } from '../../timetravel/bisect/parse.js';
 import { startCursor } from '../../timetravel/openTimeline.js';
 import { eventText } from '../../timetravel/render.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
+import { traceRequest } from '../timeline.js';
 
 interface BisectFlags extends TraceFlags {
   until: string;
@@ -24,7 +25,7 @@ export function registerBisect(program: Command, io: CliIo, exit: ExitBox): void
   ).action(async (file: string, flags: BisectFlags) => {
     const expr = parseExpression(flags.until, RULES.map((r) => r.id));
     const bad = new BadLines(io);
-    const cursor = await startCursor(file, flags, bad);
+    const cursor = await startCursor(traceRequest(file, flags, io, bad), usesFindings(expr) ? {} : false);
     let result;
     try {
       result = await bisect(cursor, expr);

@@ -6,6 +6,7 @@ import { openTimeline } from '../../timetravel/openTimeline.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
+import { traceRequest } from '../timeline.js';
 import { parseCount } from './indexCmd.js';
 
 interface DebugFlags extends TraceFlags {
@@ -29,7 +30,7 @@ export function registerDebug(program: Command, io: CliIo, exit: ExitBox): void 
     if (script === null && !io.stdin) throw new UsageError('debug needs a terminal, or --commands FILE');
     const every = flags.every === undefined ? undefined : parseCount(flags.every, '--every');
     const bad = new BadLines(io);
-    const timeline = await openTimeline(file, flags, io, bad, { record: true, every });
+    const timeline = await openTimeline(traceRequest(file, flags, io, bad), { record: true, every });
     const nav = await Navigator.open(timeline);
     try {
       if (script !== null) await runScript(nav, script, io);

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { openTimeline, settleBad } from '../../timetravel/openTimeline.js';
+import { openTimeline } from '../../timetravel/openTimeline.js';
 import { copyRows, diffRows, diffText } from '../../timetravel/query/diff.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
+import { settleBad, traceRequest } from '../timeline.js';
 import { parseSeq } from './state.js';
 
 interface DiffFlags extends TraceFlags {
@@ -25,7 +26,7 @@ export function registerDiff(program: Command, io: CliIo, exit: ExitBox): void {
     const from = parseSeq(flags.from, '--from');
     const to = parseSeq(flags.to, '--to');
     const bad = new BadLines(io);
-    const timeline = await openTimeline(file, flags, io, bad, { record: false });
+    const timeline = await openTimeline(traceRequest(file, flags, io, bad), { record: false });
     // Earlier point first: the second seek goes on from the first cursor (one pass on stdin).
     const first = await timeline.seekSeq(Math.min(from, to));
     const rowsFirst = copyRows(first.tables);

@@ -6,6 +6,7 @@ import { ChunkedWriter } from '../format/results.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
+import { traceRequest } from '../timeline.js';
 
 interface HistoryFlags extends TraceFlags {
   pasid?: string;
@@ -33,7 +34,7 @@ export function registerHistory(program: Command, io: CliIo, exit: ExitBox): voi
   ).action(async (file: string, flags: HistoryFlags) => {
     const entity = entityOf(flags);
     const bad = new BadLines(io);
-    const cursor = await startCursor(file, flags, bad);
+    const cursor = await startCursor(traceRequest(file, flags, io, bad));
     const writer = new ChunkedWriter(io.out, io.drain);
     let n = 0;
     if (flags.json) writer.line('[');

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { TraceInputError } from '../../events/inputError.js';
 import { buildIndex, DEFAULT_EVERY, indexPath } from '../../timetravel/index/buildIndex.js';
-import { cliSource } from '../../timetravel/openTimeline.js';
+import { requestSource } from '../../timetravel/openTimeline.js';
 import { sourceKind } from '../../timetravel/source/eventSource.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { Progress } from '../progress.js';
+import { traceRequest } from '../timeline.js';
 
 interface IndexFlags extends TraceFlags {
   every: string;
@@ -36,7 +37,7 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
         'decompress it first, or let the commands keep checkpoints in memory');
     }
     const started = Date.now();
-    const { src } = cliSource(file, flags, new BadLines(io));
+    const { src } = requestSource(traceRequest(file, flags, io, new BadLines(io)));
     const path = indexPath(file);
     const progress = new Progress(io, 'index');
     const { header, bytes } = await buildIndex({ ...src, kind }, flags.profile, every, path, (n, f) => progress.update(n, f));

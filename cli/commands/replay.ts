@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { Auditor } from '../../audit/auditor.js';
 import { SEVERITY_RANK, type Finding } from '../../audit/types.js';
-import { replayTrace, type ReplayRun } from '../../replay/replayTrace.js';
+import { runTrace } from '../../session/runTrace.js';
+import { Session } from '../../session/session.js';
 import { EXIT, type CliIo } from '../io.js';
-import { addTraceOptions, AUDIT_TABLES, BadLines, checkStrict, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { ChunkedWriter, resultLine } from '../format/results.js';
@@ -39,29 +39,24 @@ export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void
     const bad = new BadLines(io);
     const progress = new Progress(io, 'replay');
     const writer = new ChunkedWriter(io.out, io.drain);
-    const options = { ...replayOptions(flags, bad, progress), afterBatch: () => writer.settle(), tables: AUDIT_TABLES };
-    const auditor = new Auditor();
-    let current: ReplayRun | undefined;
-    let run: ReplayRun;
+    const options = { ...replayOptions(file, flags, bad, progress), afterBatch: () => writer.settle(), tables: AUDIT_TABLES };
+    const run = new Session(options);
     try {
-      run = await replayTrace(file, options, (r, run) => {
-        current = run;
-        checkStrict(file, flags, r);
-        auditor.observe(r, run.fold, run.tables);
-        if (flags.results) writer.line(resultLine(r));
-        else if (flags.steps) writer.line(stepLine(r));
+      await runTrace(file, options, ({ result }) => {
+        if (flags.results) writer.line(resultLine(result));
+        else if (flags.steps) writer.line(stepLine(result));
         options.tick(run.events);
-      });
+      }, run);
     } catch (e) {
       // Nothing before the bad line is lost: its results and a summary so far go out first.
       progress.done();
       await writer.settle();
-      if (current && !flags.results) io.out(summaryText(file, flags.profile, current, auditor.findings, bad.count) + '  (stopped at bad input)\n');
+      if (run.events > 0 && !flags.results) io.out(summaryText(file, flags.profile, run, run.findings, bad.count) + '  (stopped at bad input)\n');
       throw e;
     }
     progress.done();
     await writer.settle();
-    const findings = auditor.finish(run.fold, run.tables);
+    const findings = run.finish();
     bad.summary();
     if (!flags.results) io.out(summaryText(file, flags.profile, run, findings, bad.count));
     exit.code = exitFor(findings, flags.failOn);

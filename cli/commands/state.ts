@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { stateView } from '../../projections/stateView.js';
-import { openTimeline, settleBad } from '../../timetravel/openTimeline.js';
+import { openTimeline } from '../../timetravel/openTimeline.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { stateTables } from '../format/state.js';
+import { settleBad, traceRequest } from '../timeline.js';
 
 export function parseSeq(value: string, option: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${option} expects a seq (a non-negative integer), got "${value}"`);
@@ -33,7 +34,7 @@ export function registerState(program: Command, io: CliIo, exit: ExitBox): void 
     const onStep = () => {
       if ((++events & 0xffff) === 0) progress.update(events, null);
     };
-    const timeline = await openTimeline(file, flags, io, bad, { record: false, onStep });
+    const timeline = await openTimeline(traceRequest(file, flags, io, bad), { record: false, onStep });
     const cursor = await timeline.seekSeq(at);
     await cursor.close();
     progress.done();

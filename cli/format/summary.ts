@@ -1,8 +1,8 @@
 import type { Finding } from '../../audit/types.js';
-import type { ReplayRun } from '../../replay/replayTrace.js';
+import type { Session } from '../../session/session.js';
 
 /** The short human summary of `replay`. */
-export function summaryText(file: string, profile: string, run: ReplayRun, findings: readonly Finding[], bad: number): string {
+export function summaryText(file: string, profile: string, run: Session, findings: readonly Finding[], bad: number): string {
   const pasids = [...run.tables.rows.get('pasids')!.values()] as { owner: string }[];
   const sva = pasids.filter((p) => p.owner === 'sva').length;
   const bonds = [...run.tables.rows.get('bonds')!.values()].filter((b) => (b as { state: string }).state === 'live').length;

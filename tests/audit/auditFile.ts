@@ -1,17 +1,16 @@
 import * as path from 'node:path';
-import { Auditor, type AuditOptions } from '../../audit/auditor.js';
+import type { AuditOptions } from '../../audit/auditor.js';
 import type { Finding } from '../../audit/types.js';
 import type { Profile } from '../../replay/kernel/state.js';
-import { replayTrace } from '../../replay/replayTrace.js';
+import { runTrace } from '../../session/runTrace.js';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'audit');
 export const fixture = (name: string): string => path.join(FIXTURES, name);
 
 /** Replays a fixture with the auditor attached, as `sva-replay audit` does. */
 export async function auditFile(name: string, profile: Profile = 'v3', options: AuditOptions = {}): Promise<Finding[]> {
-  const auditor = new Auditor(options);
-  const run = await replayTrace(fixture(name), { profile }, (r, run) => auditor.observe(r, run.fold, run.tables));
-  return auditor.finish(run.fold, run.tables);
+  const session = await runTrace(fixture(name), { profile, audit: options });
+  return [...session.finish()];
 }
 
 /** A finding as the tables below write it: rule@seq with related seqs (and the entity when given). */

@@ -1,4 +1,3 @@
-import { Auditor } from '../../audit/auditor.js';
 import type { TraceEvent } from '../../events/types.js';
 import type { Cursor } from '../cursor.js';
 import { pasidsOf, type Expr } from './ast.js';
@@ -13,7 +12,8 @@ export interface BisectHit {
   verdict: Verdict;
 }
 
-function usesFindings(e: Expr): boolean {
+/** The expression reads findings: its cursor must run the audit (startCursor's `audit`). */
+export function usesFindings(e: Expr): boolean {
   if (e.k === 'test') return e.test.t === 'finding' || (e.test.t === 'count' && e.test.what === 'findings');
   return usesFindings(e.a) || (e.k !== 'not' && usesFindings(e.b));
 }
@@ -21,18 +21,13 @@ function usesFindings(e: Expr): boolean {
 /**
  * The first event after which the predicate holds: one linear pass from the cursor (state
  * predicates need not be monotonic, so no point can be skipped). Findings come from the
- * Auditor, run alongside only when the expression asks for them.
+ * cursor's session, which must run the audit when the expression asks for them.
  */
 export async function bisect(cursor: Cursor, expr: Expr): Promise<{ hit: BisectHit | null; events: number }> {
   const named = [...pasidsOf(expr)];
-  const auditor = usesFindings(expr) ? new Auditor() : null;
-  if (auditor) {
-    const prev = cursor.beforeApply;
-    cursor.beforeApply = (r, c) => {
-      prev?.(r, c);
-      auditor.observe(r, c.fold, c.tables);
-    };
-  }
+  const session = cursor.session;
+  const audited = usesFindings(expr);
+  if (audited && session.auditor === null) throw new Error('bisect: the expression reads findings; start the cursor with the audit');
   const s: EvalState = { tables: cursor.tables, events: 0, findings: 0, firstFinding: new Map(), lastRows: new Map() };
   const pasids = cursor.tables.rows.get('pasids')!;
   const update = (): void => {
@@ -41,8 +36,8 @@ export async function bisect(cursor: Cursor, expr: Expr): Promise<{ hit: BisectH
       const row = pasids.get(String(p));
       if (row !== undefined) s.lastRows.set(p, row);
     }
-    if (!auditor) return;
-    const all = auditor.findings;
+    if (!audited) return;
+    const all = session.findings;
     for (let i = s.findings; i < all.length; i++) if (!s.firstFinding.has(all[i].rule)) s.firstFinding.set(all[i].rule, all[i]);
     s.findings = all.length;
   };
@@ -52,8 +47,8 @@ export async function bisect(cursor: Cursor, expr: Expr): Promise<{ hit: BisectH
     if (verdict.ok) return { hit: { seq: r.seq, line: r.line, event: r.event, atEnd: false, verdict }, events: s.events };
   }
   const last = cursor.last;
-  if (auditor && last) {
-    auditor.finish(cursor.fold, cursor.tables);
+  if (audited && last) {
+    session.finish();
     update();
     const verdict = evaluate(expr, s);
     if (verdict.ok) return { hit: { seq: last.seq, line: last.line, event: last.event, atEnd: true, verdict }, events: s.events };

@@ -1,4 +1,3 @@
-import { Auditor } from '../../audit/auditor.js';
 import { UsageError } from '../../cli/io.js';
 import { TraceInputError } from '../../events/inputError.js';
 import { stateTables } from '../../cli/format/state.js';
@@ -43,13 +42,11 @@ function rowsOf(nav: Navigator, e: Entity): string {
 }
 
 async function findings(nav: Navigator): Promise<string> {
-  const auditor = new Auditor();
-  const c = await nav.timeline.at(null);
-  c.beforeApply = (r, cur) => auditor.observe(r, cur.fold, cur.tables);
+  const c = nav.timeline.audited();
   while (c.point.events < nav.events && (await c.step()) !== null);
-  if ((await c.peek()) === null) auditor.finish(c.fold, c.tables);
+  if ((await c.peek()) === null) c.session.finish();
   await c.close();
-  const list = auditor.findings;
+  const list = c.session.findings;
   if (list.length === 0) return `no findings up to event ${nav.events}`;
   return list.map((f) => `${f.severity} ${f.rule} at seq ${f.seq} (${f.entity}): ${f.message}`).join('\n');
 }
