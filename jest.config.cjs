@@ -8,4 +8,6 @@ module.exports = {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
+  // Jest's default is one worker on a 2-core machine (cores - 1); the suites are independent.
+  maxWorkers: '100%',
 };

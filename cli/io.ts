@@ -8,6 +8,15 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
   /** Resolves once stdout can take more (backpressure on big outputs); absent in tests. */
   drain?: () => Promise<void>;
+  /** Progress pacing (cli/progress.ts); tests shorten it so a small trace draws a line. */
+  progress?: ProgressPacing;
+}
+
+export interface ProgressPacing {
+  /** Events between two looks at the clock (65,536 by default). */
+  everyEvents: number;
+  /** Least time between two redraws, in ms (200 by default). */
+  minIntervalMs: number;
 }
 
 export const processIo: CliIo = {

@@ -58,7 +58,7 @@ export function replayOptions(file: string, flags: TraceFlags, bad: BadLines, pr
       fraction = total ? read / total : null;
     },
     tick: (events) => {
-      if ((events & 0xffff) === 0) progress.update(events, fraction);
+      if (events % progress.every === 0) progress.update(events, fraction);
     },
   };
 }

@@ -1,7 +1,9 @@
-import type { CliIo } from './io.js';
+import type { CliIo, ProgressPacing } from './io.js';
+
+const DEFAULT_PACING: ProgressPacing = { everyEvents: 0x10000, minIntervalMs: 200 };
 
 /**
- * A progress line on stderr (`\r`-rewritten, at most 5 updates a second), shown only when
+ * A progress line on stderr (`\r`-rewritten, by default at most 5 updates a second), shown only when
  * stderr is a terminal: events done, events/s and, when the total is known, percent and ETA.
  */
 export class Progress {
@@ -9,13 +11,21 @@ export class Progress {
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(private readonly io: CliIo, private readonly label: string) {}
+  /** Callers report progress every this many events (a power of two by default). */
+  readonly every: number;
+  private readonly minIntervalMs: number;
+
+  constructor(private readonly io: CliIo, private readonly label: string) {
+    const pacing = io.progress ?? DEFAULT_PACING;
+    this.every = pacing.everyEvents;
+    this.minIntervalMs = pacing.minIntervalMs;
+  }
 
   /** `done` events so far; `fraction` of the input read (null when unknown, e.g. stdin). */
   update(done: number, fraction: number | null): void {
     if (!this.io.errIsTTY) return;
     const now = Date.now();
-    if (now - this.lastDraw < 200) return;
+    if (now - this.lastDraw < this.minIntervalMs) return;
     this.lastDraw = now;
     const secs = (now - this.started) / 1000;
     const rate = secs > 0 ? done / secs : 0;

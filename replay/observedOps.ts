@@ -31,6 +31,11 @@ export class ObservedOpMatcher {
   /** At most MAX_THREADS tids (a trace may have one per process), plus the global anchor. */
   private readonly anchors = new Map<number | undefined, { seq: number; ops: readonly Op[]; next: number }>();
 
+  /** Thread anchors held (the global one included). */
+  get size(): number {
+    return this.anchors.size;
+  }
+
   /** Checkpoint form (plain JSON): per tid (null: none) the anchor's seq, ops and match position. */
   toJSON(): MatcherAnchorJSON[] {
     return [...this.anchors].map(([tid, a]) => ({ tid: tid ?? null, seq: a.seq, ops: [...a.ops], next: a.next }));

@@ -12,6 +12,7 @@ import type { MachineSnapshot } from '../machines/snapshot.js';
 import { Fold } from '../replay/fold.js';
 import { run } from '../cli/program.js';
 import type { CliIo } from '../cli/io.js';
+import { followLatency } from './bench/followLatency.js';
 
 const quiet: CliIo = { out: () => {}, err: (s) => process.stderr.write(s), errIsTTY: false };
 
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   if (task === 'parse') events = await parseOnly(args[0]);
   else if (task === 'engine') ({ ms, events } = await engineSlice(args[0], args[1], Number(args[2])));
   else if (task === 'fold') ({ ms, events } = await foldSlice(args[0], args[1], Number(args[2])));
+  else if (task === 'follow-latency') ({ ms } = await followLatency(args[0] === 'watch'));
   else if (task === 'cli') {
     const code = await run(args, quiet);
     if (code === 2) throw new Error(`sva-replay ${args.join(' ')} exited 2`);

@@ -40,7 +40,7 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
     const { src } = requestSource(traceRequest(file, flags, io, new BadLines(io)));
     const path = indexPath(file);
     const progress = new Progress(io, 'index');
-    const { header, bytes } = await buildIndex({ ...src, kind }, flags.profile, every, path, (n, f) => progress.update(n, f));
+    const { header, bytes } = await buildIndex({ ...src, kind }, flags.profile, every, path, (n, f) => progress.update(n, f), progress.every);
     progress.done();
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const t = header.totals;

@@ -30,18 +30,14 @@ function follow(file: string, options: FollowOptions = {}) {
 
 describe('follow: a growing file', () => {
   for (const watch of [true, false]) {
-    it(`reports a race within a second of its line being appended (${watch ? 'fs.watch' : 'polling only'})`, async () => {
+    // How fast is measured by `npm run bench` (scripts/bench/followLatency.ts), not here.
+    it(`reports a race appended to the file (${watch ? 'fs.watch' : 'polling only'})`, async () => {
       const file = traceFile(text(PREFIX));
       const { log, handle } = follow(file, { watch });
       await log.next(statusAt(PREFIX.length));
       expect(log.of('finding')).toEqual([]);
-      const appended = Date.now();
       appendFileSync(file, text(RACE));
       const found = await log.next(isFinding(STALE));
-      const latency = Date.now() - appended;
-      // eslint-disable-next-line no-console
-      console.log(`follow latency (${watch ? 'fs.watch' : 'polling'}): ${latency} ms from append to finding`);
-      expect(latency).toBeLessThan(1000);
       expect(found).toMatchObject({ finding: { seq: 8, related: [6, 7], entity: '0000:00:01.0/pasid:1', severity: 'error' }, atEnd: false });
       const summary = await handle.stop();
       expect(summary).toMatchObject({ events: 8, errors: 1, warnings: 0, infos: 0, badLines: 0 });

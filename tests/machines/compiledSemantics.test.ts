@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { assign, createMachine, type AnyStateMachine } from 'xstate';
 import { compiledEngine } from '../../machines/compiledEngine.js';
 import { xstateEngine } from '../../machines/engine.js';
+import { runs } from '../support/runs.js';
 
 /**
  * XState semantics the compiled engine reproduces, checked empirically on synthetic machines:
@@ -94,14 +95,14 @@ function expectSameRun(machine: AnyStateMachine, input: unknown, events: readonl
 
 describe('compiled engine semantics match XState', () => {
   it('on a machine using every supported feature', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 6 }), featureEvents, (n, evs) => expectSameRun(featureMachine, { n }, evs)), { numRuns: 1000 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 6 }), featureEvents, (n, evs) => expectSameRun(featureMachine, { n }, evs)), { numRuns: runs(1000) });
   });
 
   it('with a static context object, and with no context', () => {
     fc.assert(fc.property(featureEvents, (evs) => {
       expectSameRun(staticContextMachine, undefined, evs);
       expectSameRun(contextlessMachine, undefined, evs);
-    }), { numRuns: 300 });
+    }), { numRuns: runs(300) });
   });
 
   it('shares a static context object as XState does', () => {

@@ -5,6 +5,7 @@ import { compiledEngine } from '../../machines/compiledEngine.js';
 import { deviceMachine, type DeviceMachineEvent } from '../../machines/deviceMachine.js';
 import { xstateEngine } from '../../machines/engine.js';
 import { ioMmMachine, type IoMmMachineEvent } from '../../machines/ioMmMachine.js';
+import { runs } from '../support/runs.js';
 
 /**
  * Sends the same events through both engines, each engine advancing its own snapshots, and
@@ -69,11 +70,11 @@ const events = <T>(a: fc.Arbitrary<T>) => fc.array(a, { maxLength: 60 });
 
 describe('the compiled engine agrees with XState step by step', () => {
   it('on deviceMachine', () => {
-    fc.assert(fc.property(deviceInputArb, events(deviceEventArb), (input, evs) => expectSameRun(deviceMachine, input, evs)), { numRuns: 2000 });
+    fc.assert(fc.property(deviceInputArb, events(deviceEventArb), (input, evs) => expectSameRun(deviceMachine, input, evs)), { numRuns: runs(2000) });
   });
 
   it('on ioMmMachine', () => {
     const input = fc.record({ mm: fc.constantFrom('X', 'Y'), flags: fc.constantFrom(0, 1) });
-    fc.assert(fc.property(input, events(ioMmEventArb), (i, evs) => expectSameRun(ioMmMachine, i, evs)), { numRuns: 2000 });
+    fc.assert(fc.property(input, events(ioMmEventArb), (i, evs) => expectSameRun(ioMmMachine, i, evs)), { numRuns: runs(2000) });
   });
 });

@@ -6,6 +6,7 @@ import { Fold } from '../../replay/fold.js';
 import { PROFILES, type Profile } from '../../replay/kernel/state.js';
 import { traceArbWithObservations } from '../support/arbitraries.js';
 import { toEvents } from '../support/given.js';
+import { runs } from '../support/runs.js';
 
 function foldWith(engine: MachineEngine, profile: Profile, trace: readonly TraceEvent[]) {
   const fold = new Fold({ engine, profile });
@@ -25,7 +26,7 @@ describe('the fold gives identical results with the compiled engine', () => {
         expect(compiled.state).toStrictEqual(reference.state);
         expect(compiled.open).toStrictEqual(reference.open);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

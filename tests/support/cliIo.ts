@@ -2,8 +2,9 @@ import type { CliIo } from '../../cli/io.js';
 import { run } from '../../cli/program.js';
 
 /** A CliIo that keeps what a command prints, for in-process CLI tests. */
-export function fakeIo(errIsTTY = false): CliIo & { stdout: string; stderr: string } {
+export function fakeIo(errIsTTY = false, progress?: CliIo['progress']): CliIo & { stdout: string; stderr: string } {
   const io = {
+    progress,
     stdout: '',
     stderr: '',
     errIsTTY,

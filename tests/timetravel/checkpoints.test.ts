@@ -3,6 +3,7 @@ import { buildIndex, indexedEntries } from '../../timetravel/index/buildIndex.js
 import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { Timeline } from '../../timetravel/timeline.js';
 import { cursorState, fileSource, phasedTraceArb, straightFold, tempDir, traceText } from './support.js';
+import { runs } from '../support/runs.js';
 
 const tmp = tempDir();
 let n = 0;
@@ -48,7 +49,7 @@ describe('checkpoints', () => {
       await recordAll(t);
       expect(t.entries.map((e) => e.meta.events)).toEqual(ref.results.map((_r, i) => i + 1).filter((i) => i % 7 === 0));
       await expectEverySeq(t, ref);
-    }), { numRuns: 40 });
+    }), { numRuns: runs(40) });
   });
 
   it('give the state of a straight fold at every seq (index file, interval 7)', async () => {
@@ -58,7 +59,7 @@ describe('checkpoints', () => {
       const t = await indexTimeline(file, 7);
       expect(t.entries.length).toBe(Math.floor(ref.results.length / 7));
       await expectEverySeq(t, ref, tidlessAnchors);
-    }), { numRuns: 25 });
+    }), { numRuns: runs(25) });
   });
 
   it('restore open calls and op-matcher anchors: folding on from a checkpoint gives the same step results', async () => {
@@ -73,6 +74,6 @@ describe('checkpoints', () => {
         for (let r = await c.step(); r !== null; r = await c.step()) rest.push(r);
         expect(rest).toEqual(ref.results.slice(entry.meta.events));
       }
-    }), { numRuns: 80 });
+    }), { numRuns: runs(80) });
   });
 });

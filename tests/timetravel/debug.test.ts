@@ -7,6 +7,7 @@ import { Navigator } from '../../timetravel/debug/session.js';
 import { Timeline } from '../../timetravel/timeline.js';
 import { D0, D1, SMALL } from './fixtures.js';
 import { cli, cursorState, fileSource, phasedTraceArb, straightFold, tempDir, traceText } from './support.js';
+import { runs } from '../support/runs.js';
 
 const tmp = tempDir();
 const ev = (seq: number, json: string, outcome = 'ret 0') => `seq ${seq} (event ${seq}, line ${seq}): {"seq":${seq},${json}} → ${outcome}`;
@@ -95,7 +96,7 @@ describe('debug', () => {
       await nav.step(k, false);
       expect(cursorState(nav.cursor)).toEqual(here);
       await nav.cursor.close();
-    }), { numRuns: 50 });
+    }), { numRuns: runs(50) });
   });
 
   it('reads commands from stdin with a prompt; refuses stdin as the trace', async () => {

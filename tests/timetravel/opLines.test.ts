@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseTraceText } from '../../events/reader.js';
 import { lastOpLines } from '../../timetravel/index/opLines.js';
 import { tempDir } from './support.js';
+import { runs } from '../support/runs.js';
 
 const tmp = tempDir();
 let n = 0;
@@ -24,6 +25,6 @@ describe('lastOpLines', () => {
       for (const e of parseTraceText(text, 'f', { skipBad: true })) if (e.type === 'op') want.set(e.tid ?? null, e.line);
       const got = await lastOpLines(tmp.file(`o${++n}.jsonl`, text), chunk);
       expect(got).toEqual(want);
-    }), { numRuns: 100 });
+    }), { numRuns: runs(100) });
   });
 });

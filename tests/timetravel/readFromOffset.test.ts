@@ -4,6 +4,7 @@ import { parseTraceText } from '../../events/reader.js';
 import type { TraceEvent } from '../../events/types.js';
 import { readFromOffset } from '../../timetravel/source/readFromOffset.js';
 import { tempDir } from './support.js';
+import { runs } from '../support/runs.js';
 
 const tmp = tempDir();
 let n = 0;
@@ -46,7 +47,7 @@ describe('readFromOffset', () => {
         const rest = await readAll(file, got.ends[i], got.events[i].line, got.events[i].seq, { skipBad: true, chunkBytes: chunk });
         expect(rest.events).toEqual(want.slice(i + 1));
       }
-    }), { numRuns: 60 });
+    }), { numRuns: runs(60) });
   });
 
   it('stops at the first bad line without --skip-bad, after yielding the events before it', async () => {

@@ -28,6 +28,7 @@ export function indexPath(trace: string): string {
 export async function buildIndex(
   src: CursorSource, profile: Profile, every: number, path: string,
   onProgress?: (events: number, fraction: number | null) => void,
+  progressEvery = 0x10000,
 ): Promise<BuiltIndex> {
   const badLines: BadRecord[] = [];
   const read = {
@@ -46,7 +47,7 @@ export async function buildIndex(
   const cursor = await timeline.at(null);
   while ((await cursor.step()) !== null) {
     const p = cursor.point;
-    if (onProgress && (p.events & 0xffff) === 0) onProgress(p.events, p.offset !== null && before.size > 0 ? p.offset / before.size : null);
+    if (onProgress && p.events % progressEvery === 0) onProgress(p.events, p.offset !== null && before.size > 0 ? p.offset / before.size : null);
   }
   const blobs: Buffer[] = [];
   const checkpoints: IndexedCheckpoint[] = [];
