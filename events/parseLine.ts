@@ -1,8 +1,10 @@
 /**
- * One physical line → an event (trace-format.md, "Input"): blank and `#` lines are skipped,
+ * One physical line → an event (trace-format.md, "Input"): blank and `#` lines are skipped, a
+ * trace header before the first event is kept in the line state (docs/trace-header.md),
  * a BOM on line 1 is dropped, bad JSON, bad fields and over-long lines become
  * TraceInputError. Shared by the streaming reader and the byte-offset reader of timetravel/.
  */
+import { decodeHeader, type TraceHeader } from './header.js';
 import { TraceInputError } from './inputError.js';
 import type { TraceEvent } from './types.js';
 import { toEvent } from './validate.js';
@@ -15,6 +17,8 @@ export interface LineState {
   lineNo: number;
   /** Seq of the last good event, -1 before the first. */
   prevSeq: number;
+  /** The trace header (events/header.ts), when it stands before the first event. */
+  header?: TraceHeader;
 }
 
 /** The event on the line, null for a line to skip; throws TraceInputError for a bad line. */
@@ -38,6 +42,13 @@ export function parseLine(s: LineState, text: string, maxLineBytes: number): Tra
     const detail = (e as Error).message;
     const short = detail.length > 200 ? `${detail.slice(0, 200)}…` : detail;
     throw new TraceInputError(s.file, lineNo, null, `not valid JSON (${short})`);
+  }
+  if (s.prevSeq === -1 && s.header === undefined) {
+    const header = decodeHeader(raw);
+    if (header) {
+      s.header = header;
+      return null;
+    }
   }
   const event = toEvent(raw, lineNo, s.file, s.prevSeq);
   s.prevSeq = event.seq;

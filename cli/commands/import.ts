@@ -107,6 +107,10 @@ function counts(map: Map<string, number>): string {
 export function summaryText(file: string, s: ImportSummary): string {
   let text = `sva-replay: import ftrace ${file}: ${plural(s.lines, 'line')} read, ${plural(s.events, 'event')} written, `
     + `${plural(s.unparseable, 'unparseable line')}\n`;
+  if (s.unshown > 0) text += `  ${plural(s.unshown, 'more warning')} not shown (the first 10 are above)\n`;
+  if (s.header.kernel !== undefined || s.header.driver !== undefined) {
+    text += `  header: kernel ${s.header.kernel ?? 'unknown'}, driver ${s.header.driver ?? 'unknown'}\n`;
+  }
   if (s.gaps > 0) text += `  lost by the kernel: ${plural(s.lost, 'event')} in ${plural(s.gaps, 'gap')}\n`;
   if (s.ignored.size > 0) text += `  recognised, not replayed: ${counts(s.ignored)}\n`;
   if (s.unknown.size > 0) text += `  unknown events: ${counts(s.unknown)}\n`;

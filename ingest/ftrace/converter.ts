@@ -1,18 +1,22 @@
 /** Ftrace text lines → our JSON Lines, one physical line at a time, with the import summary. */
+import { headerLine, type TraceHeader } from '../../events/header.js';
 import { TraceInputError } from '../../events/inputError.js';
-import { DRIVER_NAMES, type DriverName } from '../../events/types.js';
+import type { DriverName } from '../../events/types.js';
 import { IngestContext } from './context.js';
+import { captureHeader } from './captureHeader.js';
 import { parseFtraceLine } from './lineLayout.js';
-import { MAPPERS } from './mappers.js';
+import { mapperFor } from './mappers.js';
 import type { HeldOp, IngestRecord } from './records.js';
 
 export interface ImportSummary {
   /** Physical lines read. */
   lines: number;
-  /** JSON lines written. */
+  /** JSON lines written (events; the header line is not counted). */
   events: number;
   /** Lines that are not ftrace lines, or whose fields do not have their event's format. */
   unparseable: number;
+  /** Warnings not printed (beyond `maxWarnings`), counted. */
+  unshown: number;
   /** Events the kernel reported lost (`CPU:N [LOST M EVENTS]`), and how many such gaps. */
   lost: number;
   gaps: number;
@@ -20,6 +24,8 @@ export interface ImportSummary {
   unknown: Map<string, number>;
   /** Recognised events that write nothing (not SVA, or no model event), by label. */
   ignored: Map<string, number>;
+  /** What the capture's header lines say (kernel release, driver), written as the first line. */
+  header: TraceHeader;
 }
 
 export interface ConvertOptions {
@@ -27,17 +33,22 @@ export interface ConvertOptions {
   strict?: boolean;
   /** The driver model of device_add lines (else: a header line, else guessed, docs/capture.md). */
   driver?: DriverName;
-  /** Unparseable lines and gaps, as `file:line: message`. */
+  /** Unparseable lines and gaps, as `file:line: message`: the first `maxWarnings` (10), then counted. */
   onWarn?: (message: string) => void;
+  maxWarnings?: number;
 }
 
-const DIRECTIVE = /^#\s*sva-replay:\s*driver=(\S+)/;
-
 export class FtraceConverter {
-  readonly summary: ImportSummary = { lines: 0, events: 0, unparseable: 0, lost: 0, gaps: 0, unknown: new Map(), ignored: new Map() };
+  readonly summary: ImportSummary = {
+    lines: 0, events: 0, unparseable: 0, unshown: 0, lost: 0, gaps: 0, unknown: new Map(), ignored: new Map(), header: {},
+  };
   private readonly ctx = new IngestContext();
   private readonly held = new Map<number, HeldOp>();
   private out: string[] = [];
+  private eventLines = 0;
+  private firstBad: { line: number; reason: string } | null = null;
+  private headerWritten = false;
+  private warnings = 0;
 
   constructor(readonly file: string, private readonly opts: ConvertOptions = {}) {
     this.ctx.driver = opts.driver;
@@ -46,38 +57,52 @@ export class FtraceConverter {
   /** One physical line without its '\n'; null for a line too long to keep. */
   line(text: string | null): void {
     const lineNo = ++this.summary.lines;
-    if (text === null) return this.bad(lineNo, 'line too long');
+    if (text === null) return this.bad(lineNo, null, 'line too long');
     const parsed = parseFtraceLine(text);
     switch (parsed.kind) {
       case 'header': {
-        const d = DIRECTIVE.exec(parsed.text)?.[1];
-        if (d && this.opts.driver === undefined && (DRIVER_NAMES as readonly string[]).includes(d)) this.ctx.driver = d as DriverName;
+        if (!this.headerWritten) captureHeader(parsed.text, this.summary.header);
+        const d = this.summary.header.driver;
+        if (d && this.opts.driver === undefined) this.ctx.driver = d;
         return;
       }
       case 'lost':
         this.summary.gaps++;
         this.summary.lost += parsed.count ?? 0;
-        this.opts.onWarn?.(`${this.file}:${lineNo}: the kernel lost ${parsed.count ?? 'some'} events on CPU ${parsed.cpu} (ring buffer full): the trace has a gap here`);
+        this.warn(`${this.file}:${lineNo}: the kernel lost ${parsed.count ?? 'some'} events on CPU ${parsed.cpu} (ring buffer full): the trace has a gap here`);
         return;
       case 'bad':
-        return this.bad(lineNo, parsed.reason);
+        return this.bad(lineNo, null, parsed.reason);
     }
+    this.eventLines++;
     const { line } = parsed;
-    const mapper = MAPPERS.get(line.event);
+    const mapper = mapperFor(line);
     if (!mapper && this.opts.strict) throw new TraceInputError(this.file, lineNo, null, `unknown event "${line.event}" (--strict)`);
     const mapped = mapper ? mapper(line, this.ctx) : null;
+    const rs = mapped && 'records' in mapped ? mapped.records : [];
+    // Binds waiting for their PASID go out before anything that happened after them.
+    if (rs.length > 0) this.write(this.ctx.takePendingBinds());
     // An op held for this task is placed by this line, whatever it is.
-    this.write(this.place(line.tid, mapped && 'records' in mapped ? mapped.records : []));
+    this.write(this.place(line.tid, rs));
     if (mapped === null) count(this.summary.unknown, line.event);
-    else if ('bad' in mapped) this.bad(lineNo, mapped.bad);
+    else if ('bad' in mapped) this.bad(lineNo, mapped.field ?? null, mapped.bad);
     else if ('ignored' in mapped) count(this.summary.ignored, mapped.ignored);
     else if (mapped.hold) this.held.set(line.tid, mapped.hold);
   }
 
-  /** End of input: ops still held are written. */
+  /** End of input: binds and ops still held are written; an input with no event line is an error. */
   end(): void {
+    this.write(this.ctx.takePendingBinds());
     for (const h of this.held.values()) this.write([h.record]);
     this.held.clear();
+    const unpaired = this.ctx.requests.takeUnpaired();
+    for (let i = 0; i < unpaired.length; i++) count(this.summary.ignored, 'page_response:request-never-logged');
+    if (this.eventLines === 0 && this.firstBad) {
+      throw new TraceInputError(this.file, this.firstBad.line, null,
+        `no line is an ftrace event line (${this.firstBad.reason}); expected tracefs, trace-cmd report or perf script text`
+        + ' (a trace-cmd .dat file needs `trace-cmd report` first)');
+    }
+    this.writeHeader();
   }
 
   /** The JSON lines produced since the last call. */
@@ -96,13 +121,28 @@ export class FtraceConverter {
   }
 
   private write(rs: IngestRecord[]): void {
+    if (rs.length === 0) return;
+    this.writeHeader();
     for (const r of rs) this.out.push(JSON.stringify(r));
     this.summary.events += rs.length;
   }
 
-  private bad(lineNo: number, reason: string): void {
+  /** The capture's header goes first, once, when it said anything. */
+  private writeHeader(): void {
+    if (this.headerWritten) return;
+    this.headerWritten = true;
+    if (Object.keys(this.summary.header).length > 0) this.out.push(headerLine(this.summary.header));
+  }
+
+  private bad(lineNo: number, field: string | null, reason: string): void {
     this.summary.unparseable++;
-    this.opts.onWarn?.(`${this.file}:${lineNo}: unparseable: ${reason}`);
+    this.firstBad ??= { line: lineNo, reason };
+    this.warn(field === null ? `${this.file}:${lineNo}: unparseable: ${reason}` : `${this.file}:${lineNo}: field '${field}': ${reason}`);
+  }
+
+  private warn(message: string): void {
+    if (++this.warnings > (this.opts.maxWarnings ?? 10)) this.summary.unshown++;
+    else this.opts.onWarn?.(message);
   }
 }
 

@@ -61,3 +61,25 @@ export function retFromRegister(value: bigint): number {
 export function permLetters(read: boolean, write: boolean, exec: boolean, priv: boolean): string {
   return `${read ? 'r' : ''}${write ? 'w' : ''}${exec ? 'x' : ''}${priv ? 'p' : ''}`;
 }
+
+/** PCIe PASIDs are 20 bits wide (PASID TLP prefix); wider values cannot be a device's PASID. */
+export const PASID_LIMIT = 1 << 20;
+
+/** A PASID as a trace may carry it, or a reason it is not one (too wide for 20 bits). */
+export function checkPasid(value: bigint | number): { pasid: number } | { reason: string } {
+  const v = BigInt(value);
+  if (v < 0n || v >= BigInt(PASID_LIMIT)) return { reason: `PASID ${v} (0x${v.toString(16)}) is wider than 20 bits` };
+  return { pasid: Number(v) };
+}
+
+/** An address as a trace may carry it (at most 64 bits), or null. */
+export function checkAddress(value: bigint): string | null {
+  return value >= 0n && value < U64 ? hex(value) : null;
+}
+
+/** A decimal or `0x` hex number of any width as a bigint (to range-check it), or null. */
+export function bigField(text: string | undefined): bigint | null {
+  if (text === undefined || text.length > 40) return null;
+  if (/^\d+$/.test(text)) return BigInt(text);
+  return /^0x[0-9a-f]+$/i.test(text) ? BigInt(text) : null;
+}

@@ -6,6 +6,7 @@
  *      `-o record-tgid` adds `(TGID)` after the PID)
  *   trace-cmd report:            TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS
  *     (may start with `version = N` / `cpus=N`, and print `CPU N is empty`)
+ *   perf script:                 COMM PID [CPU] TIMESTAMP: SYSTEM:EVENT: FIELDS
  */
 
 /** One event line. `fields` is everything after `EVENT:`, without the padding. */
@@ -16,6 +17,8 @@ export interface FtraceLine {
   ts: number;
   event: string;
   fields: string;
+  /** The event's system, where the layout prints it (`perf script`: `dma:dma_map_page`). */
+  system?: string;
 }
 
 export type ParsedLine =
@@ -30,6 +33,7 @@ export type ParsedLine =
 // the `[CPU]` column, so the name is matched lazily up to `-PID [CPU]`.
 const EVENT_LINE =
   /^\s*(.*?)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S+)\s+)?(\d+(?:\.\d+)?):\s+([A-Za-z_]\w*):\s*(.*)$/;
+const PERF_LINE = /^\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+(\d+(?:\.\d+)?):\s+([A-Za-z_]\w*):([A-Za-z_]\w*):\s*(.*)$/;
 const PREAMBLE = /^(?:cpus=\d+|version = \d+|CPU \d+ is empty)\s*$/;
 const LOST = /^CPU:(\d+) \[(?:LOST (\d+) EVENTS|(\d+) EVENTS DROPPED|LOST EVENTS)\]\s*$/;
 
@@ -45,7 +49,12 @@ export function parseFtraceLine(raw: string): ParsedLine {
     return { kind: 'lost', cpu: Number(lost[1]), count: n === undefined ? null : Number(n) };
   }
   const m = EVENT_LINE.exec(text);
-  if (!m) return { kind: 'bad', reason: 'not an ftrace event line (expected TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS)' };
+  if (!m) {
+    const perf = PERF_LINE.exec(text);
+    if (!perf) return { kind: 'bad', reason: 'not an ftrace event line (expected TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS)' };
+    const [, comm, tid, cpu, ts, system, event, fields] = perf;
+    return { kind: 'event', line: { comm, tid: Number(tid), cpu: Number(cpu), ts: Number(ts), event, fields: fields.trimEnd(), system } };
+  }
   if (m[4] !== undefined && !/^[.a-zA-Z0-9]{3,6}$/.test(m[4])) {
     return { kind: 'bad', reason: `unexpected column ${JSON.stringify(m[4])} before the timestamp` };
   }

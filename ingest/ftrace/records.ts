@@ -37,8 +37,8 @@ export function opRecord(line: FtraceLine, op: Op): IngestRecord {
 }
 
 /**
- * An op the kernel traces just before the event that causes it (a page response descriptor
- * before `dev_page_response`, a fault-queue flush before the unbind): held until the next
+ * An op the kernel traces just before the event that causes it (a fault-queue flush before
+ * the unbind of the SVA development tree): held until the next
  * line of the same task, and written after that line's first record when it is the `partner`,
  * else before the line's records.
  */
@@ -52,9 +52,10 @@ export type Mapped =
   | { records: IngestRecord[]; hold?: HeldOp }
   /** Recognised but not replayed (not an SVA event, or no model event): counted under `label`. */
   | { ignored: string }
-  /** The fields do not have the event's format: the line is unparseable. */
-  | { bad: string };
+  /** The fields do not have the event's format (or `field` holds a value no trace may carry). */
+  | { bad: string; field?: string };
 
 export const ignored = (label: string): Mapped => ({ ignored: label });
 export const bad = (reason: string): Mapped => ({ bad: reason });
+export const badField = (field: string, reason: string): Mapped => ({ bad: reason, field });
 export const records = (...rs: IngestRecord[]): Mapped => ({ records: rs });

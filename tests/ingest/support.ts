@@ -6,7 +6,7 @@ export const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'ftra
 
 /**
  * Imports a whole source; every line written must be a valid trace line (checked with the
- * trace reader). Returns the lines, them parsed, the summary and the warnings.
+ * trace reader). Returns the lines, the header line and the events parsed, the summary and the warnings.
  */
 export async function importAll(source: string, opts: ImportOptions = {}) {
   const warnings: string[] = [];
@@ -14,5 +14,8 @@ export async function importAll(source: string, opts: ImportOptions = {}) {
   const lines: string[] = [];
   for await (const batch of run.batches) lines.push(...batch);
   parseTraceText(lines.join('\n'), 'out.jsonl');
-  return { lines, records: lines.map((l) => JSON.parse(l) as Record<string, unknown>), summary: run.summary, warnings };
+  const all = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  // The capture's header (events/header.ts), when there is one, is the first line.
+  const header = all.length > 0 && 'sva_replay_header' in all[0] ? all.shift() : undefined;
+  return { lines, header, records: all, summary: run.summary, warnings };
 }
