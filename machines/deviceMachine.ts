@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import type { DriverName } from '../events/types.js';
 import { FEAT_IOPF } from '../events/types.js';
+import { hasBitsOutside } from './bits.js';
 import { driverModel } from '../drivers/index.js';
 import type { MachineSnapshot } from './snapshot.js';
 
@@ -80,7 +81,7 @@ export const deviceQueries = {
 /** Guards, by name. sva_init's checks follow sva-model.md's order: features, range, then EEXIST. */
 export const deviceGuards = {
   isOwnDomain: ({ context, event }: Args) => context.domain === (event as Ev<'detach_dev'>).domain,
-  featuresUnsupported: ({ event }: Args) => ((event as Ev<'sva_init'>).features & ~FEAT_IOPF) !== 0,
+  featuresUnsupported: ({ event }: Args) => hasBitsOutside((event as Ev<'sva_init'>).features, FEAT_IOPF),
   rangeInverted: ({ event }: Args) => {
     const e = event as Ev<'sva_init'>;
     return e.min_pasid > e.max_pasid;
@@ -91,7 +92,7 @@ export const deviceGuards = {
     return r.min_pasid > r.max_pasid;
   },
   flagsOutsideFeatures: ({ context, event }: Args) =>
-    ((event as Ev<'bind'>).flags & ~(context.sva?.features ?? 0)) !== 0,
+    hasBitsOutside((event as Ev<'bind'>).flags, context.sva?.features ?? 0),
   hasBond: ({ context, event }: Args) => deviceQueries.listsBond({ context }, (event as Ev<'unbind'>).pasid),
 } as const;
 

@@ -1,4 +1,5 @@
 import { FEAT_IOPF } from '../../events/types.js';
+import { hasBits } from '../../machines/bits.js';
 import { DEFAULT_SSID_BITS, PCI_MAX_PASID } from '../../drivers/index.js';
 import { addDeviceToDomain, ensureDomain } from './domains.js';
 import type { DeviceSnapshot, KernelStore } from './store.js';
@@ -31,5 +32,5 @@ export function ensureDevice(k: KernelStore, dev: string, need: DeviceNeed, doma
 
 export function hasIopf(k: KernelStore, dev: string): boolean {
   const sva = k.device(dev)?.context.sva;
-  return !!sva && (sva.features & FEAT_IOPF) !== 0;
+  return !!sva && hasBits(sva.features, FEAT_IOPF);
 }

@@ -52,6 +52,13 @@ describe('bind with flags outside the device features', () => {
   it('returns -EINVAL for IOPF plus an unknown bit (3) on an IOPF device', () => {
     given(seedTopology(1)).when(bind(D0, 'X', 3)).then({ ...failed('EINVAL'), ops: [] });
   });
+  it('returns -EINVAL for flag bit 32 (4294967296) on an IOPF device', () => {
+    given(seedTopology(1)).when(bind(D0, 'X', 4294967296)).then({ ...failed('EINVAL'), ops: [] });
+  });
+  it('returns -EINVAL for IOPF plus bit 32 (4294967297) and for 2^53 - 1 on an IOPF device', () => {
+    given(seedTopology(1)).when(bind(D0, 'X', 4294967297)).then(failed('EINVAL'));
+    given(seedTopology(1)).when(bind(D0, 'X', 2 ** 53 - 1)).then(failed('EINVAL'));
+  });
   it('accepts flags IOPF on an IOPF device (a new io_mm at PASID 1)', () => {
     given(seedTopology(1)).when(bind(D0, 'X', 1)).then({
       ret: 0, errno: null, pasid: 1,

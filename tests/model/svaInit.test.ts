@@ -43,6 +43,16 @@ describe('sva_init on an attached device, not yet initialised', () => {
   it('returns -EINVAL for features 3 (IOPF plus another bit)', () => {
     given(history).when(init(3, 1, MAXP)).then(failed('EINVAL'));
   });
+  // features is an unsigned long in the kernel: bits 32 to 52 (the trace's integers stop at 2^53 - 1) count too.
+  it('returns -EINVAL for features 2^32 + 1 (IOPF plus bit 32)', () => {
+    const w = given(history).when(init(4294967297, 1, MAXP));
+    w.then({ ...failed('EINVAL'), ops: [] });
+    expect(deviceCtx(w.fold, D0).sva).toBeNull();
+  });
+  it('returns -EINVAL for features 2^52 (bit 52 alone) and 2^53 - 1 (every bit)', () => {
+    given(history).when(init(2 ** 52, 1, MAXP)).then(failed('EINVAL'));
+    given(history).when(init(2 ** 53 - 1, 1, MAXP)).then(failed('EINVAL'));
+  });
   it('returns -EINVAL for min_pasid > max_pasid', () => {
     const w = given(history).when(init(1, 9, 8));
     w.then({ ...failed('EINVAL'), ops: [] });
