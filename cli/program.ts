@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { TraceInputError } from '../events/inputError.js';
+import { IndexWriteError } from '../timetravel/index/indexFile.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { registerCommands } from './commands/index.js';
 
@@ -35,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.clean;
       return EXIT.badInput;
     }
-    if (e instanceof TraceInputError || e instanceof UsageError) {
+    if (e instanceof TraceInputError || e instanceof UsageError || e instanceof IndexWriteError) {
       io.err(`sva-replay: ${e.message}\n`);
       return EXIT.badInput;
     }

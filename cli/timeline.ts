@@ -1,6 +1,7 @@
 import { engineByName } from '../machines/engines.js';
 import type { Cursor } from '../timetravel/cursor.js';
 import type { TraceRequest } from '../timetravel/openTimeline.js';
+import { noticeLine } from './format/notice.js';
 import type { CliIo } from './io.js';
 import type { BadLines, TraceFlags } from './options.js';
 
@@ -13,7 +14,7 @@ export function traceRequest(file: string, flags: TraceFlags, io: CliIo, bad: Ba
     skipBad: flags.skipBad,
     strict: flags.strict,
     onBad: (e) => bad.add(e),
-    onNotice: (message) => io.err(`sva-replay: ${message}\n`),
+    onNotice: (notice) => io.err(noticeLine(notice)),
   };
 }
 

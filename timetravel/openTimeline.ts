@@ -10,9 +10,10 @@ import type { Profile } from '../replay/kernel/state.js';
 import type { StepResult } from '../replay/stepResult.js';
 import { implicitEntityError, strictCheck } from '../session/strict.js';
 import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
-import { buildIndex, DEFAULT_EVERY, indexedEntries, indexPath } from './index/buildIndex.js';
+import { buildCheckpoints, DEFAULT_EVERY, indexedEntries, indexPath } from './index/buildIndex.js';
 import { fingerprint, mismatch } from './index/fingerprint.js';
-import { readIndexHeader, type BadRecord, type IndexHeader } from './index/indexFile.js';
+import { IndexWriteError, readIndexHeader, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
+import type { IndexNotice } from './index/notice.js';
 import { sourceKind } from './source/eventSource.js';
 import { Timeline, type TimelineEntry } from './timeline.js';
 
@@ -27,8 +28,8 @@ export interface TraceRequest {
   strict?: boolean;
   /** Each bad line skipped, once however often a seek re-reads it. */
   onBad?: (e: TraceInputError) => void;
-  /** What the user should know about the index: built for another profile, stale and rebuilt. */
-  onNotice?: (message: string) => void;
+  /** What the user should know about the index: stale, unwritable, damaged, another profile. */
+  onNotice?: (notice: IndexNotice) => void;
 }
 
 export interface OpenOptions {
@@ -75,32 +76,57 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
   const check = onStep ? (r: StepResult) => { strict?.(r); onStep(r); } : strict;
   const src: CursorSource = { ...base, kind };
   const every = opts.every ?? DEFAULT_EVERY;
+  const notify = onceDamaged(req.onNotice);
   const memory = (): Timeline => new Timeline(src, { every, record: opts.record && kind !== 'stdin', check });
   if (kind !== 'file') return memory();
   const path = indexPath(file);
   const read = await readIndexHeader(path);
   if (read === null) return memory();
   let problem = 'problem' in read ? read.problem : null;
+  if (problem === DIRECTORY) {
+    notify({ kind: 'unwritable', path, reason: DIRECTORY, stale: null });
+    return memory();
+  }
   if (!('problem' in read)) {
     problem = mismatch(read.header.trace, await fingerprint(file));
     if (problem === null && read.header.profile !== profile) {
-      req.onNotice?.(`${path} was built for profile ${read.header.profile}; replaying without it for ${profile}`);
+      notify({ kind: 'otherProfile', path, built: read.header.profile, wanted: profile });
       return memory();
     }
   }
   let header: IndexHeader;
   let entries: TimelineEntry[];
   if (problem !== null) {
-    req.onNotice?.(`index ${path} is stale (${problem}); rebuilding it`);
-    const built = await buildIndex(src, profile, 'header' in read ? read.header.every : every, path);
+    const built = await buildCheckpoints(src, profile, 'header' in read ? read.header.every : every);
     ({ header, entries } = built);
+    try {
+      await writeIndex(path, built.header, built.blobs);
+      notify({ kind: 'stale', path, reason: problem });
+    } catch (e) {
+      if (!(e instanceof IndexWriteError)) throw e;
+      notify({ kind: 'unwritable', path, reason: e.reason, stale: problem });
+    }
   } else {
     const fresh = read as { header: IndexHeader; blobStart: number };
     header = fresh.header;
     entries = indexedEntries(path, header, fresh.blobStart);
   }
   const onRestore = restoreChecks(req, header.badLines, report);
-  return new Timeline(src, { every: header.every, record: opts.record, check, onRestore }, entries);
+  const onDamage = (meta: CheckpointMeta, reason: string, fallback: CheckpointMeta | null): void =>
+    notify({ kind: 'damaged', path, reason: `checkpoint at seq ${meta.seq}: ${reason}`, fromSeq: fallback?.seq ?? null });
+  return new Timeline(src, { every: header.every, record: opts.record, check, onRestore, onDamage }, entries);
+}
+
+const DIRECTORY = 'it is a directory';
+
+/** Passes notices on; a damaged index is said once, however many of its checkpoints fail. */
+function onceDamaged(onNotice?: (n: IndexNotice) => void): (n: IndexNotice) => void {
+  let damaged = false;
+  return (n) => {
+    if (n.kind === 'damaged' && damaged) return;
+    if (n.kind === 'damaged') damaged = true;
+    onNotice?.(n);
+  };
 }
 
 /** A cursor at the start of the trace, for one streaming pass (history, bisect); `audit` runs those rules too. */

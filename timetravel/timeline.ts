@@ -18,6 +18,11 @@ export interface TimelineOptions {
   check?: (result: StepResult) => void;
   /** Runs when a cursor is restored from a checkpoint (to account for the lines before it). */
   onRestore?: (meta: CheckpointMeta) => void;
+  /**
+   * A checkpoint could not be restored (`reason`); it is dropped and the seek goes on from
+   * `fallback`, the one before it (null: the start of the trace).
+   */
+  onDamage?: (meta: CheckpointMeta, reason: string, fallback: CheckpointMeta | null) => void;
   /** Drops from a checkpoint's snapshot what the rest of the trace cannot need (see index/opLines.ts). */
   shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void;
 }
@@ -52,12 +57,37 @@ export class Timeline {
     return lo === 0 ? null : list[lo - 1];
   }
 
-  /** A cursor at a checkpoint, or at the start of the trace for null. */
+  /**
+   * A cursor at a checkpoint, or at the start of the trace for null. A checkpoint that cannot
+   * be restored (unreadable, not gzip, not a snapshot) is dropped for the one before it.
+   */
   async at(entry: TimelineEntry | null): Promise<Cursor> {
-    if (entry === null) return this.attach(Cursor.start(this.cursorSource));
+    for (let e = entry; e !== null;) {
+      let cursor: Cursor;
+      try {
+        cursor = await this.restore(e);
+      } catch (err) {
+        e = this.drop(e, err instanceof Error ? err.message : String(err));
+        continue;
+      }
+      this.options.onRestore?.(e.meta);
+      return this.attach(cursor);
+    }
+    return this.attach(Cursor.start(this.cursorSource));
+  }
+
+  private async restore(entry: TimelineEntry): Promise<Cursor> {
     const json = JSON.parse(gunzipSync(await entry.blob()).toString('utf8')) as SnapshotJSON;
-    this.options.onRestore?.(entry.meta);
-    return this.attach(Cursor.restore(this.cursorSource, entry.meta, json));
+    return Cursor.restore(this.cursorSource, entry.meta, json);
+  }
+
+  /** Forgets a damaged checkpoint; returns the one before it. */
+  private drop(entry: TimelineEntry, reason: string): TimelineEntry | null {
+    const i = this.entries.indexOf(entry);
+    if (i >= 0) this.entries.splice(i, 1);
+    const fallback = i > 0 ? this.entries[i - 1] : null;
+    this.options.onDamage?.(entry.meta, reason, fallback?.meta ?? null);
+    return fallback;
   }
 
   /** A cursor at the start of the trace that runs the audit too (findings need the whole prefix). */

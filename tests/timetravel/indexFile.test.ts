@@ -35,27 +35,27 @@ describe('index', () => {
     const more = `${SMALL}{"type":"mm_exit","mm":"Y"}\n`;
     writeFileSync(file, more);
     let r = await cli('state', file, '--at', '13', '--json');
-    expect(r.err).toBe(`sva-replay: index ${file}.idx is stale (trace size changed from ${SMALL.length} to ${more.length} bytes); rebuilding it\n`);
+    expect(r.err).toBe(`sva-replay: index ${file}.idx is stale (trace size changed from ${SMALL.length} to ${more.length} bytes); rebuilt it\n`);
     expect(r.out).toBe((await plainState(more, '--at', '13', '--json')).out);
     expect((await header(file)).totals.events).toBe(13);
     expect((await cli('state', file, '--at', '13')).err).toBe('');
 
     const T = 1_700_000_000; // whole seconds: restorable exactly
     utimesSync(file, T, T);
-    expect((await cli('diff', file, '--from', '1', '--to', '2')).err).toMatch(/is stale \(trace modification time changed\); rebuilding it/);
+    expect((await cli('diff', file, '--from', '1', '--to', '2')).err).toMatch(/is stale \(trace modification time changed\); rebuilt it/);
     writeFileSync(file, more.replace('"mm":"Y"}', '"mm":"Z"}')); // same size, same mtime
     utimesSync(file, T, T);
     r = await cli('state', file, '--at', '13', '--json');
-    expect(r.err).toMatch(/is stale \(trace content changed\); rebuilding it/);
+    expect(r.err).toMatch(/is stale \(trace content changed\); rebuilt it/);
     expect(statSync(file).mtimeMs).toBe(T * 1000);
 
     const idx = readFileSync(`${file}.idx`);
     writeFileSync(`${file}.idx`, Buffer.concat([Buffer.from('sva-replay-index 0'), idx.subarray('sva-replay-index 1'.length)]));
-    expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(index format version 0, expected 1\); rebuilding it/);
+    expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(index format version 0, expected 1\); rebuilt it/);
     expect((await header(file)).version).toBe(1);
 
     writeFileSync(`${file}.idx`, 'garbage\n');
-    expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(not an sva-replay index\); rebuilding it/);
+    expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(not an sva-replay index\); rebuilt it/);
     expect((await header(file)).every).toBe(1000);
   });
 

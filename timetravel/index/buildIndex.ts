@@ -8,9 +8,13 @@ import { INDEX_VERSION, readCheckpointBlob, writeIndex, type BadRecord, type Ind
 
 export const DEFAULT_EVERY = 1000;
 
-export interface BuiltIndex {
+export interface BuiltCheckpoints {
   entries: TimelineEntry[];
   header: IndexHeader;
+  blobs: Buffer[];
+}
+
+export interface BuiltIndex extends BuiltCheckpoints {
   /** Bytes written. */
   bytes: number;
 }
@@ -19,17 +23,26 @@ export function indexPath(trace: string): string {
   return `${trace}.idx`;
 }
 
-/**
- * One pass over a plain trace file, a checkpoint every `every` events, written to `path`.
- * Bad lines are skipped and recorded (the first ten, and a count): the index serves commands
- * with and without --skip-bad alike, which enforce it when they restore a checkpoint. Returns
- * the checkpoints too, so a caller that rebuilt a stale index seeks without reading it back.
- */
+type OnProgress = (events: number, fraction: number | null) => void;
+
+/** Builds the index (buildCheckpoints) and writes it to `path`; IndexWriteError when it cannot be written. */
 export async function buildIndex(
-  src: CursorSource, profile: Profile, every: number, path: string,
-  onProgress?: (events: number, fraction: number | null) => void,
-  progressEvery = 0x10000,
+  src: CursorSource, profile: Profile, every: number, path: string, onProgress?: OnProgress, progressEvery?: number,
 ): Promise<BuiltIndex> {
+  const built = await buildCheckpoints(src, profile, every, onProgress, progressEvery);
+  return { ...built, bytes: await writeIndex(path, built.header, built.blobs) };
+}
+
+/**
+ * One pass over a plain trace file, a checkpoint every `every` events: the index's content.
+ * Bad lines are skipped and recorded (the first ten, and a count): the index serves commands
+ * with and without --skip-bad alike, which enforce it when they restore a checkpoint. The
+ * checkpoints stay usable in memory, so a caller that rebuilt a stale index seeks without
+ * reading it back, or works on when the index cannot be written.
+ */
+export async function buildCheckpoints(
+  src: CursorSource, profile: Profile, every: number, onProgress?: OnProgress, progressEvery = 0x10000,
+): Promise<BuiltCheckpoints> {
   const badLines: BadRecord[] = [];
   const read = {
     ...src.read,
@@ -63,8 +76,7 @@ export async function buildIndex(
     version: INDEX_VERSION, trace: before, profile, every,
     totals: { events: p.events, seq: p.seq, line: p.line }, badLines, badCount: cursor.bad, checkpoints,
   };
-  const bytes = await writeIndex(path, header, blobs);
-  return { entries: timeline.entries, header, bytes };
+  return { entries: timeline.entries, header, blobs };
 }
 
 /** A timeline over a fresh index file: checkpoints are read from it one at a time, on demand. */

@@ -3,7 +3,7 @@
  * version and the header's length; a JSON header (trace fingerprint, profile, interval,
  * checkpoint table); then one gzip member per checkpoint, so a seek inflates only one.
  */
-import { open, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta } from '../cursor.js';
 import type { TraceFingerprint } from './fingerprint.js';
@@ -39,6 +39,25 @@ export interface IndexHeader {
 
 export type IndexRead = { header: IndexHeader; blobStart: number } | { problem: string } | null;
 
+/** The index could not be written (permissions, a full disk, a directory in the way). */
+export class IndexWriteError extends Error {
+  constructor(readonly path: string, readonly reason: string) {
+    super(`cannot write ${path} (${reason})`);
+  }
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EISDIR: 'it is a directory',
+  ENOTDIR: 'a parent is not a directory', ENOENT: 'no such directory',
+};
+
+/** A file-system error in a few words ("permission denied"), for a notice. */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return (code && FS_REASONS[code]) ?? (e instanceof Error ? e.message : String(e));
+}
+
 /** Writes the index atomically (a temporary file renamed over the old one); returns its size. */
 export async function writeIndex(path: string, header: IndexHeader, blobs: readonly Buffer[]): Promise<number> {
   const head = Buffer.from(JSON.stringify(header));
@@ -49,20 +68,22 @@ export async function writeIndex(path: string, header: IndexHeader, blobs: reado
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw e;
+    throw new IndexWriteError(path, fsReason(e));
   }
   return first.length + head.length + blobs.reduce((n, b) => n + b.length, 0);
 }
 
 /** The header, `{problem}` when the file is not a usable index of this version, null when absent. */
 export async function readIndexHeader(path: string): Promise<IndexRead> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
-  } catch {
-    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : { problem: `index is unreadable (${fsReason(e)})` };
   }
   try {
+    const st = await handle.stat();
+    if (st.isDirectory()) return { problem: 'it is a directory' };
     const probe = Buffer.alloc(64);
     const { bytesRead } = await handle.read(probe, 0, 64, 0);
     const nl = probe.subarray(0, bytesRead).indexOf(0x0a);
@@ -70,12 +91,20 @@ export async function readIndexHeader(path: string): Promise<IndexRead> {
     if (nl < 0 || parts.length !== 3 || parts[0] !== INDEX_MAGIC) return { problem: 'not an sva-replay index' };
     if (parts[1] !== String(INDEX_VERSION)) return { problem: `index format version ${parts[1]}, expected ${INDEX_VERSION}` };
     const length = Number(parts[2]);
+    if (!/^\d+$/.test(parts[2]) || length > st.size) return { problem: 'index is truncated' };
     const head = Buffer.alloc(length);
     const got = (await handle.read(head, 0, length, nl + 1)).bytesRead;
     if (got !== length) return { problem: 'index is truncated' };
-    return { header: JSON.parse(head.toString('utf8')) as IndexHeader, blobStart: nl + 1 + length };
+    const header = JSON.parse(head.toString('utf8')) as unknown;
+    const malformed = headerProblem(header);
+    if (malformed !== null) return { problem: `index header is malformed (${malformed})` };
+    const blobStart = nl + 1 + length;
+    const h = header as IndexHeader;
+    const end = h.checkpoints.reduce((n, cp) => Math.max(n, cp.at + cp.length), 0);
+    if (st.size < blobStart + end) return { problem: 'index is truncated' };
+    return { header: h, blobStart };
   } catch (e) {
-    return { problem: `index is unreadable (${(e as Error).message})` };
+    return { problem: `index is unreadable (${fsReason(e)})` };
   } finally {
     await handle.close();
   }
@@ -86,9 +115,31 @@ export async function readCheckpointBlob(path: string, blobStart: number, cp: In
   const handle = await open(path, 'r');
   try {
     const blob = Buffer.alloc(cp.length);
-    await handle.read(blob, 0, cp.length, blobStart + cp.at);
+    const { bytesRead } = await handle.read(blob, 0, cp.length, blobStart + cp.at);
+    if (bytesRead !== cp.length) throw new Error('checkpoint is truncated');
     return blob;
   } finally {
     await handle.close();
   }
+}
+
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** What is wrong with a parsed header's shape, or null (the fields a reader relies on). */
+function headerProblem(h: unknown): string | null {
+  if (h === null || typeof h !== 'object') return 'not an object';
+  const o = h as Record<string, unknown>;
+  const trace = o.trace as Record<string, unknown> | null;
+  if (trace === null || typeof trace !== 'object' || !isCount(trace.size) || typeof trace.mtimeMs !== 'number') return 'trace';
+  if (!isCount(o.every) || (o.every as number) < 1 || typeof o.profile !== 'string') return 'every or profile';
+  if (!Array.isArray(o.badLines) || !isCount(o.badCount)) return 'bad lines';
+  if (!Array.isArray(o.checkpoints)) return 'checkpoints';
+  let prev = -1;
+  for (const cp of o.checkpoints as Record<string, unknown>[]) {
+    if (cp === null || typeof cp !== 'object') return 'checkpoint';
+    for (const k of ['events', 'seq', 'line', 'offset', 'bad', 'at', 'length']) if (!isCount(cp[k])) return `checkpoint ${k}`;
+    if ((cp.events as number) <= prev) return 'checkpoints out of order';
+    prev = cp.events as number;
+  }
+  return null;
 }

@@ -1,0 +1,62 @@
+/**
+ * Damaged index files (issue 12, T2): truncated anywhere, or a checkpoint's gzip member
+ * corrupted in place. Every `state --at` still answers as a straight fold, exit 0, with at most
+ * one line on stderr saying what was wrong; nothing crashes.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
+import { SMALL } from '../timetravel/fixtures.js';
+import { cli, expectNoCrash, faultDir, straight } from './support.js';
+
+const tmp = faultDir();
+const POINTS = ['0', '2', '3', '5', '6', '9', '11', '12', '99'];
+
+async function indexed(name: string): Promise<{ file: string; idx: Buffer; header: IndexHeader; blobStart: number }> {
+  const file = tmp.path(name);
+  writeFileSync(file, SMALL);
+  expect((await cli('index', file, '--every', '3')).code).toBe(0);
+  const read = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
+  return { file, idx: readFileSync(`${file}.idx`), ...read };
+}
+
+async function expectStraightEverywhere(file: string, damage: () => void): Promise<string[]> {
+  const notices: string[] = [];
+  for (const at of POINTS) {
+    damage();
+    const r = await cli('state', file, '--at', at, '--json');
+    expectNoCrash(r);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await straight(file, 'state', '--at', at, '--json')).out);
+    const lines = r.err.split('\n').filter((l) => l !== '');
+    expect(lines.length).toBeLessThanOrEqual(1);
+    notices.push(...lines);
+  }
+  return notices;
+}
+
+describe('given an index truncated', () => {
+  it('inside its first line, its header, or a checkpoint member: every answer is a straight fold', async () => {
+    const { file, idx, header, blobStart } = await indexed('truncated.jsonl');
+    const last = header.checkpoints[header.checkpoints.length - 1];
+    const cuts = [0, 5, 20, blobStart - 7, blobStart, blobStart + 3, blobStart + header.checkpoints[1].at + 10, blobStart + last.at + last.length - 1];
+    for (const cut of cuts) {
+      const notices = await expectStraightEverywhere(file, () => writeFileSync(`${file}.idx`, idx.subarray(0, cut)));
+      expect(notices.length).toBeGreaterThan(0);
+      for (const n of notices) expect(n).toMatch(/^sva-replay: index \S+ (is stale|is damaged)/);
+    }
+  });
+});
+
+describe('given a checkpoint member corrupted in place (same size)', () => {
+  it('a flipped byte in the deflate data, the gzip trailer, or the gzip magic: a straight fold', async () => {
+    const { file, idx, header, blobStart } = await indexed('corrupt.jsonl');
+    for (const k of [0, 1, 3]) {
+      const cp = header.checkpoints[k];
+      for (const rel of [0, 12, Math.floor(cp.length / 2), cp.length - 6, cp.length - 1]) {
+        const bad = Buffer.from(idx);
+        bad[blobStart + cp.at + rel] ^= 0x5a;
+        await expectStraightEverywhere(file, () => writeFileSync(`${file}.idx`, bad));
+      }
+    }
+  });
+});
