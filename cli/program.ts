@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { TraceInputError } from '../events/inputError.js';
-import { IndexWriteError } from '../timetravel/index/indexFile.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { inputProblem } from './errors.js';
+import { EXIT, type CliIo } from './io.js';
 import { registerCommands } from './commands/index.js';
 
 /** Each command's action returns its exit code; the program returns it from `run`. */
@@ -36,10 +35,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.clean;
       return EXIT.badInput;
     }
-    if (e instanceof TraceInputError || e instanceof UsageError || e instanceof IndexWriteError) {
-      io.err(`sva-replay: ${e.message}\n`);
-      return EXIT.badInput;
-    }
-    throw e;
+    const problem = inputProblem(e);
+    if (problem === null) throw e;
+    io.err(problem.message);
+    return problem.code;
   }
 }

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runInteractive, runScript } from '../../timetravel/debug/repl.js';
-import { Navigator } from '../../timetravel/debug/session.js';
+import { Navigator } from '../../timetravel/debug/navigator.js';
 import { openTimeline } from '../../timetravel/openTimeline.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { traceRequest } from '../timeline.js';
+import { runInteractive, runScript } from '../debug/repl.js';
 import { parseCount } from './indexCmd.js';
 
 interface DebugFlags extends TraceFlags {

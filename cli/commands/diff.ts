@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openTimeline } from '../../timetravel/openTimeline.js';
-import { copyRows, diffRows, diffText } from '../../timetravel/query/diff.js';
+import { copyRows, diffRows } from '../../timetravel/query/diff.js';
+import { diffText } from '../format/diff.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
-import { history, historyLine } from '../../timetravel/query/history.js';
+import { history } from '../../timetravel/query/history.js';
+import { historyLine } from '../format/history.js';
 import { ChunkedWriter } from '../format/results.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';

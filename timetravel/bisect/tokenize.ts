@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/io.js';
+import { QueryError } from '../errors.js';
 
 /** A word (names, numbers, keywords), a quoted name, a comparison, a parenthesis, or the end. */
 export interface Token {
@@ -9,7 +9,7 @@ export interface Token {
 }
 
 /** A bad expression: exit 2, with the column and what was expected. */
-export class ExpressionError extends UsageError {
+export class ExpressionError extends QueryError {
   constructor(readonly source: string, readonly pos: number, detail: string) {
     super(`bad expression at column ${pos}: ${detail}\n  ${source}\n  ${' '.repeat(Math.max(0, pos - 1))}^`);
   }

@@ -1,7 +1,6 @@
 import { PROJECTIONS, type Tables } from '../../projections/tables.js';
 import type { Projection } from '../../projections/types.js';
-import { jsonText, valueText } from '../render.js';
-import { deepEqual, rowDelta } from '../rows.js';
+import { deepEqual } from '../rows.js';
 
 export interface RowRef {
   table: string;
@@ -49,16 +48,4 @@ export function diffRows(from: TableRows, to: TableRows): TablesDiff {
     out.changed.push(...changed.sort(byRow).map(({ row: _row, ...c }) => c));
   }
   return out;
-}
-
-export function diffText(d: TablesDiff, fromSeq: number, toSeq: number): string {
-  const lines = [`Diff from seq ${fromSeq} to seq ${toSeq}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`];
-  for (const r of d.added) lines.push(`+ ${r.table}[${r.key}] ${jsonText(r.row)}`);
-  for (const r of d.removed) lines.push(`- ${r.table}[${r.key}] ${jsonText(r.row)}`);
-  for (const c of d.changed) {
-    const delta = rowDelta(c.table, c.key, c.before, c.after)!;
-    const fields = Object.entries(delta.fields).map(([f, v]) => `${f} ${valueText(v.before)} → ${valueText(v.after)}`);
-    lines.push(`~ ${c.table}[${c.key}] ${fields.join(', ')}`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import type { RowChange } from '../../projections/tables.js';
-import { UsageError } from '../../cli/io.js';
+import { QueryError } from '../errors.js';
 
 /** An entity whose rows history and watches follow. */
 export type Entity = { kind: 'pasid'; pasid: number } | { kind: 'dev'; dev: string } | { kind: 'mm'; mm: string };
@@ -8,16 +8,16 @@ export function entityLabel(e: Entity): string {
   return e.kind === 'pasid' ? `pasid ${e.pasid}` : e.kind === 'dev' ? `dev ${e.dev}` : `mm ${e.mm}`;
 }
 
-/** `pasid N`, `dev D` or `mm M` (as words); throws UsageError otherwise. */
+/** `pasid N`, `dev D` or `mm M` (as words); throws QueryError otherwise. */
 export function parseEntity(kind: string, name: string | undefined): Entity {
-  if (name === undefined || name === '') throw new UsageError(`${kind} needs a value`);
+  if (name === undefined || name === '') throw new QueryError(`${kind} needs a value`);
   if (kind === 'pasid') {
-    if (!/^\d+$/.test(name)) throw new UsageError(`pasid expects a non-negative integer, got "${name}"`);
+    if (!/^\d+$/.test(name)) throw new QueryError(`pasid expects a non-negative integer, got "${name}"`);
     return { kind: 'pasid', pasid: Number(name) };
   }
   if (kind === 'dev') return { kind: 'dev', dev: name };
   if (kind === 'mm') return { kind: 'mm', mm: name };
-  throw new UsageError(`expected pasid, dev or mm, got "${kind}"`);
+  throw new QueryError(`expected pasid, dev or mm, got "${kind}"`);
 }
 
 const mmOf = (row: unknown): unknown => (row as { mm?: unknown } | undefined)?.mm;

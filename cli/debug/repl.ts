@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import type { CliIo } from '../../cli/io.js';
+import type { Navigator } from '../../timetravel/debug/navigator.js';
+import type { CliIo } from '../io.js';
 import { runCommand } from './commands.js';
 import { completer } from './complete.js';
-import type { Navigator } from './session.js';
 
 export const PROMPT = '(sva) ';
 

@@ -1,15 +1,16 @@
+import type { Finding } from '../../audit/types.js';
 import type { StepResult } from '../../replay/stepResult.js';
 import type { Cursor } from '../cursor.js';
 import { EventChanges } from '../query/eventChanges.js';
-import { deltaText } from '../query/history.js';
-import { entityLabel, type Entity } from '../query/entity.js';
-import { eventText } from '../render.js';
+import type { Entity } from '../query/entity.js';
+import type { RowDelta } from '../rows.js';
 import type { Timeline } from '../timeline.js';
 
-/** One folded event: `seq S (event N, line L): {event} → ret R (ERRNO), pasid P`. */
-export function resultLine(r: StepResult, events: number): string {
-  const outcome = `ret ${r.ret}${r.errno ? ` (${r.errno})` : ''}${r.pasid !== undefined ? `, pasid ${r.pasid}` : ''}`;
-  return `seq ${r.seq} (event ${events}, line ${r.line}): ${eventText(r.event)} → ${outcome}`;
+/** One event the debugger folded: its result, the events folded with it, the watched rows it changed. */
+export interface DebugStep {
+  result: StepResult;
+  events: number;
+  hits: RowDelta[];
 }
 
 /**
@@ -30,29 +31,25 @@ export class Navigator {
     return this.cursor.point.events;
   }
 
-  /** The current position, with the last event folded. */
-  where(): string {
-    const r = this.cursor.last;
-    if (this.events === 0 || r === null) return 'at the start of the trace (no events folded)';
-    return `at ${resultLine(r, this.events)}`;
+  /** The last event folded, or null at the start of the trace. */
+  last(): StepResult | null {
+    return this.events === 0 ? null : this.cursor.last;
   }
 
-  /** Folds up to `n` events; reports each (when few) and every watched row that changed. */
-  async step(n: number, stopAtWatch: boolean): Promise<string[]> {
+  /**
+   * Folds up to `n` events, each reported to `onStep`; with `stopAtWatch`, stops after the
+   * first that changed a watched row. Returns whether the trace ended.
+   */
+  async step(n: number, stopAtWatch: boolean, onStep?: (s: DebugStep) => void): Promise<{ ended: boolean }> {
     const log = new EventChanges(this.watches);
-    const out: string[] = [];
     for (let i = 0; i < n; i++) {
-      const r = await this.cursor.step(log.onChange);
-      if (r === null) {
-        out.push(`end of the trace (${this.events} events)`);
-        break;
-      }
+      const result = await this.cursor.step(log.onChange);
+      if (result === null) return { ended: true };
       const hits = log.take();
-      if (n <= 10 || hits.length > 0) out.push(resultLine(r, this.events));
-      for (const d of hits) out.push(`  watch: ${deltaText(d)}`);
-      if (stopAtWatch && hits.length > 0) return out;
+      onStep?.({ result, events: this.events, hits });
+      if (stopAtWatch && hits.length > 0) break;
     }
-    return out;
+    return { ended: false };
   }
 
   /** Moves to "after `events` events" with the last of them folded (so it can be shown). */
@@ -75,8 +72,10 @@ export class Navigator {
   /**
    * Back to after the latest earlier event that changed a watched row: each checkpoint
    * interval before the position is re-folded, newest first, until one holds such an event.
+   * That event goes to `onStep`; with none (or no watches) the position is the start of the
+   * trace and the result is false.
    */
-  async reverseContinue(): Promise<string[]> {
+  async reverseContinue(onStep?: (s: DebugStep) => void): Promise<boolean> {
     let hi = this.events - 1;
     while (hi >= 1 && this.watches.length > 0) {
       const c = await this.timeline.at(this.timeline.nearest('events', hi - 1));
@@ -89,11 +88,21 @@ export class Navigator {
       await c.close();
       if (found > 0) {
         await this.goEvents(found - 1);
-        return this.step(1, false);
+        await this.step(1, false, onStep);
+        return true;
       }
       hi = lo;
     }
     await this.goEvents(0);
-    return [this.watches.length > 0 ? `no earlier change to ${this.watches.map(entityLabel).join(', ')}; at the start of the trace` : 'at the start of the trace'];
+    return false;
+  }
+
+  /** The audit's findings up to the position (with the end-of-trace checks when that is the end of the trace). */
+  async findings(): Promise<readonly Finding[]> {
+    const c = this.timeline.audited();
+    while (c.point.events < this.events && (await c.step()) !== null);
+    if ((await c.peek()) === null) c.session.finish();
+    await c.close();
+    return c.session.findings;
   }
 }

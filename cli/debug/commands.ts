@@ -1,10 +1,12 @@
-import { UsageError } from '../../cli/io.js';
-import { TraceInputError } from '../../events/inputError.js';
-import { stateTables } from '../../cli/format/state.js';
 import { stateView } from '../../projections/stateView.js';
-import { entityLabel, parseEntity, touches, type Entity } from '../query/entity.js';
-import { jsonText } from '../render.js';
-import type { Navigator } from './session.js';
+import type { StepResult } from '../../replay/stepResult.js';
+import type { DebugStep, Navigator } from '../../timetravel/debug/navigator.js';
+import { entityLabel, parseEntity, touches, type Entity } from '../../timetravel/query/entity.js';
+import { eventText, jsonText } from '../../timetravel/render.js';
+import { deltaText } from '../format/history.js';
+import { stateTables } from '../format/state.js';
+import { inputProblem } from '../errors.js';
+import { UsageError } from '../io.js';
 
 export const COMMANDS = ['step', 'back', 'goto', 'watch', 'unwatch', 'continue', 'reverse-continue', 'print', 'findings', 'help', 'quit'];
 
@@ -22,6 +24,39 @@ const HELP = `commands:
                       the position, an entity's rows, or every table
   findings            audit findings up to the position
   help, quit`;
+
+/** One folded event: `seq S (event N, line L): {event} → ret R (ERRNO), pasid P`. */
+export function resultLine(r: StepResult, events: number): string {
+  const outcome = `ret ${r.ret}${r.errno ? ` (${r.errno})` : ''}${r.pasid !== undefined ? `, pasid ${r.pasid}` : ''}`;
+  return `seq ${r.seq} (event ${events}, line ${r.line}): ${eventText(r.event)} → ${outcome}`;
+}
+
+/** The current position, with the last event folded. */
+function where(nav: Navigator): string {
+  const r = nav.last();
+  return r === null ? 'at the start of the trace (no events folded)' : `at ${resultLine(r, nav.events)}`;
+}
+
+/** Lines for the events a step folded: each one when few, else those that changed a watched row. */
+function stepLines(out: string[], all: boolean): (s: DebugStep) => void {
+  return ({ result, events, hits }) => {
+    if (all || hits.length > 0) out.push(resultLine(result, events));
+    for (const d of hits) out.push(`  watch: ${deltaText(d)}`);
+  };
+}
+
+async function step(nav: Navigator, n: number, stopAtWatch: boolean): Promise<string[]> {
+  const out: string[] = [];
+  const { ended } = await nav.step(n, stopAtWatch, stepLines(out, n <= 10));
+  if (ended) out.push(`end of the trace (${nav.events} events)`);
+  return out;
+}
+
+async function reverseContinue(nav: Navigator): Promise<string[]> {
+  const out: string[] = [];
+  if (await nav.reverseContinue(stepLines(out, true))) return out;
+  return [nav.watches.length > 0 ? `no earlier change to ${nav.watches.map(entityLabel).join(', ')}; at the start of the trace` : 'at the start of the trace'];
+}
 
 function count(arg: string | undefined): number {
   if (arg === undefined) return 1;
@@ -42,11 +77,7 @@ function rowsOf(nav: Navigator, e: Entity): string {
 }
 
 async function findings(nav: Navigator): Promise<string> {
-  const c = nav.timeline.audited();
-  while (c.point.events < nav.events && (await c.step()) !== null);
-  if ((await c.peek()) === null) c.session.finish();
-  await c.close();
-  const list = c.session.findings;
+  const list = await nav.findings();
   if (list.length === 0) return `no findings up to event ${nav.events}`;
   return list.map((f) => `${f.severity} ${f.rule} at seq ${f.seq} (${f.entity}): ${f.message}`).join('\n');
 }
@@ -58,14 +89,14 @@ export async function runCommand(nav: Navigator, line: string): Promise<{ out: s
   try {
     switch (cmd) {
       case '': return done('');
-      case 'step': return done(await nav.step(count(args[0]), false));
+      case 'step': return done(await step(nav, count(args[0]), false));
       case 'back':
         await nav.goEvents(nav.events - count(args[0]));
-        return done(nav.where());
+        return done(where(nav));
       case 'goto':
         if (!/^\d+$/.test(args[0] ?? '')) throw new UsageError('goto expects a seq');
         await nav.goSeq(Number(args[0]));
-        return done(nav.where());
+        return done(where(nav));
       case 'watch':
         if (args.length === 0) return done(nav.watches.length ? nav.watches.map((w) => `watching ${entityLabel(w)}`) : 'no watches');
         nav.watches.push(parseEntity(args[0], args[1]));
@@ -77,10 +108,10 @@ export async function runCommand(nav: Navigator, line: string): Promise<{ out: s
         nav.watches.splice(0, nav.watches.length, ...kept);
         return done(`${removed} watch${removed === 1 ? '' : 'es'} removed`);
       }
-      case 'continue': return done(await nav.step(Infinity, true));
-      case 'reverse-continue': return done(await nav.reverseContinue());
+      case 'continue': return done(await step(nav, Infinity, true));
+      case 'reverse-continue': return done(await reverseContinue(nav));
       case 'print': {
-        if (args.length === 0) return done(nav.where());
+        if (args.length === 0) return done(where(nav));
         if (args[0] === 'tables') return done(stateTables(stateView(nav.cursor.tables, nav.cursor.point.seq)).trimEnd());
         return done(rowsOf(nav, parseEntity(args[0], args[1])));
       }
@@ -90,7 +121,7 @@ export async function runCommand(nav: Navigator, line: string): Promise<{ out: s
       default: return done(`unknown command "${cmd}" (type help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TraceInputError) return done(`error: ${e.message}`);
+    if (inputProblem(e) !== null) return done(`error: ${(e as Error).message}`);
     throw e;
   }
 }

@@ -1,0 +1,21 @@
+import { TraceInputError } from '../events/inputError.js';
+import { QueryError } from '../timetravel/errors.js';
+import { IndexWriteError } from '../timetravel/index/indexFile.js';
+import { EXIT, UsageError } from './io.js';
+
+/**
+ * The domain errors the CLI turns into a message and an exit code (never a stack trace): each
+ * layer types its own input problems; a new one gets a row here.
+ */
+const INPUT_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
+  TraceInputError, // events/: a bad trace line or file
+  QueryError, // timetravel/: an entity, a bisect expression, a debugger argument
+  IndexWriteError, // timetravel/index/: FILE.idx cannot be written
+  UsageError, // cli/: a bad option value
+];
+
+/** The message and exit code for an input problem; null for anything else (a bug: let it throw). */
+export function inputProblem(e: unknown): { message: string; code: number } | null {
+  if (!INPUT_ERRORS.some((type) => e instanceof type)) return null;
+  return { message: `sva-replay: ${(e as Error).message}\n`, code: EXIT.badInput };
+}
