@@ -29,6 +29,8 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
   /** Read size (128 KiB by default); tests use tiny values to split lines across chunks. */
   chunkBytes?: number;
+  /** Keep each event's source line in `event.text` (for `sql`'s raw column). */
+  keepText?: boolean;
 }
 
 const NL = 0x0a;
@@ -77,7 +79,10 @@ class LineParser {
       this.bad(e);
       return;
     }
-    if (event) this.batch.push(event);
+    if (event) {
+      if (this.opts.keepText) event.text = text;
+      this.batch.push(event);
+    }
   }
 
   /** The next physical line was over the limit and has been discarded unread. */

@@ -26,6 +26,8 @@ export interface Envelope {
   phase?: Phase;
   /** Observed return value, normalised to a number (0 or a negative errno). */
   ret?: number;
+  /** The source line, when the reader was asked to keep it (ReadOptions.keepText). */
+  text?: string;
 }
 
 /** A driver operation record (sva-model.md, "Driver operation records"). */

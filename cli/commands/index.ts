@@ -11,12 +11,13 @@ import { registerDebug } from './debug.js';
 import { registerFollow } from './follow.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
+import { registerSql } from './sql.js';
 import { registerState } from './state.js';
 
 /** A command module adds its subcommand to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, exit: ExitBox) => void;
 
-const commands: RegisterCommand[] = [registerReplay, registerAudit, registerState, registerImport, registerSimulate, registerIndex, registerHistory, registerDiff, registerBisect, registerDebug, registerFollow];
+const commands: RegisterCommand[] = [registerReplay, registerAudit, registerState, registerImport, registerSimulate, registerIndex, registerHistory, registerDiff, registerBisect, registerDebug, registerFollow, registerSql];
 
 export function registerCommands(program: Command, io: CliIo, exit: ExitBox): void {
   for (const register of commands) register(program, io, exit);

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { DbFileError, openDatabase } from '../../sql/dbFile.js';
+import { loadTrace } from '../../sql/load.js';
+import type { SqlStore } from '../../sql/store.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import { addTraceOptions, BadLines, replayOptions, type TraceFlags } from '../options.js';
+import { Progress } from '../progress.js';
+import type { ExitBox } from '../program.js';
+import { sqlCsv, sqlJson, sqlTable } from '../format/sqlResult.js';
+import { runSqlShell } from './sqlShell.js';
+import { runQuery, type SqlFormat } from './sqlQuery.js';
+
+interface SqlFlags extends TraceFlags {
+  json?: boolean;
+  csv?: boolean;
+  db?: string;
+}
+
+async function open(file: string, flags: SqlFlags, io: CliIo): Promise<{ store: SqlStore; stop: Error | null }> {
+  let opened;
+  try {
+    opened = await openDatabase(file, flags.profile, flags.db);
+  } catch (e) {
+    if (e instanceof DbFileError) throw new UsageError(`--db: ${e.message}`);
+    throw e;
+  }
+  const { store } = opened;
+  if (opened.reused) return { store, stop: null };
+  try {
+    await store.createSchema();
+    const bad = new BadLines(io);
+    const progress = new Progress(io, 'sql: loading');
+    const options = replayOptions(file, flags, bad, progress);
+    const loaded = await loadTrace(store, file, options, (_step, session) => options.tick(session.events));
+    progress.done();
+    bad.summary();
+    return { store, stop: loaded.stoppedAt };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}
+
+export function registerSql(program: Command, io: CliIo, exit: ExitBox): void {
+  addTraceOptions(
+    program
+      .command('sql')
+      .description('load a trace, its results and findings into DuckDB tables and query them in SQL (docs/sql.md)')
+      .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
+      .argument('[query]', 'SQL to run; without it, an interactive prompt')
+      .option('--json', 'print the rows as a JSON array of objects')
+      .option('--csv', 'print the rows as CSV with a header line')
+      .option('--db <file>', 'keep the database in this file; reused while it is newer than the trace'),
+  ).action(async (file: string, query: string | undefined, flags: SqlFlags) => {
+    if (flags.json && flags.csv) throw new UsageError('--json and --csv: choose one');
+    const format: SqlFormat = flags.json ? sqlJson : flags.csv ? sqlCsv : sqlTable;
+    if (query === undefined && !io.stdin) throw new UsageError('sql needs a QUERY, or a terminal for the prompt');
+    const { store, stop } = await open(file, flags, io);
+    try {
+      // A bad line stopped the load: the tables hold every event before it, so the query still runs.
+      if (stop) io.err(`sva-replay: the tables stop before ${stop.message}\n`);
+      if (query !== undefined) io.out(format(await runQuery(store, query)));
+      else await runSqlShell(store, io, io.stdin!, format);
+    } finally {
+      store.close();
+    }
+    if (stop) throw stop;
+    exit.code = EXIT.clean;
+  });
+}
