@@ -47,6 +47,7 @@ function main(): void {
     const compiled = measure('engine', 'compiled', t1m, '100000');
     const foldXs = measure('fold', 'xstate', t1m, '100000');
     const foldCompiled = measure('fold', 'compiled', t1m, '100000');
+    const sqlLoad = measure('cli', 'sql', t1m, 'select count(*) from events');
     const index = measure('cli', 'index', t1m);
     const seek = measure('cli', 'state', t1m, '--at', '500000', '--json');
     const followWatch = measure('follow-latency', 'watch');
@@ -59,13 +60,14 @@ function main(): void {
       ['compiled engine, same transitions', `${compiled.ms.toFixed(1)} ms`, `${(xs.ms / compiled.ms).toFixed(1)}x XState`, '>= 20x XState'],
       ['whole fold of the 100k slice, XState / compiled', `${foldXs.ms.toFixed(0)} / ${foldCompiled.ms.toFixed(0)} ms`, `${(foldXs.ms / foldCompiled.ms).toFixed(1)}x`, '-'],
       ['peak RSS, replay 250k / 1M', `${replay250k.maxRssMb.toFixed(0)} / ${replay.maxRssMb.toFixed(0)} MB`, `${(replay.maxRssMb / replay250k.maxRssMb).toFixed(2)}x`, '<= 1.3x'],
+      ['sql: load into DuckDB and one query, 1M', `${sqlLoad.ms.toFixed(0)} ms`, `${(sqlLoad.ms / replay.ms).toFixed(2)}x replay`, '<= 2x replay'],
       ['index build, 1M', `${index.ms.toFixed(0)} ms`, '-', '-'],
       ['follow: append to finding, fs.watch / polling (best of 5)', `${followWatch.ms.toFixed(1)} / ${followPoll.ms.toFixed(0)} ms`, '-', '< 1000 ms'],
       ['state --at 500000, indexed', `${seek.ms.toFixed(1)} ms`, `${(replay.ms / seek.ms).toFixed(0)}x faster than replay`, '>= 100x'],
     ];
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     if (args.has('--json')) {
-      process.stdout.write(`${JSON.stringify({ machine, traceMb: Number(mb), parse, replay, audit, replay250k, xstate: xs, compiled, foldXstate: foldXs, foldCompiled, index, seek, followWatch, followPoll })}\n`);
+      process.stdout.write(`${JSON.stringify({ machine, traceMb: Number(mb), parse, replay, audit, replay250k, xstate: xs, compiled, foldXstate: foldXs, foldCompiled, sqlLoad, index, seek, followWatch, followPoll })}\n`);
     } else {
       const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
       const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;

@@ -3,7 +3,7 @@ import { DbFileError, openDatabase } from '../../sql/dbFile.js';
 import { loadTrace } from '../../sql/load.js';
 import type { SqlStore } from '../../sql/store.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, BadLines, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { sqlCsv, sqlJson, sqlTable } from '../format/sqlResult.js';
@@ -29,8 +29,9 @@ async function open(file: string, flags: SqlFlags, io: CliIo): Promise<{ store: 
   try {
     await store.createSchema();
     const bad = new BadLines(io);
-    const progress = new Progress(io, 'sql: loading');
-    const options = replayOptions(file, flags, bad, progress);
+    const progress = new Progress(io, 'sql load');
+    // The loader reads no projection: the session keeps only those the audit reads.
+    const options = { ...replayOptions(file, flags, bad, progress), tables: AUDIT_TABLES };
     const loaded = await loadTrace(store, file, options, (_step, session) => options.tick(session.events));
     progress.done();
     bad.summary();

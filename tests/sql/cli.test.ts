@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../support/cliIo.js';
+import { run } from '../../cli/program.js';
+import { cli, fakeIo } from '../support/cliIo.js';
 import { SEED } from './support.js';
 
 const BONDS_PER_PASID = 'select pasid, count(*) as bonds from bonds group by pasid order by 1';
@@ -69,7 +70,6 @@ describe('sva-replay sql TRACE QUERY', () => {
     expect((await cli('sql', trace, 'select count(*) n from events', '--json', '--db', db)).out).toBe('[{"n":1}]\n');
     // The trace is now unreadable as a trace: a reload would fail, a reuse does not read it.
     writeFileSync(trace, 'not json\n');
-    const { utimesSync } = await import('node:fs');
     utimesSync(trace, new Date(0), new Date(0));
     const again = await cli('sql', trace, 'select count(*) n from events', '--json', '--db', db);
     expect(again.code).toBe(0);
@@ -82,7 +82,6 @@ describe('sva-replay sql TRACE QUERY', () => {
     writeFileSync(trace, '{"type":"domain_alloc","domain":"A"}\n');
     await cli('sql', trace, 'select 1', '--db', db);
     writeFileSync(trace, '{"type":"domain_alloc","domain":"A"}\n{"type":"domain_alloc","domain":"B"}\n');
-    const { utimesSync } = await import('node:fs');
     utimesSync(trace, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
     expect((await cli('sql', trace, 'select count(*) n from events', '--json', '--db', db)).out).toBe('[{"n":2}]\n');
   });
@@ -93,5 +92,18 @@ describe('sva-replay sql TRACE QUERY', () => {
     const r = await cli('sql', SEED, 'select 1', '--db', db);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^sva-replay: --db: /);
+  });
+});
+
+describe('sql load progress', () => {
+  it('draws a progress line on stderr when it is a terminal, none otherwise', async () => {
+    const trace = join(dir, 'progress.jsonl');
+    expect(await run(['simulate', '--events', '3000', '--seed', '2', '-o', trace], fakeIo())).toBe(0);
+    const tty = fakeIo(true, { everyEvents: 1024, minIntervalMs: 0 });
+    expect(await run(['sql', trace, 'select 1'], tty)).toBe(0);
+    expect(tty.stderr).toMatch(/\rsql load: 1,024 events, [\d,]+ ev\/s, [\d.]+%, ETA \d+ s/);
+    const pipe = fakeIo(false, { everyEvents: 1024, minIntervalMs: 0 });
+    expect(await run(['sql', trace, 'select 1'], pipe)).toBe(0);
+    expect(pipe.stderr).not.toContain('ev/s');
   });
 });
