@@ -192,7 +192,12 @@ function copyText(vector: duckdb.Vector, s: Extract<Store, { kind: 'text' }>, va
     if (!LITTLE_ENDIAN || v.length > INLINE || !inlineAscii(view, slots, j * 16, v)) heap.push(j);
   }
   duckdb.copy_data_to_vector(vector, 0, slots.buffer as ArrayBuffer, 0, n * 16);
-  for (const j of heap) duckdb.vector_assign_string_element(vector, j, data[j]!);
+  for (const j of heap) {
+    const v = data[j]!;
+    // The plain call takes a C string: one holding NUL goes in as bytes with its length.
+    if (v.includes('\0')) duckdb.vector_assign_string_element_len(vector, j, Buffer.from(v, 'utf8'));
+    else duckdb.vector_assign_string_element(vector, j, v);
+  }
   for (let j = 0; j < n; j++) data[j] = undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { TraceInputError } from '../../events/inputError.js';
 import { DbFileError, openDatabase } from '../../sql/dbFile.js';
 import { loadTrace } from '../../sql/load.js';
 import type { SqlStore } from '../../sql/store.js';
@@ -6,6 +7,7 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
+import { plural } from '../format/plural.js';
 import { sqlCsv, sqlJson, sqlTable } from '../format/sqlResult.js';
 import { runSqlShell } from './sqlShell.js';
 import { runQuery, type SqlFormat } from './sqlQuery.js';
@@ -16,7 +18,12 @@ interface SqlFlags extends TraceFlags {
   db?: string;
 }
 
-async function open(file: string, flags: SqlFlags, io: CliIo): Promise<{ store: SqlStore; stop: Error | null }> {
+interface Stop {
+  error: TraceInputError;
+  events: number;
+}
+
+async function open(file: string, flags: SqlFlags, io: CliIo): Promise<{ store: SqlStore; stop: Stop | null }> {
   let opened;
   try {
     opened = await openDatabase(file, flags.profile, flags.db);
@@ -35,7 +42,10 @@ async function open(file: string, flags: SqlFlags, io: CliIo): Promise<{ store: 
     const loaded = await loadTrace(store, file, options, (_step, session) => options.tick(session.events));
     progress.done();
     bad.summary();
-    return { store, stop: loaded.stoppedAt };
+    const error = loaded.stoppedAt;
+    // Nothing read (the trace cannot be opened): there is nothing to query.
+    if (error && error.line === 0) throw error;
+    return { store, stop: error ? { error, events: loaded.events } : null };
   } catch (e) {
     store.close();
     throw e;
@@ -59,13 +69,13 @@ export function registerSql(program: Command, io: CliIo, exit: ExitBox): void {
     const { store, stop } = await open(file, flags, io);
     try {
       // A bad line stopped the load: the tables hold every event before it, so the query still runs.
-      if (stop) io.err(`sva-replay: the tables stop before ${stop.message}\n`);
+      if (stop) io.err(`sva-replay: sql: the tables hold the ${plural(stop.events, 'event')} before line ${stop.error.line}\n`);
       if (query !== undefined) io.out(format(await runQuery(store, query)));
       else await runSqlShell(store, io, io.stdin!, format);
     } finally {
       store.close();
     }
-    if (stop) throw stop;
+    if (stop) throw stop.error;
     exit.code = EXIT.clean;
   });
 }

@@ -65,9 +65,9 @@ export class PageRequestRows {
   /** The group a last request completes: its partials (if any) plus this request. */
   private completed(partials: Group | undefined, r: StepResult): Group {
     const e = r.event as Extract<StepResult['event'], { type: 'fault' }>;
-    const g: Group = partials
-      ? { ...partials, requests: partials.requests + 1 }
-      : { dev: e.dev, pasid: e.pasid, group: e.group, requests: 1, firstSeq: r.seq, firstTs: e.ts };
+    // The partials' record has left the map: it becomes the complete group.
+    const g: Group = partials ?? { dev: e.dev, pasid: e.pasid, group: e.group, requests: 0, firstSeq: r.seq, firstTs: e.ts };
+    g.requests++;
     g.pasid = e.pasid;
     g.lastSeq = r.seq;
     g.lastTs = e.ts;

@@ -60,7 +60,16 @@ describe('sva-replay sql TRACE QUERY', () => {
     const r = await cli('sql', file, 'select count(*) as n from events', '--json');
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${file}:3: field 'domain'`);
+    expect(r.err).toContain('the tables hold the 2 events before line 3');
     expect(JSON.parse(r.out)).toEqual([{ n: 2 }]);
+  });
+
+  it('a trace that cannot be opened: its error once, no query, exit 2', async () => {
+    const file = join(dir, 'missing.jsonl');
+    const r = await cli('sql', file, 'select 1');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`sva-replay: ${file}:0: cannot open: ENOENT: no such file or directory, open '${file}'\n`);
   });
 
   it('--db FILE keeps the tables: a second run reuses them without the trace being read again', async () => {
