@@ -1,13 +1,16 @@
 import type { FaultEvent } from '../events/types.js';
 import { deviceQueries } from '../machines/deviceMachine.js';
+import { isGeneration } from '../replay/kernel/profiles.js';
 import type { AuditStep } from './types.js';
 
 /**
  * What is wrong with a page request, most specific first, so one request gets one finding:
  * its PASID belongs to a non-SVA owner, lies outside the device's range, or has no live bond
- * on the device. `ok` otherwise; `unknown` for a device the trace never introduced.
+ * on the device. On a mainline generation a request whose mm has exited while the device's
+ * handle stands is `after-exit` (kernel-generations.md: the entry is blocked, the answer
+ * `invalid`). `ok` otherwise; `unknown` for a device the trace never introduced.
  */
-export type FaultProblem = 'non-sva' | 'out-of-range' | 'unbound' | 'ok' | 'unknown';
+export type FaultProblem = 'non-sva' | 'out-of-range' | 'unbound' | 'after-exit' | 'ok' | 'unknown';
 
 export function faultEvent(step: AuditStep): FaultEvent | undefined {
   const e = step.result.event;
@@ -27,5 +30,6 @@ function classify(step: AuditStep, e: FaultEvent): FaultProblem {
   const sva = dev.context.sva;
   if (sva && (e.pasid < sva.min_pasid || e.pasid > sva.max_pasid)) return 'out-of-range';
   const io = step.after.ioMms.get(e.pasid);
-  return deviceQueries.listsBond(dev, e.pasid) && io?.context.bonds.some((b) => b.dev === e.dev) ? 'ok' : 'unbound';
+  if (!deviceQueries.listsBond(dev, e.pasid) || !io?.context.bonds.some((b) => b.dev === e.dev)) return 'unbound';
+  return io.value === 'exiting' && isGeneration(step.after.profile) ? 'after-exit' : 'ok';
 }

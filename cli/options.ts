@@ -1,7 +1,8 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { TraceInputError } from '../events/inputError.js';
 import { engineByName, ENGINE_NAMES } from '../machines/engines.js';
-import { PROFILES, type Profile } from '../replay/kernel/state.js';
+import { PROFILE_NAMES, resolveProfile } from '../replay/kernel/profiles.js';
+import type { Profile } from '../replay/kernel/state.js';
 import type { TableName } from '../projections/tables.js';
 import type { RunOptions } from '../session/runTrace.js';
 import { strictCheck } from '../session/strict.js';
@@ -18,10 +19,18 @@ export interface TraceFlags {
 
 export function addTraceOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--profile <name>', 'kernel generation whose lifecycle rules apply').choices([...PROFILES]).default('v3'))
+    .addOption(new Option('--profile <name>', `kernel generation whose lifecycle rules apply (${PROFILE_NAMES.join(', ')}; ` +
+      'mainline is the newest, 6.8)').argParser(profileArg).default('v3'))
     .addOption(new Option('--engine <name>', 'machine engine (xstate is the reference interpreter)').choices([...ENGINE_NAMES]).default('compiled'))
     .option('--skip-bad', 'skip bad lines (counted and reported) instead of stopping at the first')
     .option('--strict', 'treat entities the trace never introduced as errors');
+}
+
+/** `--profile NAME`: a profile or an alias, resolved to the profile it names. */
+function profileArg(value: string): Profile {
+  const profile = resolveProfile(value);
+  if (!profile) throw new InvalidArgumentError(`Allowed choices are ${PROFILE_NAMES.join(', ')}.`);
+  return profile;
 }
 
 /** Bad lines skipped under --skip-bad: the first few are printed, all are counted. */

@@ -22,9 +22,20 @@ export function opRecord(o: Obj, line: number, file: string): Op {
       return { op: 'mm_free', mm: str(o, 'mm', line, file), pasid: optUint(o, 'pasid', line, file) ?? null };
     case 'mm_exit':
     case 'iopf_flush':
+    case 'set_dev_pasid':
+    case 'remove_dev_pasid':
+    case 'mm_release':
       return {
-        op: name as 'mm_exit' | 'iopf_flush', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
+        op: name as 'mm_exit' | 'iopf_flush' | 'set_dev_pasid' | 'remove_dev_pasid' | 'mm_release',
+        dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
       };
+    case 'pasid_alloc':
+    case 'pasid_free':
+      return { op: name as 'pasid_alloc' | 'pasid_free', mm: str(o, 'mm', line, file), pasid: uint(o, 'pasid', line, file) };
+    case 'domain_alloc_sva':
+      return { op: 'domain_alloc_sva', mm: str(o, 'mm', line, file), dev: str(o, 'dev', line, file) };
+    case 'domain_free':
+      return { op: 'domain_free' };
     case 'iopf_handle':
       return {
         op: 'iopf_handle', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),

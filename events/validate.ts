@@ -13,7 +13,7 @@ import {
   DRIVER_NAMES, EVENT_TYPES, NON_SVA_OWNERS,
   type AttachDevEvent, type BindEvent, type DetachDevEvent, type DeviceAddEvent, type DeviceRemoveEvent,
   type DomainAllocEvent, type DriverName, type Envelope, type FaultEvent, type InvalidateEvent,
-  type MmExitEvent, type NonSvaOwner, type OpEvent, type PageResponseEvent,
+  type MmDropEvent, type MmExitEvent, type NonSvaOwner, type OpEvent, type PageResponseEvent,
   type PasidAllocEvent, type PasidFreeEvent, type SvaInitEvent,
   type SvaShutdownEvent, type TraceEvent, type UnbindEvent,
 } from './types.js';
@@ -86,6 +86,7 @@ export function toEvent(raw: unknown, line: number, file: string, prevSeq: numbe
       }
       const ssidBits = optUint(o, 'ssid_bits', line, file);
       if (ssidBits !== undefined) p.ssid_bits = ssidBits;
+      if (get(o, 'iommu') != null) p.iommu = str(o, 'iommu', line, file);
       return withEnvelope(p, o, line, file, prevSeq);
     }
     case 'device_remove':
@@ -119,16 +120,20 @@ export function toEvent(raw: unknown, line: number, file: string, prevSeq: numbe
       };
       const pasid = optUint(o, 'pasid', line, file);
       if (pasid !== undefined) p.pasid = pasid;
+      if (get(o, 'handle') != null) p.handle = str(o, 'handle', line, file);
       return withEnvelope(p, o, line, file, prevSeq);
     }
     case 'unbind': {
       const p: Payload<UnbindEvent> = {
         type: 'unbind', dev: str(o, 'dev', line, file), pasid: uint(o, 'pasid', line, file),
       };
+      if (get(o, 'mm') != null) p.mm = str(o, 'mm', line, file);
+      if (get(o, 'handle') != null) p.handle = str(o, 'handle', line, file);
       return withEnvelope(p, o, line, file, prevSeq);
     }
-    case 'mm_exit': {
-      const p: Payload<MmExitEvent> = { type: 'mm_exit', mm: str(o, 'mm', line, file) };
+    case 'mm_exit':
+    case 'mm_drop': {
+      const p: Payload<MmExitEvent | MmDropEvent> = { type: type as 'mm_exit' | 'mm_drop', mm: str(o, 'mm', line, file) };
       return withEnvelope(p, o, line, file, prevSeq);
     }
     case 'invalidate': {

@@ -15,6 +15,8 @@ export interface DeviceContext {
   dev: string;
   driver: DriverName;
   ssidBits: number;
+  /** The IOMMU instance the device sits behind (`device_add.iommu`), when the trace names it. */
+  iommu?: string;
   domain: string | null;
   sva: SvaParam | null;
   /** PASIDs of this device's bonds, newest first (the kernel's param->mm_list). */
@@ -27,6 +29,7 @@ export interface DeviceInput {
   dev: string;
   driver: DriverName;
   ssidBits: number;
+  iommu?: string;
   implicit: boolean;
 }
 

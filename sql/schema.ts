@@ -58,6 +58,8 @@ export const EVENTS: TableDef = {
     col('max_pasid', 'bigint'), col('flags', 'bigint'), col('addr', 'u64'), col('perm', 'text'),
     col('grp', 'bigint'), col('last', 'boolean'), col('code', oneOf(RESPONSE_CODES)),
     col('start_addr', 'u64'), col('end_addr', 'u64'), col('owner', 'text'), col('min', 'bigint'), col('max', 'bigint'),
+    // The generation profiles' fields (docs/kernel-ops.md).
+    col('iommu', 'text'), col('handle', 'text'),
     // An `op` line: the observed record's name and its fields (those above, plus these).
     col('op', oneOf(OP_NAMES)), col('attach_domain', 'boolean'), col('detach_domain', 'boolean'), col('size', 'u64'),
     col('raw', 'text'),

@@ -4,6 +4,7 @@ import { concurrentDomainUpdate } from './concurrentDomainUpdate.js';
 import { detachWithBonds } from './detachWithBonds.js';
 import { divergence } from './divergence.js';
 import { doubleFree } from './doubleFree.js';
+import { faultAfterExit } from './faultAfterExit.js';
 import { faultUnboundPasid } from './faultUnboundPasid.js';
 import { implicitEntity } from './implicitEntity.js';
 import { ioMmLeak } from './ioMmLeak.js';
@@ -21,5 +22,5 @@ import { unmatchedPhase } from './unmatchedPhase.js';
 export const RULES: readonly Rule[] = [
   divergence, stalePasidUnbind, unbindAfterExit, pasidFreedPendingFaults, stalePageResponse, orphanPageResponse,
   faultUnboundPasid, bindDuringExit, nonSvaPasid, pasidOwnerConflict, pasidOutOfRange, concurrentDomainUpdate,
-  detachWithBonds, ioMmLeak, doubleFree, implicitEntity, unmatchedPhase,
+  detachWithBonds, ioMmLeak, doubleFree, implicitEntity, unmatchedPhase, faultAfterExit,
 ];

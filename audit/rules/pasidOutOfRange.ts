@@ -1,18 +1,15 @@
 import { err } from '../../events/errno.js';
 import { findIoMmOf } from '../../replay/kernel/ioMmLookup.js';
-import type { Profile } from '../../replay/kernel/state.js';
+import { profileRules } from '../../replay/kernel/profiles.js';
 import { faultEvent, faultProblem } from '../faultClass.js';
 import { devPasid, effectiveRet } from '../stepInfo.js';
 import type { AuditStep, Report, Rule } from '../types.js';
-
-/** sva-model.md, "Profiles": bind of a PASID above the device's max. */
-const OUT_OF_RANGE_ERRNO: Record<Profile, string> = { v3: 'ERANGE', mainline: 'EOVERFLOW', 'v5.17': 'EOVERFLOW' };
 
 /** A bind answered with the profile's "PASID above the device's max" errno (-ERANGE in v3, -EOVERFLOW after). */
 function bindOutOfRange({ result, after, history }: AuditStep, report: Report): void {
   const e = result.event;
   if (e.type !== 'bind' || e.phase === 'enter') return;
-  const errno = OUT_OF_RANGE_ERRNO[after.profile];
+  const errno = profileRules(after.profile).pasidOutOfRangeErrno;
   if (effectiveRet(result) !== err(errno)) return;
   const pasid = findIoMmOf(after, e.mm);
   const sva = after.devices.get(e.dev)?.context.sva;

@@ -8,7 +8,7 @@ import { lowestFreePasid } from './pasidAllocator.js';
 import { profileRules } from './profiles.js';
 import type { KernelStore } from './store.js';
 
-/** bind(dev, mm, flags): sva-model.md, "Requests and their results", steps 1-5. */
+/** bind(dev, mm, flags) in v3: sva-model.md, "Requests and their results", steps 1-5. */
 export function bind(k: KernelStore, e: BindEvent): Outcome {
   ensureDevice(k, e.dev, 'sva');
   const rejected = k.sendDevice(e.dev, { type: 'bind', flags: e.flags });
@@ -18,16 +18,7 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
   const inRange = (p: number) => p >= sva!.min_pasid && p <= sva!.max_pasid;
 
   let pasid = findIoMmOf(k.state, e.mm);
-  if (pasid !== undefined && rules.pasidPerMm) {
-    // Mainline: the mm's PASID is checked against the device first, then a bond of this
-    // device is shared (another reference on it) rather than refused.
-    if (!inRange(pasid)) return fail(rules.pasidOutOfRangeErrno);
-    if (deviceQueries.holdsBond(k.device(e.dev)!, pasid)) {
-      k.sendIoMm(pasid, { type: 'bond_get', dev: e.dev });
-      return { ret: 0, pasid };
-    }
-    k.sendIoMm(pasid, { type: 'get' });
-  } else if (pasid !== undefined) {
+  if (pasid !== undefined) {
     k.sendIoMm(pasid, { type: 'get' });
     const io = k.ioMm(pasid)!;
     // Already bonded to this device: the device's own list, so that the stale bonds of a
@@ -47,13 +38,6 @@ export function bind(k: KernelStore, e: BindEvent): Outcome {
     if (free === null) {
       k.sendNewIoMm(fresh, { type: 'pasid_exhausted' });
       return fail('ENOSPC');
-    }
-    const stale = k.ioMm(free);
-    if (stale) {
-      // 5.17 only: the PASID was freed at its mm's exit while bonds remained. The new mm takes
-      // it; the devices still bonded to the old mm now translate with the new mm's tables.
-      k.fact({ kind: 'pasid_reused_while_bound', pasid: free, mm: stale.context.mm, devs: stale.context.bonds.map((b) => b.dev) });
-      k.evictIoMm(free);
     }
     k.setPasid(free, { owner: 'sva', since: k.seq });
     k.sendNewIoMm(fresh, { type: 'pasid_allocated', pasid: free });

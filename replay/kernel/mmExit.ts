@@ -1,21 +1,18 @@
 import type { InvalidateEvent, MmExitEvent } from '../../events/types.js';
 import { detachBond } from './detachBond.js';
-import { flushFaults } from './faultQueue.js';
-import { hasIopf } from './implicit.js';
 import { profileRules } from './profiles.js';
 import { findIoMmOf } from './ioMmLookup.js';
 import { OK, type Outcome } from './outcome.js';
 import type { KernelStore } from './store.js';
 
 /**
- * The MMU notifier's release (sva-model.md, "mm exit"): hold a reference, mark the io_mm
+ * The MMU notifier's release in v3 (sva-model.md, "mm exit"): hold a reference, mark the io_mm
  * exiting, and for each bond, newest first, call the driver's mm_exit, flush and detach;
  * dropping the held reference then releases the io_mm and frees its PASID.
  */
 export function mmExit(k: KernelStore, e: MmExitEvent): Outcome {
   const pasid = findIoMmOf(k.state, e.mm);
   if (pasid === undefined) return OK;
-  if (profileRules(k.state.profile).pasidPerMm) return blockOnExit(k, pasid);
   if (k.ioMm(pasid)!.value !== 'exiting') k.sendIoMm(pasid, { type: 'exit_begin' });
   for (const bond of [...k.ioMm(pasid)!.context.bonds]) {
     k.op({ op: 'mm_exit', dev: bond.dev, pasid });
@@ -33,26 +30,8 @@ export function mmExit(k: KernelStore, e: MmExitEvent): Outcome {
  */
 export function beginMmExit(k: KernelStore, mm: string): void {
   const pasid = findIoMmOf(k.state, mm);
-  if (pasid === undefined || profileRules(k.state.profile).pasidPerMm) return;
+  if (pasid === undefined || profileRules(k.state.profile).generation) return;
   if (k.ioMm(pasid)!.value === 'live') k.sendIoMm(pasid, { type: 'exit_begin' });
-}
-
-/**
- * Mainline mm exit: the driver blocks each bond's PASID entry (op `mm_exit`) and the IOPF
- * queue is flushed, but the bonds stay until the driver unbinds; the PASID goes with the
- * mm, at once when no bond holds it, else at the last unbind.
- */
-function blockOnExit(k: KernelStore, pasid: number): Outcome {
-  for (const bond of k.ioMm(pasid)!.context.bonds) {
-    k.op({ op: 'mm_exit', dev: bond.dev, pasid });
-    if (hasIopf(k, bond.dev)) {
-      k.op({ op: 'iopf_flush', dev: bond.dev, pasid });
-      flushFaults(k, bond.dev, pasid);
-    }
-  }
-  const io = k.sendIoMm(pasid, { type: 'exit_begin' });
-  if (io.value === 'exiting' && profileRules(k.state.profile).freesPasidAtExit) k.setPasid(pasid, undefined);
-  return OK;
 }
 
 const hex = (n: bigint): string => `0x${n.toString(16)}`;

@@ -20,7 +20,10 @@ export function domainAlloc(k: KernelStore, e: DomainAllocEvent): Outcome {
 export function deviceAdd(k: KernelStore, e: DeviceAddEvent): Outcome {
   const existing = k.device(e.dev);
   if (existing && existing.value !== 'removed') return fail('EEXIST');
-  k.addDevice({ dev: e.dev, driver: e.driver ?? 'generic', ssidBits: e.ssid_bits ?? DEFAULT_SSID_BITS, implicit: false });
+  k.addDevice({
+    dev: e.dev, driver: e.driver ?? 'generic', ssidBits: e.ssid_bits ?? DEFAULT_SSID_BITS, implicit: false,
+    ...(e.iommu !== undefined ? { iommu: e.iommu } : {}),
+  });
   return OK;
 }
 

@@ -1,28 +1,49 @@
-import type { Profile } from './state.js';
+import { PROFILES, type Profile } from './state.js';
 
-/** Where the kernel generations differ (sva-model.md, "Profiles: kernel generations"). */
+/** Where the 2018 series and the mainline generations differ, as the v3 code paths read it. */
 export interface ProfileRules {
   /** bind of a PASID outside the device's range: -ERANGE in v3, -EOVERFLOW in mainline. */
   pasidOutOfRangeErrno: string;
-  /**
-   * Mainline: one PASID per mm, kept until the mm is dropped; a repeated bind of (dev, mm)
-   * takes another reference on the bond; unbind is by handle and returns nothing; mm exit
-   * blocks the PASID entries and leaves the bonds until the driver unbinds.
-   */
-  pasidPerMm: boolean;
-  /**
-   * 5.17: the PASID was freed at mm exit (in __mmput) while bonds remained, so it could be
-   * handed to the next mm while a device still used it; fixed by freeing it at __mmdrop.
-   */
-  freesPasidAtExit: boolean;
+  /** A mainline generation (kernel-generations.md): its bind, unbind and mm exit are in replay/kernel/generations/. */
+  generation: boolean;
 }
 
-const RULES: Record<Profile, ProfileRules> = {
-  v3: { pasidOutOfRangeErrno: 'ERANGE', pasidPerMm: false, freesPasidAtExit: false },
-  mainline: { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true, freesPasidAtExit: false },
-  'v5.17': { pasidOutOfRangeErrno: 'EOVERFLOW', pasidPerMm: true, freesPasidAtExit: true },
-};
+const V3: ProfileRules = { pasidOutOfRangeErrno: 'ERANGE', generation: false };
+const GENERATION: ProfileRules = { pasidOutOfRangeErrno: 'EOVERFLOW', generation: true };
 
 export function profileRules(profile: Profile): ProfileRules {
-  return RULES[profile];
+  return profile === 'v3' ? V3 : GENERATION;
+}
+
+export function isGeneration(profile: Profile): boolean {
+  return profile !== 'v3';
+}
+
+/** Other names a profile goes by: `mainline` is the newest generation; `v5.17` the old name of `5.17`. */
+export const PROFILE_ALIASES: Readonly<Record<string, Profile>> = { mainline: '6.8', 'v5.17': '5.17' };
+
+/** Every name `--profile` accepts. */
+export const PROFILE_NAMES: readonly string[] = [...PROFILES, ...Object.keys(PROFILE_ALIASES)];
+
+/** The profile a name or alias denotes; undefined for an unknown name. */
+export function resolveProfile(name: string): Profile | undefined {
+  if ((PROFILES as readonly string[]).includes(name)) return name as Profile;
+  return Object.prototype.hasOwnProperty.call(PROFILE_ALIASES, name) ? PROFILE_ALIASES[name] : undefined;
+}
+
+/**
+ * The generation profile of a kernel release (`uname -r`, e.g. `6.6.0-14-generic`): 5.3-5.16
+ * `5.3`, 5.17 `5.17`, 5.18-6.1 `5.18`, 6.2-6.7 `6.2`, 6.8 and later `6.8` (kernel-generations.md).
+ * Undefined for a release this cannot read or older than 5.3 (no SVA core).
+ */
+export function profileForRelease(release: string): Profile | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(release.trim());
+  if (!m) return undefined;
+  const v = Number(m[1]) * 1000 + Number(m[2]);
+  if (v < 5003) return undefined;
+  if (v < 5017) return '5.3';
+  if (v < 5018) return '5.17';
+  if (v < 6002) return '5.18';
+  if (v < 6008) return '6.2';
+  return '6.8';
 }

@@ -3,9 +3,13 @@ import type { DeviceContext } from '../../machines/deviceMachine.js';
 import type { IoMmContext } from '../../machines/ioMmMachine.js';
 import type { MachineSnapshot } from '../../machines/snapshot.js';
 
-/** Kernel generation whose lifecycle rules the fold applies (sva-model.md, "Profiles"). */
-export type Profile = 'v3' | 'mainline' | 'v5.17';
-export const PROFILES: readonly Profile[] = ['v3', 'mainline', 'v5.17'];
+/**
+ * Kernel generation whose lifecycle rules the fold applies: `v3`, the 2018 series
+ * (sva-model.md), or a mainline generation (kernel-generations.md). Names other than these
+ * (`mainline`, `v5.17`) are aliases: replay/kernel/profiles.ts resolves them.
+ */
+export type Profile = 'v3' | '5.3' | '5.17' | '5.18' | '6.2' | '6.8';
+export const PROFILES: readonly Profile[] = ['v3', '5.3', '5.17', '5.18', '6.2', '6.8'];
 
 /** Who holds a PASID in the one shared namespace. */
 export type PasidEntry =

@@ -1,9 +1,10 @@
 import type { Op } from '../../events/types.js';
 import { deviceMachine, type DeviceContext, type DeviceInput, type DeviceMachineEvent } from '../../machines/deviceMachine.js';
 import type { MachineEngine } from '../../machines/engine.js';
+import { iommuMmMachine, type IommuMmEvent, type PasidFree } from '../../machines/iommuMmMachine.js';
 import { ioMmMachine, type IoMmContext, type IoMmMachineEvent } from '../../machines/ioMmMachine.js';
 import type { Effect, MachineSnapshot } from '../../machines/snapshot.js';
-import { profileRules } from './profiles.js';
+import { isGeneration } from './profiles.js';
 import { StepRecorder } from './stepRecorder.js';
 import { partialKey, pendingKey, type DomainState, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
 
@@ -22,8 +23,12 @@ export function rejection(effects: readonly Effect[]): string | null {
  * Machine effects are handled in one place: `op` joins the step's ops, `releasePasid` frees.
  */
 export class KernelStore extends StepRecorder {
+  /** The io_mm machine of the profile: the 2018 series' io_mm, or a mainline mm's PASID. */
+  private readonly mmMachine: typeof ioMmMachine | typeof iommuMmMachine;
+
   constructor(readonly state: KernelState, readonly engine: MachineEngine) {
     super();
+    this.mmMachine = isGeneration(state.profile) ? iommuMmMachine : ioMmMachine;
   }
 
   // ---- devices -------------------------------------------------------------------------
@@ -61,13 +66,17 @@ export class KernelStore extends StepRecorder {
 
   /** A new io_mm in `allocating` (not yet reachable: it has no PASID). */
   startIoMm(mm: string, flags: number): IoMmSnapshot {
-    const keepPasid = profileRules(this.state.profile).pasidPerMm;
-    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags, keepPasid }).snapshot;
+    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags, keepPasid: false }).snapshot;
+  }
+
+  /** A mainline mm's PASID record in `allocating` (generation profiles). */
+  startIommuMm(mm: string, pasidFree: PasidFree): IoMmSnapshot {
+    return this.engine.start<IoMmContext>(iommuMmMachine, { mm, pasidFree }).snapshot;
   }
 
   /** Advances an io_mm that is not in the table yet (allocation); registers it once live. */
-  sendNewIoMm(snapshot: IoMmSnapshot, event: IoMmMachineEvent): IoMmSnapshot {
-    const step = this.engine.send<IoMmContext>(ioMmMachine, snapshot, event);
+  sendNewIoMm(snapshot: IoMmSnapshot, event: IoMmMachineEvent | IommuMmEvent): IoMmSnapshot {
+    const step = this.engine.send<IoMmContext>(this.mmMachine, snapshot, event);
     this.collect(step.effects);
     const next = step.snapshot;
     if (next.value !== 'released' && next.context.pasid !== null) this.registerIoMm(next);
@@ -83,10 +92,10 @@ export class KernelStore extends StepRecorder {
     this.fact({ kind: 'io_mm', pasid, value: s });
   }
 
-  sendIoMm(pasid: number, event: IoMmMachineEvent): IoMmSnapshot {
+  sendIoMm(pasid: number, event: IoMmMachineEvent | IommuMmEvent): IoMmSnapshot {
     const current = this.state.ioMms.get(pasid);
     if (!current) throw new Error(`internal: io_mm ${pasid} missing`);
-    const { snapshot, effects } = this.engine.send<IoMmContext>(ioMmMachine, current, event);
+    const { snapshot, effects } = this.engine.send<IoMmContext>(this.mmMachine, current, event);
     if (snapshot.value === 'released') this.unregisterIoMm(current);
     else if (snapshot.value !== current.value || snapshot.context !== current.context) {
       this.put(this.state.ioMms, pasid, snapshot);
@@ -96,7 +105,7 @@ export class KernelStore extends StepRecorder {
     return snapshot;
   }
 
-  /** Forgets an io_mm whose PASID was handed to another mm (5.17's use-after-free). */
+  /** Forgets an io_mm whose PASID was handed to another mm (5.17's use-after-free, or a drop the log never showed). */
   evictIoMm(pasid: number): void {
     const s = this.state.ioMms.get(pasid);
     if (s) this.unregisterIoMm(s);
@@ -175,7 +184,11 @@ export class KernelStore extends StepRecorder {
   private collect(effects: readonly Effect[]): void {
     for (const e of effects) {
       if (e.type === 'op') this.op(e.params as Op);
-      else if (e.type === 'releasePasid') {
+      else if (e.type === 'freePasid') {
+        // Mainline: the PASID leaves the allocator, even while the mm's record stays (5.17's exit).
+        const pasid = (e.params as { pasid: number | null }).pasid;
+        if (pasid !== null && this.state.pasids.get(pasid)?.owner === 'sva') this.setPasid(pasid, undefined);
+      } else if (e.type === 'releasePasid') {
         const pasid = (e.params as { pasid: number | null }).pasid;
         if (pasid !== null && this.state.pasids.get(pasid)?.owner === 'sva' && !this.state.ioMms.has(pasid)) this.setPasid(pasid, undefined);
       }

@@ -3,25 +3,14 @@ import { detachBond } from './detachBond.js';
 import { dropPartials } from './faults.js';
 import { ensureDevice } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
-import { profileRules } from './profiles.js';
 import type { KernelStore } from './store.js';
 
-/**
- * unbind(dev, pasid): -EINVAL without domain or SVA param, -ESRCH without such a bond.
- * Mainline unbinds a handle and returns nothing: the bond's last user detaches it.
- */
+/** unbind(dev, pasid) in v3: -EINVAL without domain or SVA param, -ESRCH without such a bond. */
 export function unbind(k: KernelStore, e: UnbindEvent): Outcome {
   ensureDevice(k, e.dev, 'sva');
   const rejected = k.sendDevice(e.dev, { type: 'unbind', pasid: e.pasid });
-  if (!profileRules(k.state.profile).pasidPerMm) {
-    if (rejected) return fail(rejected);
-    detachBond(k, e.dev, e.pasid, 'unbind');
-    return OK;
-  }
-  if (rejected) return OK;
-  const bond = k.ioMm(e.pasid)?.context.bonds.find((b) => b.dev === e.dev);
-  if (bond && bond.users > 1) k.sendIoMm(e.pasid, { type: 'bond_put', dev: e.dev });
-  else detachBond(k, e.dev, e.pasid, 'unbind');
+  if (rejected) return fail(rejected);
+  detachBond(k, e.dev, e.pasid, 'unbind');
   return OK;
 }
 

@@ -56,21 +56,28 @@ const CASES: { file: string; profile?: Profile; expect: Expect[] }[] = [
     { rule: 'divergence', seq: 11, related: [] },
     { rule: 'pasid-owner-conflict', seq: 11, related: [9], entity: `${D1}/pasid:2` }] },
   { file: 'pasid-owner-conflict.silent.jsonl', expect: [] },
-  // v5.17: the PASID is handed to mm B at seq 11; the device's next request (seq 12) lands in B's mm.
-  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: 'v5.17', expect: [
+  // 5.17: the PASID is handed to mm B at seq 11; the device's next request (seq 12) lands in B's mm.
+  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: '5.17', expect: [
     { rule: 'pasid-owner-conflict', seq: 11, related: [9, 10], entity: 'pasid:1' },
     { rule: 'fault-unbound-pasid', seq: 12, related: [9], entity: `${D0}/pasid:1` }] },
-  // The same trace under mainline: the PASID stays with A until the last unbind, so B gets PASID 2,
-  // and the late request on the blocked entry is answered invalid: nothing to report.
-  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: 'mainline', expect: [] },
+  // The same trace under 5.18 and 6.8: the PASID stays with A until A is dropped, so B gets PASID 2,
+  // and the late request on the blocked entry is answered invalid: info (kernel-generations.md).
+  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: '5.18', expect: [
+    { rule: 'fault-after-exit', seq: 12, related: [9], entity: `${D0}/pasid:1` }] },
+  { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: '6.8', expect: [
+    { rule: 'fault-after-exit', seq: 12, related: [9], entity: `${D0}/pasid:1` }] },
   // Under v3 mm exit tears the bond down: the late request is a fault on an unbound PASID.
   { file: 'pasid-owner-conflict.v5.17.fires.jsonl', profile: 'v3', expect: [
     { rule: 'fault-unbound-pasid', seq: 12, related: [9, 10], entity: `${D0}/pasid:1` }] },
+  // 6.8: a request after mm exit while the handle stands is info (a device with no sva_init binds: 6.16 has none).
+  { file: 'fault-after-exit.fires.jsonl', profile: '6.8', expect: [
+    { rule: 'fault-after-exit', seq: 6, related: [2], entity: `${D0}/pasid:1` }] },
+  { file: 'fault-after-exit.silent.jsonl', profile: '6.8', expect: [] },
   { file: 'pasid-out-of-range.fires.jsonl', expect: [
     { rule: 'pasid-out-of-range', seq: 11, related: [7, 10], entity: `${D1}/pasid:3` },
     { rule: 'pasid-out-of-range', seq: 12, related: [7], entity: `${D1}/pasid:5` }] },
   { file: 'pasid-out-of-range.silent.jsonl', expect: [] },
-  { file: 'pasid-out-of-range.mainline.fires.jsonl', profile: 'mainline', expect: [{ rule: 'pasid-out-of-range', seq: 11, related: [7, 10] }] },
+  { file: 'pasid-out-of-range.mainline.fires.jsonl', profile: '6.8', expect: [{ rule: 'pasid-out-of-range', seq: 11, related: [7, 10] }] },
   // Under v3 the same -EOVERFLOW is not what the kernel answers: a divergence, not a range finding.
   { file: 'pasid-out-of-range.mainline.fires.jsonl', profile: 'v3', expect: [{ rule: 'divergence', seq: 11, related: [] }] },
   { file: 'concurrent-domain-update.fires.jsonl', expect: [{ rule: 'concurrent-domain-update', seq: 11, related: [8, 9, 10], entity: 'domain:A' }] },

@@ -1,59 +1,47 @@
 /**
- * Profile `mainline`: sva-model.md "Profiles: kernel generations". Only the rules the table
- * states are checked (returns, PASIDs, bonds); the table gives no op sequences for mainline,
- * so ops are not asserted here.
- *
- * | PASID per mm | one PASID per mm, kept until the mm is dropped (mmdrop), never freed by unbind |
- * | repeated bind of same (dev, mm) | succeeds, another reference on the bond |
- * | unbind | by handle, returns nothing |
- * | mm exit | PASID entry blocked; bonds remain until the driver unbinds; PASID freed at mmdrop |
- * | PASID above the device's max | -EOVERFLOW |
+ * Profile names (kernel-generations.md, "The SVA lifecycle of the kernels people run"): `v3`,
+ * the generations `5.3`, `5.17`, `5.18`, `6.2`, `6.8`; `mainline` names the newest and
+ * `v5.17` is the old name of `5.17`. A kernel release maps to its generation by the ranges
+ * of the Generations table.
  */
-import { given, seedTopology, A, B, D0, D1, type Ev } from '../support/given.js';
-import { bind, device, deviceBonds, domains, failed, mmExit, owner, unbind } from './support.js';
+import { PROFILES } from '../../replay/kernel/state.js';
+import { profileForRelease, resolveProfile } from '../../replay/kernel/profiles.js';
+import { given, type Ev } from '../support/given.js';
+import { bind, device, domains, failed } from './support.js';
 
-const mainline = { profile: 'mainline' as const };
-const DA = '0000:00:02.0';
-const DB = '0000:00:03.0';
-
-describe('mainline: mm X bound on DA [10,20] (PASID 10), then on DB [1,8]', () => {
-  const history: Ev[] = [...domains(A, B), ...device(DA, A, { min: 10, max: 20 }), ...device(DB, B, { min: 1, max: 8 }), bind(DA, 'X')];
-  it('returns -EOVERFLOW on DB (PASID 10 above DB\'s max 8)', () => {
-    given(history, mainline).when(bind(DB, 'X')).then(failed('EOVERFLOW'));
+describe('profile names', () => {
+  it('are v3 and the five generations', () => {
+    expect(PROFILES).toEqual(['v3', '5.3', '5.17', '5.18', '6.2', '6.8']);
   });
-  it('returns -ERANGE for the same history under v3', () => {
-    given(history).when(bind(DB, 'X')).then(failed('ERANGE'));
+  it.each([['mainline', '6.8'], ['v5.17', '5.17'], ['6.2', '6.2'], ['v3', 'v3']])('%s resolves to %s', (name, profile) => {
+    expect(resolveProfile(name)).toBe(profile);
+  });
+  it.each(['v4', '6.6', '', '__proto__', 'constructor'])('%j is no profile', (name) => {
+    expect(resolveProfile(name)).toBeUndefined();
   });
 });
 
-describe('mainline: mm X bound on D0 (PASID 1)', () => {
-  const history: Ev[] = [...seedTopology(), bind(D0, 'X')];
-  it('a repeated bind of (D0, X) succeeds with the same PASID', () => {
-    given(history, mainline).when(bind(D0, 'X')).then({ ret: 0, errno: null, pasid: 1 });
+describe('the generation of a kernel release', () => {
+  it.each([
+    ['5.3.0', '5.3'], ['5.15.0-91-generic', '5.3'], ['5.16.20', '5.3'], ['5.17.15', '5.17'], ['5.18.0', '5.18'],
+    ['6.1.55-cip', '5.18'], ['6.2.0', '6.2'], ['6.6.12-arch1-1', '6.2'], ['6.7.9', '6.2'], ['6.8.0-rc5', '6.8'],
+    ['6.12.35', '6.8'], ['6.16.0', '6.8'], ['7.0', '6.8'],
+  ])('%s is %s', (release, profile) => {
+    expect(profileForRelease(release)).toBe(profile);
   });
-  it('a repeated bind takes another reference on the bond: one unbind leaves the bond, a second removes it', () => {
-    const g = given([...history, bind(D0, 'X'), unbind(D0, 1)], mainline);
-    expect(deviceBonds(g.fold, D0)).toEqual([1]);
-    g.when(unbind(D0, 1)).then({ ret: 0 });
-    expect(deviceBonds(g.fold, D0)).toEqual([]);
+  it.each(['4.19.0', '5.2.21', 'linux', ''])('%j has none', (release) => {
+    expect(profileForRelease(release)).toBeUndefined();
   });
-  it('unbind returns nothing (ret 0) and does not free the PASID: X keeps PASID 1', () => {
-    const w = given(history, mainline).when(unbind(D0, 1));
-    w.then({ ret: 0, errno: null });
-    expect(deviceBonds(w.fold, D0)).toEqual([]);
-    expect(owner(w.fold, 1)).toBe('sva');
+});
+
+describe('mm a (PASID 1) and b (PASID 2) bound on DA, then b on DB whose max_pasid is 1', () => {
+  const DA = '0000:00:02.0';
+  const DB = '0000:00:03.0';
+  const history: Ev[] = [...domains('A', 'B'), ...device(DA, 'A'), ...device(DB, 'B', { max: 1 }), bind(DA, 'a'), bind(DA, 'b')];
+  it('6.8 (mainline) answers -EOVERFLOW: PASID 2 is not below DB\'s max_pasids', () => {
+    given(history, { profile: '6.8' }).when(bind(DB, 'b')).then({ ...failed('EOVERFLOW'), ops: [] });
   });
-  it('after the unbind, a new mm gets PASID 2 and X binds again at PASID 1', () => {
-    given([...history, unbind(D0, 1)], mainline).when(bind(D1, 'Y')).then({ ret: 0, pasid: 2 });
-    given([...history, unbind(D0, 1)], mainline).when(bind(D1, 'X')).then({ ret: 0, pasid: 1 });
-  });
-  it('mm exit leaves the bond in place until the driver unbinds', () => {
-    const { fold } = given(history, mainline).when(mmExit('X'));
-    expect(deviceBonds(fold, D0)).toEqual([1]);
-  });
-  it('the driver\'s unbind after mm exit returns 0 (no -ESRCH) and removes the bond', () => {
-    const w = given([...history, mmExit('X')], mainline).when(unbind(D0, 1));
-    w.then({ ret: 0, errno: null });
-    expect(deviceBonds(w.fold, D0)).toEqual([]);
+  it('v3 answers -ERANGE for the same history', () => {
+    given(history).when(bind(DB, 'b')).then(failed('ERANGE'));
   });
 });

@@ -21,6 +21,7 @@ export const E = {
   EDOM: -33,
   ERANGE: -34,
   EOVERFLOW: -75,
+  EOPNOTSUPP: -95,
 } as const;
 
 /** The result shape of a failed request: its ret, its errno name. */

@@ -71,7 +71,7 @@ describe('index', () => {
     const file = tmp.file('d.jsonl', SMALL);
     await cli('index', file);
     const r = await cli('state', file, '--at', '12', '--profile', 'mainline', '--json');
-    expect(r.err).toBe(`sva-replay: ${file}.idx was built for profile v3; replaying without it for mainline\n`);
+    expect(r.err).toBe(`sva-replay: ${file}.idx was built for profile v3; replaying without it for 6.8\n`);
     expect(r.out).toBe((await plainState(SMALL, '--at', '12', '--profile', 'mainline', '--json')).out);
   });
 
