@@ -48,6 +48,14 @@ describe('a good line of each event type', () => {
     [{ type: 'bind', dev: 'd0', mm: 'X', flags: 1, pasid: 3 }, { type: 'bind', dev: 'd0', mm: 'X', flags: 1, pasid: 3 }],
     [{ type: 'unbind', dev: 'd0', pasid: 3 }, { type: 'unbind', dev: 'd0', pasid: 3 }],
     [{ type: 'mm_exit', mm: 'X' }, { type: 'mm_exit', mm: 'X' }],
+    // Generation profiles (docs/kernel-ops.md): the IOMMU instance, the handle, unbind by handle, mm drop.
+    [{ type: 'device_add', dev: 'd0', iommu: 'dmar0' }, { type: 'device_add', dev: 'd0', iommu: 'dmar0' }],
+    [{ type: 'bind', dev: 'd0', mm: 'X', flags: 0, handle: '0xffff8881' }, { type: 'bind', dev: 'd0', mm: 'X', flags: 0, handle: '0xffff8881' }],
+    [
+      { type: 'unbind', dev: 'd0', pasid: 3, mm: 'X', handle: '0xffff8881' },
+      { type: 'unbind', dev: 'd0', pasid: 3, mm: 'X', handle: '0xffff8881' },
+    ],
+    [{ type: 'mm_drop', mm: 'X' }, { type: 'mm_drop', mm: 'X' }],
     [
       { type: 'invalidate', mm: 'X', start: '0x7f0000001000', end: '0xFFFFFFFFFFFFFFFF' },
       { type: 'invalidate', mm: 'X', start: 0x7f0000001000n, end: 0xffffffffffffffffn },
@@ -108,6 +116,13 @@ describe('an op line', () => {
     [{ op: 'iopf_handle', dev: 'd0', pasid: 1, group: 4, mm: 'X' }],
     [{ op: 'page_response', dev: 'd0', pasid: 1, group: 4, code: 'invalid' }],
     [{ op: 'mm_invalidate', domain: 'A', dev: 'd0', pasid: 1, start: '0x1000', size: '0x2000' }],
+    [{ op: 'pasid_alloc', mm: 'X', pasid: 2 }],
+    [{ op: 'domain_alloc_sva', mm: 'X', dev: 'd0' }],
+    [{ op: 'set_dev_pasid', dev: 'd0', pasid: 2 }],
+    [{ op: 'remove_dev_pasid', dev: 'd0', pasid: 2 }],
+    [{ op: 'domain_free' }],
+    [{ op: 'mm_release', dev: 'd0', pasid: 2 }],
+    [{ op: 'pasid_free', mm: 'X', pasid: 2 }],
   ])('%j gives an op event holding exactly that record', (record) => {
     expect(parse({ type: 'op', ...record, seq: 9 })).toStrictEqual({ type: 'op', record, seq: 9, line: 1 });
   });
@@ -194,6 +209,9 @@ describe('a bad value', () => {
     ['pasid negative', { type: 'pasid_free', pasid: -3 }, 'pasid', 'expected a non-negative integer, got -3'],
     ['pasid unsafe', { type: 'pasid_free', pasid: 2 ** 60 }, 'pasid', `integer ${2 ** 60} is too large (above 2^53 - 1)`],
     ['flags missing', { type: 'bind', dev: 'd', mm: 'X' }, 'flags', 'missing required field'],
+    ['iommu a number', { type: 'device_add', dev: 'd', iommu: 0 }, 'iommu', 'expected a non-empty string, got 0'],
+    ['unbind mm a number', { type: 'unbind', dev: 'd', pasid: 1, mm: 7 }, 'mm', 'expected a non-empty string, got 7'],
+    ['mm_drop without mm', { type: 'mm_drop' }, 'mm', 'missing required field'],
     ['owner unknown', { type: 'pasid_alloc', owner: 'sva' }, 'owner', 'expected one of aux, guest-sva, guest-aux, private, got "sva"'],
     ['owner missing', { type: 'pasid_alloc' }, 'owner', 'missing required field'],
     ['last not boolean', { type: 'fault', dev: 'd', pasid: 1, addr: 0, perm: 'r', group: 1, last: 1 }, 'last', 'expected true or false, got 1'],
@@ -230,7 +248,7 @@ describe('a bad value', () => {
     const e = inputError(() => parse({ type: 'bnid' }, 3));
     expect(e.message).toBe(
       `${FILE}:3: field 'type': unknown event type "bnid" (expected one of device_add, device_remove, domain_alloc, ` +
-      'attach_dev, detach_dev, sva_init, sva_shutdown, bind, unbind, mm_exit, invalidate, fault, page_response, ' +
+      'attach_dev, detach_dev, sva_init, sva_shutdown, bind, unbind, mm_exit, mm_drop, invalidate, fault, page_response, ' +
       'pasid_alloc, pasid_free, op)',
     );
   });
