@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { processIo } from './io.js';
+import { fileURLToPath } from 'node:url';
+import { webAssets } from '../viewer/assets.js';
 import { run } from './program.js';
+
+webAssets.dir = fileURLToPath(new URL('../viewer/web/', import.meta.url));
 
 // `sva-replay ... | head` closes the pipe early: stop quietly, as other command-line tools do.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,4 +1,5 @@
 import { readTraceBatches, type ReadOptions } from '../events/reader.js';
+import type { RowChange } from '../projections/tables.js';
 import { Session, type SessionOptions, type SessionStep } from './session.js';
 
 export interface RunOptions extends ReadOptions, SessionOptions {
@@ -6,6 +7,8 @@ export interface RunOptions extends ReadOptions, SessionOptions {
   untilSeq?: number;
   /** Awaited after each batch of events: where output sinks apply backpressure. */
   afterBatch?: () => Promise<void>;
+  /** Sees every row change of the tables (Session.step's `onChange`). */
+  onChange?: (change: RowChange) => void;
 }
 
 /**
@@ -23,7 +26,7 @@ export async function runTrace(
   outer: for await (const batch of readTraceBatches(source, options)) {
     for (const event of batch) {
       if (event.seq > until) break outer;
-      const step = session.step(event);
+      const step = session.step(event, options.onChange);
       onStep?.(step, session);
     }
     if (options.afterBatch) await options.afterBatch();
