@@ -26,7 +26,7 @@ export function registerExport(program: Command, io: CliIo, exit: ExitBox): void
     const progress = new Progress(io, 'export');
     const data = await buildLanes(file, {
       profile: flags.profile, engine: engineByName(flags.engine as 'xstate' | 'compiled'), skipBad: flags.skipBad, onBad: (e) => bad.add(e),
-      onEvent: (n) => { if ((n & 0xffff) === 0) progress.update(n, null); },
+      onEvent: (n) => { if (n % progress.every === 0) progress.update(n, null); },
     });
     progress.done();
     bad.summary();

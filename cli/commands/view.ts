@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { engineByName } from '../../machines/engines.js';
 import { buildIndex, DEFAULT_EVERY, indexPath } from '../../timetravel/index/buildIndex.js';
 import { readIndexHeader } from '../../timetravel/index/indexFile.js';
-import { cliSource, openTimeline } from '../../timetravel/openTimeline.js';
+import { openTimeline, requestSource } from '../../timetravel/openTimeline.js';
 import { sourceKind } from '../../timetravel/source/eventSource.js';
 import { webAssets } from '../../viewer/assets.js';
 import { readAssets } from '../../viewer/bundle.js';
@@ -12,6 +12,7 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { Progress } from '../progress.js';
+import { traceRequest } from '../timeline.js';
 
 export interface ViewFlags extends TraceFlags {
   port: string;
@@ -32,15 +33,15 @@ export async function serveTrace(file: string, flags: ViewFlags, io: CliIo): Pro
   if (kind === 'file' && (await readIndexHeader(indexPath(file))) === null) {
     io.err(`sva-replay: building the index ${indexPath(file)}\n`);
     const progress = new Progress(io, 'index');
-    const { src } = cliSource(file, flags, new BadLines(io, 0));
-    await buildIndex({ ...src, kind }, flags.profile, DEFAULT_EVERY, indexPath(file), (n, f) => progress.update(n, f));
+    const { src } = requestSource(traceRequest(file, flags, io, new BadLines(io, 0)));
+    await buildIndex({ ...src, kind }, flags.profile, DEFAULT_EVERY, indexPath(file), (n, f) => progress.update(n, f), progress.every);
     progress.done();
   }
-  const timeline = await openTimeline(file, flags, io, bad, { record: kind !== 'file' });
+  const timeline = await openTimeline(traceRequest(file, flags, io, bad), { record: kind !== 'file' });
   const progress = new Progress(io, 'lanes');
   const lanes = await loadLanes(file, {
     profile: flags.profile, engine: engineByName(flags.engine as 'xstate' | 'compiled'), skipBad: flags.skipBad, onBad: (e) => bad.add(e),
-    onEvent: (n) => { if ((n & 0xffff) === 0) progress.update(n, null); },
+    onEvent: (n) => { if (n % progress.every === 0) progress.update(n, null); },
   });
   progress.done();
   if (lanes.stale) io.err(`sva-replay: lanes cache was stale (${lanes.stale}); rebuilt it\n`);

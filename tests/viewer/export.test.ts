@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../support/cliIo';
-import { DEV, scratch, SMALL } from './support';
+import { cli } from '../support/cliIo.js';
+import { DEV, scratch, SMALL } from './support.js';
 
 type Ev = { ph: string; pid: number; tid?: number; name?: string; ts?: number; dur?: number; id?: string; args?: Record<string, unknown>; bind_id?: string; flow_in?: boolean; flow_out?: boolean; cat?: string; s?: string };
 

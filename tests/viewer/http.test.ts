@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import type { ViewerServer } from '../../viewer/server/http';
-import { raw, view } from './server';
-import { scratch, SMALL } from './support';
+import type { ViewerServer } from '../../viewer/server/http.js';
+import { raw, view } from './server.js';
+import { scratch, SMALL } from './support.js';
 
 // The server without a browser: what it serves, what it refuses (docs/viewer.md, "Safety").
 describe('the viewer server', () => {

@@ -1,9 +1,9 @@
-import { buildLanes } from '../../viewer/lanes/buildLanes';
-import { lanesPath, readLanes } from '../../viewer/lanes/cache';
-import { loadLanes } from '../../viewer/lanes/loadLanes';
-import { TICK_REQUEST, TICK_RESPONSE, type LaneData } from '../../viewer/lanes/types';
-import { rangeQuery } from '../../viewer/query/range';
-import { DEV, scratch, SMALL } from './support';
+import { buildLanes } from '../../viewer/lanes/buildLanes.js';
+import { lanesPath, readLanes } from '../../viewer/lanes/cache.js';
+import { loadLanes } from '../../viewer/lanes/loadLanes.js';
+import { TICK_REQUEST, TICK_RESPONSE, type LaneData } from '../../viewer/lanes/types.js';
+import { rangeQuery } from '../../viewer/query/range.js';
+import { DEV, scratch, SMALL } from './support.js';
 
 const lane = (d: LaneData, id: string) => d.lanes.find((l) => l.id === id)!;
 

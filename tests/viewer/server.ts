@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveTrace } from '../../cli/commands/view';
-import { webAssets } from '../../viewer/assets';
-import { bundleWeb } from '../../viewer/bundle';
-import type { ViewerServer } from '../../viewer/server/http';
-import { fakeIo } from '../support/cliIo';
+import { serveTrace } from '../../cli/commands/view.js';
+import { webAssets } from '../../viewer/assets.js';
+import { bundleWeb } from '../../viewer/bundle.js';
+import type { ViewerServer } from '../../viewer/server/http.js';
+import { fakeIo } from '../support/cliIo.js';
 
 let bundled: Promise<string> | null = null;
 

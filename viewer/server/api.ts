@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { RULES } from '../../audit/rules/index.js';
-import { UsageError } from '../../cli/io.js';
+import { QueryError } from '../../timetravel/errors.js';
 import { jsonText } from '../../timetravel/render.js';
 import type { Timeline } from '../../timetravel/timeline.js';
 import type { LaneData } from '../lanes/types.js';
@@ -86,7 +86,7 @@ export class Api {
     try {
       entity = parseSearch(text);
     } catch (e) {
-      if (e instanceof UsageError) throw new BadRequest(`search: ${e.message} (try "pasid 7", "dev 0000:6a:01.0" or "mm 0x...")`);
+      if (e instanceof QueryError) throw new BadRequest(`search: ${e.message} (try "pasid 7", "dev 0000:6a:01.0" or "mm 0x...")`);
       throw e;
     }
     const key = JSON.stringify(entity);

@@ -13,9 +13,8 @@ function useSize(ref: { current: HTMLElement | null }): [number, number] {
     if (!el) return;
     const measure = () => setSize([Math.max(LABEL + 100, el.clientWidth), Math.max(200, el.clientHeight)]);
     measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
   }, [ref.current]);
   return size;
 }
