@@ -7,7 +7,7 @@ import { eventText } from '../../timetravel/render.js';
 import type { Timeline } from '../../timetravel/timeline.js';
 import type { LaneData } from '../lanes/types.js';
 import { floorIndex } from './axis.js';
-import { findingsIn } from './range.js';
+import { findingsIn, firstFindingFrom } from './range.js';
 
 export interface FindingDetail extends Finding {
   title: string;
@@ -41,13 +41,7 @@ export function detail(f: Finding): FindingDetail {
 
 /** Seq of the last finding before `seq` / of the first after it. */
 function neighbours(all: readonly Finding[], seq: number): [number | null, number | null] {
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid].seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstFindingFrom(all, seq);
   let after = lo;
   while (after < all.length && all[after].seq <= seq) after++;
   return [lo > 0 ? all[lo - 1].seq : null, after < all.length ? all[after].seq : null];

@@ -108,16 +108,21 @@ export function rangeQuery(d: LaneData, q: RangeQuery): RangeAnswer {
   return { from: q.from, to: q.to, width: q.width, lanes, findings: [], findingBuckets: [...sums.values()] };
 }
 
-/** Findings with seq in [from, to]; `all` is sorted by seq. */
-export function findingsIn(all: readonly Finding[], from: number, to: number): Finding[] {
+/** Index of the first finding with seq at least `seq`; `all` is sorted by seq. */
+export function firstFindingFrom(all: readonly Finding[], seq: number): number {
   let lo = 0;
   let hi = all.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (all[mid].seq < from) lo = mid + 1;
+    if (all[mid].seq < seq) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** Findings with seq in [from, to]; `all` is sorted by seq. */
+export function findingsIn(all: readonly Finding[], from: number, to: number): Finding[] {
   const out: Finding[] = [];
-  for (let i = lo; i < all.length && all[i].seq <= to; i++) out.push(all[i]);
+  for (let i = firstFindingFrom(all, from); i < all.length && all[i].seq <= to; i++) out.push(all[i]);
   return out;
 }
