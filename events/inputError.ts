@@ -4,18 +4,24 @@
  */
 export class TraceInputError extends Error {
   readonly file: string;
-  /** 1-based physical line number; 0 when the problem concerns the whole file (cannot open, bad gzip). */
+  /** 1-based physical line number; 0 when the problem concerns the whole file (cannot open it). */
   readonly line: number;
   /** The offending field, or null when the whole line (or file) is at fault. */
   readonly field: string | null;
   readonly reason: string;
 
   constructor(file: string, line: number, field: string | null, reason: string) {
-    super(field === null ? `${file}:${line}: ${reason}` : `${file}:${line}: field '${field}': ${reason}`);
+    const where = line === 0 ? file : `${file}:${line}`;
+    super(field === null ? `${where}: ${reason}` : `${where}: field '${field}': ${reason}`);
     this.name = 'TraceInputError';
     this.file = file;
     this.line = line;
     this.field = field;
     this.reason = reason;
+  }
+
+  /** The same problem, found while reading the given line (a gzip stream broken mid-file). */
+  atLine(line: number): TraceInputError {
+    return new TraceInputError(this.file, line, this.field, this.reason);
   }
 }

@@ -1,15 +1,16 @@
 /**
- * One physical line → an event (trace-format.md, "Input"): blank and `#` lines are skipped, a
- * trace header before the first event is kept in the line state (docs/trace-header.md),
- * a BOM on line 1 is dropped, bad JSON, bad fields and over-long lines become
- * TraceInputError. Shared by the streaming reader and the byte-offset reader of timetravel/.
+ * One physical line → an event (trace-format.md, "Input"; docs/trace-input.md): blank and `#`
+ * lines are skipped, a trace header before the first event is kept in the line state
+ * (docs/trace-header.md), a BOM on line 1 is dropped, bad JSON and bad fields become
+ * TraceInputError. The one line decoder: the readers and `follow` go through it. (Lines over
+ * the limit never get here: events/source/lineSplitter.ts drops them.)
  */
 import { decodeHeader, type TraceHeader } from './header.js';
 import { TraceInputError } from './inputError.js';
 import type { TraceEvent } from './types.js';
 import { toEvent } from './validate.js';
 
-export const MIB = 1 << 20;
+export { MIB } from './source/lineSplitter.js';
 
 export interface LineState {
   file: string;
@@ -22,14 +23,12 @@ export interface LineState {
 }
 
 /** The event on the line, null for a line to skip; throws TraceInputError for a bad line. */
-export function parseLine(s: LineState, text: string, maxLineBytes: number): TraceEvent | null {
+export function parseLine(s: LineState, text: string): TraceEvent | null {
   const lineNo = ++s.lineNo;
-  if (text.length > maxLineBytes || (text.length * 3 > maxLineBytes && Buffer.byteLength(text) > maxLineBytes)) {
-    throw overlong(s.file, lineNo, maxLineBytes);
-  }
   if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let i = 0;
   const n = text.length;
+  // Blank means JSON whitespace only: a line JSON.parse would reject is a bad line, not skipped.
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 13) break;

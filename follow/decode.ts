@@ -1,11 +1,11 @@
 /**
- * Lines → typed events, with the reader's rules (events/reader.ts): blank and `#` lines are
- * skipped, `seq` defaults to the physical line number and must increase. Bad lines come back
- * as TraceInputError values instead of being thrown: following goes on after them.
+ * Lines → typed events, decoded by the reader's own parseLine (events/parseLine.ts), so a
+ * followed trace reads exactly as `replay` reads it. Bad lines come back as TraceInputError
+ * values instead of being thrown: following goes on after them.
  */
 import { TraceInputError } from '../events/inputError.js';
+import { MIB, overlong, parseLine, type LineState } from '../events/parseLine.js';
 import type { TraceEvent } from '../events/types.js';
-import { toEvent } from '../events/validate.js';
 import { FtraceConverter } from '../ingest/ftrace/converter.js';
 
 export type Decoded = TraceEvent | TraceInputError;
@@ -20,11 +20,12 @@ export interface LineDecoder {
 }
 
 export class JsonLineDecoder implements LineDecoder {
-  private lineNo = 0;
-  private prevSeq = -1;
+  private readonly state: LineState;
 
   /** `maxBytes`: the splitter's limit, for the message about a line it dropped. */
-  constructor(private readonly file: string, private readonly maxBytes = 1 << 20) {}
+  constructor(file: string, private readonly maxBytes = MIB) {
+    this.state = { file, lineNo: 0, prevSeq: -1 };
+  }
 
   decode(lines: readonly (string | null)[]): Decoded[] {
     const out: Decoded[] = [];
@@ -40,29 +41,15 @@ export class JsonLineDecoder implements LineDecoder {
   }
 
   reset(): void {
-    this.lineNo = 0;
-    this.prevSeq = -1;
+    this.state.lineNo = 0;
+    this.state.prevSeq = -1;
   }
 
   private line(text: string | null): Decoded | null {
-    const lineNo = ++this.lineNo;
-    if (text === null) {
-      return new TraceInputError(this.file, lineNo, null, `line longer than ${this.maxBytes} bytes`);
-    }
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte order mark
-    const trimmed = text.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) return null;
-    let raw: unknown;
+    const s = this.state;
+    if (text === null) return overlong(s.file, ++s.lineNo, this.maxBytes);
     try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      const detail = (e as Error).message;
-      return new TraceInputError(this.file, lineNo, null, `not valid JSON (${detail.length > 200 ? `${detail.slice(0, 200)}…` : detail})`);
-    }
-    try {
-      const event = toEvent(raw, lineNo, this.file, this.prevSeq);
-      this.prevSeq = event.seq;
-      return event;
+      return parseLine(s, text);
     } catch (e) {
       if (e instanceof TraceInputError) return e;
       throw e;

@@ -1,5 +1,5 @@
 import type { TraceInputError } from '../events/inputError.js';
-import type { ReadOptions } from '../events/reader.js';
+import type { EventBatch, ReadOptions } from '../events/reader.js';
 import type { TraceEvent } from '../events/types.js';
 import type { AuditOptions } from '../audit/auditor.js';
 import type { RowChange, Tables } from '../projections/tables.js';
@@ -7,7 +7,6 @@ import type { Fold, FoldOptions } from '../replay/fold.js';
 import type { StepResult } from '../replay/stepResult.js';
 import { Session, type SessionJSON } from '../session/session.js';
 import { eventsFrom, TRACE_START, type SourceKind, type TracePoint } from './source/eventSource.js';
-import type { EventBatch } from './source/readFromOffset.js';
 
 /** The first entity the trace used before introducing it, for `--strict` after a restore. */
 export type FirstImplicit = { line: number; entity: string };

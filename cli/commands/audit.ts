@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { RULE_IDS, unknownRuleIds } from '../../audit/auditor.js';
 import { RULES } from '../../audit/rules/index.js';
-import { sourceLines } from '../../audit/sourceLines.js';
+import { sourceLines } from '../../events/source/sourceLines.js';
 import { runTrace } from '../../session/runTrace.js';
 import { UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';

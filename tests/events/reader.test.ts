@@ -212,12 +212,18 @@ describe('a gzip file', () => {
     expect(await readAll(tempFile(gzipSync(text), 'tiny.gz'), { chunkBytes: 1 })).toEqual(parseTraceText(text));
   });
 
-  it('reports a corrupt stream cleanly', async () => {
-    const path = tempFile(Buffer.from('this is not gzip at all\n'), 'bad.gz');
+  it('reports a corrupt stream cleanly, at the line it was reading', async () => {
+    const damaged = Buffer.concat([gzipSync(text).subarray(0, 10), Buffer.from('this is not deflate data at all')]);
+    const path = tempFile(damaged, 'bad.gz');
     const { events, error } = await readUntilError(path);
     expect(events).toEqual([]);
-    expect([error.file, error.line, error.field]).toEqual([path, 0, null]);
+    expect([error.file, error.line, error.field]).toEqual([path, 1, null]);
     expect(error.reason).toMatch(/^not a valid gzip stream \(.+\)$/);
+    expect(error.message).toMatch(new RegExp(`^${path}:1: not a valid gzip stream`));
+  });
+
+  it('is recognised by content only: a text file named .gz is read as text', async () => {
+    expect(await readAll(tempFile(Buffer.from(text), 'plain.jsonl.gz'))).toEqual(parseTraceText(text));
   });
 
   it('reports a truncated stream after yielding what it could read', async () => {
@@ -227,6 +233,7 @@ describe('a gzip file', () => {
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e, i) => e.seq === i + 1)).toBe(true);
     expect(error.reason).toMatch(/^not a valid gzip stream/);
+    expect(error.line).toBe(events.length + 1); // the line being read when the stream broke
   });
 });
 
@@ -236,7 +243,7 @@ describe('a source that cannot be opened', () => {
     const { error } = await readUntilError(path);
     expect([error.file, error.line, error.field]).toEqual([path, 0, null]);
     expect(error.reason).toMatch(/^cannot open: ENOENT/);
-    expect(error.message).toMatch(new RegExp(`^${path}:0: cannot open: ENOENT`));
+    expect(error.message).toMatch(new RegExp(`^${path}: cannot open: ENOENT`)); // no line: the whole file
   });
 
   it('gives a clean error for a directory', async () => {

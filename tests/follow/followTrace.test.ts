@@ -126,6 +126,6 @@ describe('follow: a growing file', () => {
   });
 
   it('fails with a TraceInputError when the file cannot be opened', async () => {
-    await expect(startFollow(tmp.file('missing.jsonl'), {}, () => undefined).done).rejects.toThrow(/missing\.jsonl:0: cannot open/);
+    await expect(startFollow(tmp.file('missing.jsonl'), {}, () => undefined).done).rejects.toThrow(/missing\.jsonl: cannot open/);
   });
 });

@@ -1,4 +1,5 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
+import { parseTraceText } from '../../events/reader.js';
 import { JsonLineDecoder } from '../../follow/decode.js';
 import { splitLines } from '../../follow/lines.js';
 import type { LineBatch, SourceChunk } from '../../follow/types.js';
@@ -44,5 +45,16 @@ describe('JsonLineDecoder', () => {
     ]);
     d.reset();
     expect(d.decode(['{"type":"mm_exit","mm":"B"}'])).toMatchObject([{ seq: 1 }]);
+  });
+});
+
+describe('follow and the reader decode lines alike', () => {
+  it('Given blank-looking lines (form feed, no-break space, vertical tab), Then follow reports the same bad lines as replay', () => {
+    const lines = ['{"type":"domain_alloc","domain":"A"}', '\f', ' \t\r', '\u00a0', '  # note', '\v', '{"type":"mm_exit","mm":"X"}'];
+    const reader: (string | number)[] = [];
+    parseTraceText(lines.join('\n'), 'live.jsonl', { skipBad: true, onBad: (e) => reader.push(e.message) }).forEach((e) => reader.push(e.seq));
+    const follow = new JsonLineDecoder('live.jsonl').decode(lines).map((d) => (d instanceof Error ? d.message : d.seq));
+    expect(follow.sort()).toEqual(reader.sort());
+    expect(follow.filter((x) => typeof x === 'string')).toHaveLength(3); // \f, no-break space, \v: not JSON whitespace
   });
 });

@@ -64,7 +64,7 @@ describe('sva-replay import ftrace', () => {
   it('exits 2 on bad input and bad usage', async () => {
     let io = fakeIo();
     expect(await run(['import', 'ftrace', join(dir, 'missing.txt')], io)).toBe(2);
-    expect(io.stderr).toMatch(/missing\.txt:0: cannot open/);
+    expect(io.stderr).toMatch(/missing\.txt: cannot open/);
     io = fakeIo();
     expect(await run(['import', 'ftrace', fixture('prq-tracefs-5flags.txt'), '--driver', 'nope'], io)).toBe(2);
     io = fakeIo();

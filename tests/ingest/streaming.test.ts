@@ -38,9 +38,20 @@ describe('importFtrace streaming', () => {
   });
 
   it('a missing file or a bad gzip stream is a TraceInputError', async () => {
-    await expect(importAll(join(dir, 'nope.txt'))).rejects.toThrow(/nope\.txt:0: cannot open/);
+    await expect(importAll(join(dir, 'nope.txt'))).rejects.toThrow(/nope\.txt: cannot open/);
     const bad = join(dir, 'bad.gz');
-    writeFileSync(bad, 'not gzip at all');
-    await expect(importAll(bad)).rejects.toThrow(/bad\.gz:0: not a valid gzip stream/);
+    writeFileSync(bad, Buffer.concat([gzipSync('x').subarray(0, 10), Buffer.from('not deflate data at all')]));
+    await expect(importAll(bad)).rejects.toThrow(/bad\.gz:1: not a valid gzip stream/);
+  });
+
+  it('recognises gzip by content, not by name', async () => {
+    const text = readFileSync(fixture('prq-tracefs-5flags.txt'));
+    const expected = (await importAll(fixture('prq-tracefs-5flags.txt'))).lines;
+    const hidden = join(dir, 'trace.txt');
+    writeFileSync(hidden, gzipSync(text));
+    expect((await importAll(hidden)).lines).toEqual(expected); // gzip without the .gz name
+    const named = join(dir, 'plain.txt.gz');
+    writeFileSync(named, text);
+    expect((await importAll(named)).lines).toEqual(expected); // text with the .gz name
   });
 });

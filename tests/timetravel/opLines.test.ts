@@ -23,7 +23,7 @@ describe('lastOpLines', () => {
       const text = lines.join('\n');
       const want = new Map<number | null, number>();
       for (const e of parseTraceText(text, 'f', { skipBad: true })) if (e.type === 'op') want.set(e.tid ?? null, e.line);
-      const got = await lastOpLines(tmp.file(`o${++n}.jsonl`, text), chunk);
+      const got = await lastOpLines(tmp.file(`o${++n}.jsonl`, text), { chunkBytes: chunk });
       expect(got).toEqual(want);
     }), { numRuns: runs(100) });
   });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { TraceInputError } from '../../events/inputError.js';
 import { parseTraceText } from '../../events/reader.js';
 import type { TraceEvent } from '../../events/types.js';
-import { readFromOffset } from '../../timetravel/source/readFromOffset.js';
+import { readFromOffset } from '../../events/reader.js';
 import { tempDir } from './support.js';
 import { runs } from '../support/runs.js';
 

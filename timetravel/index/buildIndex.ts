@@ -52,7 +52,7 @@ export async function buildCheckpoints(
     },
   };
   const before = await fingerprint(src.file);
-  const opLines = await lastOpLines(src.file);
+  const opLines = await lastOpLines(src.file, { maxLineBytes: src.read?.maxLineBytes });
   const shrink = (json: SnapshotJSON, meta: CheckpointMeta): void => {
     json.fold.anchors = json.fold.anchors.filter((a) => a.tid === null || (opLines.get(a.tid) ?? 0) > meta.line);
   };

@@ -6,14 +6,11 @@
  * exit re-anchors before matching the ops logged inside it). So a checkpoint may leave out the
  * anchors of tids with no `op` line after it, and restore to the same behaviour.
  */
-import { open } from 'node:fs/promises';
+import { readLines } from '../../events/source/traceLines.js';
+import type { LineSink } from '../../events/source/lineSplitter.js';
 
 /** tid (null: no tid) → last physical line number of an `op` line with that tid. */
 export type OpLines = Map<number | null, number>;
-
-const NL = 0x0a;
-const OP = Buffer.from('"op"');
-const ESCAPE = Buffer.from('\\u');
 
 function record(out: OpLines, text: string, line: number): void {
   let raw: unknown;
@@ -27,36 +24,19 @@ function record(out: OpLines, text: string, line: number): void {
   out.set(typeof o.tid === 'number' ? o.tid : null, line);
 }
 
-/** Only lines holding `"op"` (or a \u escape, which could spell it) are parsed. */
-export async function lastOpLines(file: string, chunkBytes = 1 << 20): Promise<OpLines> {
+/** Only lines holding `"op"` (or a \u escape, which could spell it) are parsed. Over-long lines count as lines. */
+export async function lastOpLines(file: string, opts: { maxLineBytes?: number; chunkBytes?: number } = {}): Promise<OpLines> {
   const out: OpLines = new Map();
-  const handle = await open(file, 'r');
-  const buf = Buffer.allocUnsafe(chunkBytes);
-  let carry = Buffer.alloc(0);
   let line = 0;
-  let pos = 0;
-  try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
-      pos += bytesRead;
-      const chunk = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-      const end = bytesRead === 0 ? chunk.length : chunk.lastIndexOf(NL) + 1;
-      let start = 0;
-      let op = chunk.indexOf(OP, 0);
-      let esc = chunk.indexOf(ESCAPE, 0);
-      while (start < end) {
-        let nl = chunk.indexOf(NL, start);
-        if (nl < 0 || nl >= end) nl = end;
-        line++;
-        if ((op >= 0 && op < nl) || (esc >= 0 && esc < nl)) record(out, chunk.toString('utf8', start, nl), line);
-        if (op >= 0 && op < nl) op = chunk.indexOf(OP, nl);
-        if (esc >= 0 && esc < nl) esc = chunk.indexOf(ESCAPE, nl);
-        start = nl + 1;
-      }
-      if (bytesRead === 0) return out;
-      carry = Buffer.from(chunk.subarray(end));
-    }
-  } finally {
-    await handle.close();
-  }
+  const sink: LineSink = {
+    line(text) {
+      line++;
+      if (text.includes('"op"') || text.includes('\\u')) record(out, text, line);
+    },
+    overlong() {
+      line++;
+    },
+  };
+  await readLines(file, sink, { chunkBytes: 1 << 20, ...opts });
+  return out;
 }

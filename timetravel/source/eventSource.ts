@@ -3,9 +3,8 @@
  * re-read from its start and the events before the point are parsed and dropped (byte offsets
  * of the decompressed text cannot be seeked to); stdin can only be read once, from the start.
  */
-import { open } from 'node:fs/promises';
-import { readTraceBatches, type ReadOptions } from '../../events/reader.js';
-import { readFromOffset, type EventBatch } from './readFromOffset.js';
+import { readFromOffset, readTraceBatches, type EventBatch, type ReadOptions } from '../../events/reader.js';
+import type { TraceKind } from '../../events/source/openTrace.js';
 
 /** A point between two events: what a checkpoint records besides the state. */
 export interface TracePoint {
@@ -21,25 +20,9 @@ export interface TracePoint {
 
 export const TRACE_START: TracePoint = { events: 0, seq: 0, line: 0, offset: 0 };
 
-export type SourceKind = 'file' | 'gzip' | 'stdin';
-
 /** How a trace can be revisited: `file` by byte offset, `gzip` from its start, `stdin` never. */
-export async function sourceKind(source: string): Promise<SourceKind> {
-  if (source === '-') return 'stdin';
-  if (source.endsWith('.gz')) return 'gzip';
-  try {
-    const handle = await open(source, 'r');
-    try {
-      const head = Buffer.alloc(2);
-      const { bytesRead } = await handle.read(head, 0, 2, 0);
-      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : 'file';
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return 'file'; // the reader reports the problem with its usual message
-  }
-}
+export type SourceKind = TraceKind;
+export { traceKind as sourceKind } from '../../events/source/openTrace.js';
 
 export async function* eventsFrom(source: string, kind: SourceKind, from: TracePoint, opts: ReadOptions = {}): AsyncGenerator<EventBatch> {
   const prevSeq = from.events === 0 ? -1 : from.seq;
