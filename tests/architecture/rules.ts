@@ -44,7 +44,6 @@ export const LAYER_RULES: readonly LayerRule[] = [
     id: 'audit-does-no-io',
     why: 'audit rules judge steps; reading files belongs to events/ (the one trace source)',
     files: { in: ['audit'] },
-    except: [{ path: 'audit/sourceLines.ts', reason: 'moves onto the events/ trace source (issue 10 item 2, trace-source); drop this exception then' }],
     imports: { modules: FS },
   },
   {
