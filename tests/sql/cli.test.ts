@@ -69,7 +69,7 @@ describe('sva-replay sql TRACE QUERY', () => {
     const r = await cli('sql', file, 'select 1');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toBe(`sva-replay: ${file}:0: cannot open: ENOENT: no such file or directory, open '${file}'\n`);
+    expect(r.err).toBe(`sva-replay: ${file}: cannot open: ENOENT: no such file or directory, open '${file}'\n`);
   });
 
   it('--db FILE keeps the tables: a second run reuses them without the trace being read again', async () => {
