@@ -4,6 +4,8 @@ import { compiledEngine } from '../machines/compiledEngine.js';
 import type { MachineEngine } from '../machines/engine.js';
 import { applyEvent } from './kernel/dispatch.js';
 import { followObserved } from './kernel/follow.js';
+import { followGenerationBind } from './kernel/generations/follow.js';
+import { isGeneration } from './kernel/profiles.js';
 import { beginMmExit } from './kernel/mmExit.js';
 import type { Outcome } from './kernel/outcome.js';
 import { createKernelState, type KernelState, type Profile } from './kernel/state.js';
@@ -114,9 +116,15 @@ export class Fold {
     if (observed && disagrees(model, observed)) {
       const implicit = k.implicit;
       k.rollback();
-      const note = followObserved(k, e, observed);
       result.observed = { ret: observed.ret, errno: errnoName(observed.ret), ...(observed.pasid !== undefined ? { pasid: observed.pasid } : {}) };
-      if (note) result.unfollowed = note;
+      if (e.type === 'bind' && isGeneration(this.state.profile)) {
+        const f = followGenerationBind(k, e, observed, model);
+        if (f.unfollowed) result.unfollowed = f.unfollowed;
+        if (f.unseen) result.unseen = f.unseen;
+      } else {
+        const note = followObserved(k, e, observed);
+        if (note) result.unfollowed = note;
+      }
       result.implicit = [...new Set([...implicit, ...k.implicit])];
     } else {
       result.implicit = k.implicit;

@@ -26,6 +26,11 @@ export interface StepResult {
   observed?: Observed;
   /** Why the log could not be followed, when it could not. */
   unfollowed?: string;
+  /**
+   * Generation profiles: the log disagrees because of state no trace shows (in-kernel PASID
+   * users, -ENOMEM, LAM): followed, not a divergence; `report` marks an info finding.
+   */
+  unseen?: { reason: string; report: boolean };
   /** Entities created because the trace had not introduced them. */
   implicit: string[];
   /** State changes, for the projections. */

@@ -21,7 +21,7 @@ export const divergence: Rule = {
         message: `observed driver op ${opText(u.op)} (seq ${u.seq}) inside ${result.type} was not computed by the model` });
     }
     const o = result.observed;
-    if (!o) return;
+    if (!o || result.unseen) return;
     if (o.op) {
       report({ seq: result.seq, related: result.anchorSeq !== undefined ? [result.anchorSeq] : [], entity,
         message: `observed driver op ${opText(o.op)} was not computed by the model` });

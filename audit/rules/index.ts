@@ -17,10 +17,11 @@ import { stalePageResponse } from './stalePageResponse.js';
 import { stalePasidUnbind } from './stalePasidUnbind.js';
 import { unbindAfterExit } from './unbindAfterExit.js';
 import { unmatchedPhase } from './unmatchedPhase.js';
+import { unseenState } from './unseenState.js';
 
 /** Every rule of audit-rules.md, in the order of that table, then the extensions. */
 export const RULES: readonly Rule[] = [
   divergence, stalePasidUnbind, unbindAfterExit, pasidFreedPendingFaults, stalePageResponse, orphanPageResponse,
   faultUnboundPasid, bindDuringExit, nonSvaPasid, pasidOwnerConflict, pasidOutOfRange, concurrentDomainUpdate,
-  detachWithBonds, ioMmLeak, doubleFree, implicitEntity, unmatchedPhase, faultAfterExit,
+  detachWithBonds, ioMmLeak, doubleFree, implicitEntity, unmatchedPhase, faultAfterExit, unseenState,
 ];

@@ -24,7 +24,8 @@ export const pasidOwnerConflict: Rule = {
         message: `PASID ${f.pasid} was freed at mm ${f.mm}'s exit while ${f.devs.join(', ')} still used it, and is now ` +
           `allocated again (${e.type}): those devices translate through the new owner's page tables (the 5.17 use-after-free)` });
     }
-    if (e.phase === 'enter' || effectiveRet(result) !== 0) return;
+    // Generation profiles: the log's PASID was followed, its earlier holder dropped unseen.
+    if (e.phase === 'enter' || effectiveRet(result) !== 0 || result.unseen) return;
     if (e.type !== 'bind' && e.type !== 'pasid_alloc') return;
     if (e.pasid === undefined) return;
     const row = before.rows.get('pasids')!.get(String(e.pasid)) as PasidRow | undefined;

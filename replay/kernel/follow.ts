@@ -31,7 +31,7 @@ export function followObserved(k: KernelStore, e: TraceEvent, observed: Outcome)
  * The log says an SVA call succeeded, so the device had a domain and an SVA param even if
  * the trace never showed them (e.g. an ftrace capture without sva_init): give it implicit ones.
  */
-function ensureSvaReady(k: KernelStore, dev: string): void {
+export function ensureSvaReady(k: KernelStore, dev: string): void {
   const d = ensureDevice(k, dev, 'sva');
   if (d.value === 'added') {
     const domain = `implicit:${dev}`;

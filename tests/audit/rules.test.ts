@@ -73,6 +73,8 @@ const CASES: { file: string; profile?: Profile; expect: Expect[] }[] = [
   { file: 'fault-after-exit.fires.jsonl', profile: '6.8', expect: [
     { rule: 'fault-after-exit', seq: 6, related: [2], entity: `${D0}/pasid:1` }] },
   { file: 'fault-after-exit.silent.jsonl', profile: '6.8', expect: [] },
+  { file: 'unseen-state.fires.jsonl', profile: '6.8', expect: [{ rule: 'unseen-state', seq: 3, related: [], entity: '0000:6a:01.0' }] },
+  { file: 'unseen-state.silent.jsonl', profile: '6.8', expect: [] },
   { file: 'pasid-out-of-range.fires.jsonl', expect: [
     { rule: 'pasid-out-of-range', seq: 11, related: [7, 10], entity: `${D1}/pasid:3` },
     { rule: 'pasid-out-of-range', seq: 12, related: [7], entity: `${D1}/pasid:5` }] },
