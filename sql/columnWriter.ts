@@ -10,6 +10,7 @@ import {
   BIGINT, BOOLEAN, DOUBLE, ENUM, INTEGER, LIST, listValue, UBIGINT, VARCHAR,
   DuckDBDataChunk, type DuckDBAppender, type DuckDBListVector, type DuckDBType,
 } from '@duckdb/node-api';
+import type { RowSink } from './rowSink.js';
 import type { ColumnType, TableDef } from './schema.js';
 
 const ROWS = 2048;
@@ -51,7 +52,7 @@ function store(t: ColumnType): Store {
 }
 
 /** Rows of one table, appended in chunks. Column arguments are indexes into `table.columns`. */
-export class TableWriter {
+export class TableWriter implements RowSink {
   /** Column index by name. */
   readonly col: Readonly<Record<string, number>>;
   rowsWritten = 0;

@@ -1,12 +1,7 @@
 import { TraceInputError } from '../events/inputError.js';
 import { runTrace, Session, type RunOptions, type SessionStep } from '../session/index.js';
 import { TableWriter } from './columnWriter.js';
-import { CallRows } from './rows/callRows.js';
-import { EventRows } from './rows/eventRows.js';
-import { writeFindings } from './rows/findingRows.js';
-import { LifetimeRows } from './rows/lifetimeRows.js';
-import { PageRequestRows } from './rows/pageRequestRows.js';
-import { ResultRows } from './rows/resultRows.js';
+import { TraceRows } from './rows/traceRows.js';
 import { TABLES } from './schema.js';
 import { SCHEMA_VERSION, type SqlStore } from './store.js';
 
@@ -31,35 +26,23 @@ export async function loadTrace(
   onStep?: (step: SessionStep, session: Session) => void,
 ): Promise<LoadResult> {
   const conn = store.connection;
-  const w: Record<string, TableWriter> = {};
-  for (const t of TABLES) w[t.name] = new TableWriter(await conn.createAppender(t.name), t);
-  const events = new EventRows(w.events);
-  const results = new ResultRows(w.results, w.ops);
-  const lifetimes = new LifetimeRows(w.pasid_lifetimes, w.bonds);
-  const pages = new PageRequestRows(w.page_requests);
-  const calls = new CallRows(w.calls);
+  const writers: TableWriter[] = [];
+  for (const t of TABLES) writers.push(new TableWriter(await conn.createAppender(t.name), t));
+  const rows = new TraceRows(new Map(writers.map((w) => [w.table.name, w])));
   const session = new Session(options);
   let stoppedAt: TraceInputError | null = null;
   try {
     await runTrace(source, { ...options, keepText: true }, (step, s) => {
       onStep?.(step, s);
-      const r = step.result;
-      events.write(r.event);
-      results.write(r);
-      lifetimes.step(r);
-      pages.step(r);
-      calls.step(r);
+      rows.step(step);
     }, session);
   } catch (e) {
     if (!(e instanceof TraceInputError)) throw e;
     stoppedAt = e;
   }
   const findings = stoppedAt ? session.findings : session.finish();
-  lifetimes.finish();
-  pages.finish();
-  calls.finish();
-  writeFindings(w.findings, findings);
-  for (const t of TABLES) w[t.name].close();
+  rows.finish(findings);
+  for (const w of writers) w.close();
   await store.writeMeta({ trace: source, profile: session.profile, schema: SCHEMA_VERSION, complete: stoppedAt === null });
   return { events: session.events, findings: findings.length, stoppedAt };
 }

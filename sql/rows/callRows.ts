@@ -1,5 +1,5 @@
 import type { StepResult } from '../../replay/stepResult.js';
-import type { TableWriter } from '../columnWriter.js';
+import type { RowSink } from '../rowSink.js';
 
 interface OpenCall {
   tid?: number;
@@ -16,7 +16,7 @@ interface OpenCall {
 export class CallRows {
   private readonly open = new Map<number, OpenCall>();
 
-  constructor(private readonly w: TableWriter) {}
+  constructor(private readonly w: RowSink) {}
 
   step(r: StepResult): void {
     const e = r.event;

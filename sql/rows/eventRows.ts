@@ -1,9 +1,9 @@
 import type { TraceEvent } from '../../events/types.js';
-import type { TableWriter } from '../columnWriter.js';
+import type { RowSink } from '../rowSink.js';
 import type { ColumnType, TableDef } from '../schema.js';
 import { COLUMN_OF, EVENT_FIELDS, OP_FIELDS } from './fields.js';
 
-type Put = (w: TableWriter, c: number, v: unknown) => void;
+type Put = (w: RowSink, c: number, v: unknown) => void;
 
 /** A writer per column type; u64 values are bigints in events and hex strings in op records. */
 function putFor(type: ColumnType): Put {
@@ -39,7 +39,7 @@ export function resolveFields<K extends string>(table: TableDef, byKey: Readonly
   return out;
 }
 
-export function putFields(w: TableWriter, fields: readonly Field[], o: object): void {
+export function putFields(w: RowSink, fields: readonly Field[], o: object): void {
   for (const f of fields) f.put(w, f.c, (o as Record<string, unknown>)[f.prop]);
 }
 
@@ -48,7 +48,7 @@ export class EventRows {
   private readonly eventFields: Record<string, Field[]>;
   private readonly opFields: Record<string, Field[]>;
 
-  constructor(private readonly w: TableWriter) {
+  constructor(private readonly w: RowSink) {
     this.eventFields = resolveFields(w.table, EVENT_FIELDS);
     this.opFields = resolveFields(w.table, OP_FIELDS);
   }

@@ -1,8 +1,8 @@
 import type { Finding } from '../../audit/types.js';
-import type { TableWriter } from '../columnWriter.js';
+import type { RowSink } from '../rowSink.js';
 
 /** `findings`: the audit's findings (trace-format.md, `audit --json`), one row each. */
-export function writeFindings(w: TableWriter, findings: readonly Finding[]): void {
+export function writeFindings(w: RowSink, findings: readonly Finding[]): void {
   const C = w.col;
   for (const f of findings) {
     w.text(C.rule, f.rule);

@@ -1,5 +1,5 @@
 import type { StepResult } from '../../replay/stepResult.js';
-import type { TableWriter } from '../columnWriter.js';
+import type { RowSink } from '../rowSink.js';
 
 interface OpenPasid {
   pasid: number;
@@ -34,7 +34,7 @@ export class LifetimeRows {
   private readonly pasids = new Map<number, OpenPasid>();
   private readonly bonds = new Map<string, OpenBond>();
 
-  constructor(private readonly pasidRows: TableWriter, private readonly bondRows: TableWriter) {}
+  constructor(private readonly pasidRows: RowSink, private readonly bondRows: RowSink) {}
 
   step(r: StepResult): void {
     const ts = r.event.ts;
@@ -109,7 +109,7 @@ export class LifetimeRows {
 }
 
 /** The columns both tables share: from/to seq and ts, how it ended; then ends the row. */
-function writeSpan(w: TableWriter, open: { fromSeq: number; fromTs?: number }, toSeq?: number, toTs?: number, endedBy?: string): void {
+function writeSpan(w: RowSink, open: { fromSeq: number; fromTs?: number }, toSeq?: number, toTs?: number, endedBy?: string): void {
   const C = w.col;
   w.bigint(C.from_seq, open.fromSeq);
   w.bigint(C.to_seq, toSeq);

@@ -1,6 +1,6 @@
 import type { ResponseCode } from '../../events/types.js';
 import type { StepResult } from '../../replay/stepResult.js';
-import type { TableWriter } from '../columnWriter.js';
+import type { RowSink } from '../rowSink.js';
 
 interface Group {
   dev: string;
@@ -28,7 +28,7 @@ export class PageRequestRows {
   /** Complete groups awaiting their response by (dev, group, pasid). */
   private readonly pending = new Map<string, Group>();
 
-  constructor(private readonly w: TableWriter) {}
+  constructor(private readonly w: RowSink) {}
 
   step(r: StepResult): void {
     const facts = r.facts;

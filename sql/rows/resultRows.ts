@@ -1,5 +1,5 @@
 import type { StepResult } from '../../replay/stepResult.js';
-import type { TableWriter } from '../columnWriter.js';
+import type { RowSink } from '../rowSink.js';
 import { OP_FIELDS } from './fields.js';
 import { putFields, resolveFields, type Field } from './eventRows.js';
 
@@ -7,7 +7,7 @@ import { putFields, resolveFields, type Field } from './eventRows.js';
 export class ResultRows {
   private readonly opFields: Record<string, Field[]>;
 
-  constructor(private readonly results: TableWriter, private readonly ops: TableWriter) {
+  constructor(private readonly results: RowSink, private readonly ops: RowSink) {
     this.opFields = resolveFields(ops.table, OP_FIELDS);
   }
 
