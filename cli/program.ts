@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { inputProblem } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
 import { registerCommands } from './commands/index.js';
 
@@ -9,24 +8,25 @@ export interface ExitBox {
 }
 
 /**
- * Builds the sva-replay program. Commands write only through `io`; nothing here calls
- * process.exit, so tests drive commands in-process.
+ * Builds the sva-replay program with the commands `argv` needs (all without `argv`).
+ * Commands write only through `io`; nothing here calls process.exit, so tests drive
+ * commands in-process.
  */
-export function createProgram(io: CliIo, exit: ExitBox = { code: 0 }): Command {
+export async function createProgram(io: CliIo, exit: ExitBox = { code: 0 }, argv?: readonly string[]): Promise<Command> {
   const program = new Command('sva-replay')
     .description('Replay, time-travel and audit Linux IOMMU Shared Virtual Addressing lifecycle traces')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  registerCommands(program, io, exit);
+  await registerCommands(program, io, exit, argv);
   return program;
 }
 
 /** Runs argv (without node and script) and returns the exit code; input problems never throw. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const exit: ExitBox = { code: EXIT.clean };
-  const program = createProgram(io, exit);
+  const program = await createProgram(io, exit, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;
@@ -35,6 +35,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.clean;
       return EXIT.badInput;
     }
+    // Loaded here, not at start-up: it reaches the index format and the time-travel errors.
+    const { inputProblem } = await import('./errors.js');
     const problem = inputProblem(e);
     if (problem === null) throw e;
     io.err(problem.message);

@@ -1,26 +1,29 @@
 /**
  * `npm run bench`: generates traces with `simulate` and measures, in this one run, every
- * figure of the speed goals (each task in its own process, so peak RSS is its own).
- * Options: --full adds the 10M-event trace; --json prints the figures as JSON.
+ * figure of the speed goals against the floor: a plain chunked JSON.parse of the same trace
+ * (README, Speed). Each task runs in its own process; each figure is the best of several runs.
+ * Options: --full adds the 10M-event trace; --json prints the figures as JSON; --runs N.
+ * A new measurement is a section in scripts/bench/ added to `sections` below.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, fmtMs, measure, ratio, type Row } from './bench/harness.js';
+import type { BenchContext, Section } from './bench/context.js';
+import { core } from './bench/core.js';
+import { engines } from './bench/engines.js';
+import { startup } from './bench/startup.js';
+import { others } from './bench/others.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const bin = join(here, '..', 'cli', 'bin.js');
-const worker = join(here, 'benchWorker.js');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const runsAt = argv.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
 const dir = join(tmpdir(), `sva-bench-${process.pid}`);
 
-interface Sample { ms: number; maxRssMb: number; events?: number }
-
-function measure(task: string, ...rest: string[]): Sample {
-  const out = execFileSync(process.execPath, [worker, task, ...rest], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop()!) as Sample;
-}
+/** In order: core builds the index and measures replay, which later sections compare with. */
+const sections: Section[] = [core, startup, engines, others];
 
 function simulate(events: number): string {
   const file = join(dir, `sim-${events}.jsonl`);
@@ -29,61 +32,53 @@ function simulate(events: number): string {
 }
 
 const log = (s: string) => { if (!args.has('--json')) process.stderr.write(`${s}\n`); };
-const perSec = (events: number, ms: number) => Math.round((events / ms) * 1000);
 
-function main(): void {
+function printTable(rows: Row[]): void {
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+  process.stdout.write(`${line(['measure', 'time (CPU where marked)', 'ratio', 'goal'])}\n| ${w.map((n) => '-'.repeat(n)).join(' | ')} |\n`);
+  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+}
+
+/** 10M events: replay's CPU against the floor on the same trace, and peak RSS (flat memory). */
+function full(ctx: BenchContext): Row[] {
+  log('generating and replaying 10M events...');
+  const t10m = simulate(10_000_000);
+  const floor = measure(1, 'floor', t10m);
+  const r10 = measure(1, 'cli', 'replay', t10m, '--fail-on', 'never');
+  ctx.json.full = { floor: floor, replay: r10 };
+  return [
+    ['10M: floor', fmtMs(floor.cpuMs), '-', '-'],
+    ['10M: replay', fmtMs(r10.cpuMs), ratio(r10.cpuMs, floor.cpuMs, 'floor'), '-'],
+    ['10M: replay peak RSS (1M above)', `${r10.maxRssMb.toFixed(0)} MB`, ratio(r10.maxRssMb, ctx.replay!.maxRssMb, '1M'), '<= 1.3x'],
+  ];
+}
+
+async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   try {
     log('generating traces (250k, 1M events)...');
     const t250k = simulate(250_000);
     const t1m = simulate(1_000_000);
     const mb = (statSync(t1m).size / 1048576).toFixed(0);
-    log('measuring...');
-    const parse = measure('parse', t1m);
-    const replay = measure('cli', 'replay', t1m, '--fail-on', 'never');
-    const audit = measure('cli', 'audit', t1m, '--json', '--fail-on', 'never');
-    const replay250k = measure('cli', 'replay', t250k, '--fail-on', 'never');
-    const xs = measure('engine', 'xstate', t1m, '100000');
-    const compiled = measure('engine', 'compiled', t1m, '100000');
-    const foldXs = measure('fold', 'xstate', t1m, '100000');
-    const foldCompiled = measure('fold', 'compiled', t1m, '100000');
-    const sqlLoad = measure('cli', 'sql', t1m, 'select count(*) from events');
-    const index = measure('cli', 'index', t1m);
-    const seek = measure('cli', 'state', t1m, '--at', '500000', '--json');
-    const followWatch = measure('follow-latency', 'watch');
-    const followPoll = measure('follow-latency', 'poll');
-    const rows: [string, string, string, string][] = [
-      ['parse only (JSONL reader), 1M events', `${parse.ms.toFixed(0)} ms`, `${perSec(1e6, parse.ms).toLocaleString('en-US')} ev/s`, 'baseline'],
-      ['replay end to end, 1M', `${replay.ms.toFixed(0)} ms`, `${(replay.ms / parse.ms).toFixed(2)}x parse`, '<= 1.5x parse'],
-      ['audit end to end, 1M', `${audit.ms.toFixed(0)} ms`, `${(audit.ms / parse.ms).toFixed(2)}x parse`, '-'],
-      [`XState engine, transitions of a 100k slice (${xs.events})`, `${xs.ms.toFixed(1)} ms`, `${perSec(xs.events!, xs.ms).toLocaleString('en-US')} tr/s`, 'baseline'],
-      ['compiled engine, same transitions', `${compiled.ms.toFixed(1)} ms`, `${(xs.ms / compiled.ms).toFixed(1)}x XState`, '>= 20x XState'],
-      ['whole fold of the 100k slice, XState / compiled', `${foldXs.ms.toFixed(0)} / ${foldCompiled.ms.toFixed(0)} ms`, `${(foldXs.ms / foldCompiled.ms).toFixed(1)}x`, '-'],
-      ['peak RSS, replay 250k / 1M', `${replay250k.maxRssMb.toFixed(0)} / ${replay.maxRssMb.toFixed(0)} MB`, `${(replay.maxRssMb / replay250k.maxRssMb).toFixed(2)}x`, '<= 1.3x'],
-      ['sql: load into DuckDB and one query, 1M', `${sqlLoad.ms.toFixed(0)} ms`, `${(sqlLoad.ms / replay.ms).toFixed(2)}x replay`, '<= 2x replay'],
-      ['index build, 1M', `${index.ms.toFixed(0)} ms`, '-', '-'],
-      ['follow: append to finding, fs.watch / polling (best of 5)', `${followWatch.ms.toFixed(1)} / ${followPoll.ms.toFixed(0)} ms`, '-', '< 1000 ms'],
-      ['state --at 500000, indexed', `${seek.ms.toFixed(1)} ms`, `${(replay.ms / seek.ms).toFixed(0)}x faster than replay`, '>= 100x'],
-    ];
+    log(`measuring (best of ${runs} runs each)...`);
+    const ctx: BenchContext = { runs, t250k, t1m, floor: measure(runs, 'floor', t1m), json: {} };
+    const rows: Row[] = [];
+    for (const section of sections) rows.push(...(await section(ctx)));
+    if (args.has('--full')) rows.push(...full(ctx));
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     if (args.has('--json')) {
-      process.stdout.write(`${JSON.stringify({ machine, traceMb: Number(mb), parse, replay, audit, replay250k, xstate: xs, compiled, foldXstate: foldXs, foldCompiled, sqlLoad, index, seek, followWatch, followPoll })}\n`);
+      process.stdout.write(`${JSON.stringify({ machine, traceMb: Number(mb), runs, ...ctx.json })}\n`);
     } else {
-      const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
-      const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
-      process.stdout.write(`Machine: ${machine}; 1M-event trace: ${mb} MB\n\n`);
-      process.stdout.write(`${line(['measure', 'time', 'ratio', 'goal'])}\n| ${w.map((n) => '-'.repeat(n)).join(' | ')} |\n`);
-      for (const r of rows) process.stdout.write(`${line(r)}\n`);
-    }
-    if (args.has('--full')) {
-      log('generating and replaying 10M events...');
-      const t10m = simulate(10_000_000);
-      const r10 = measure('cli', 'replay', t10m, '--fail-on', 'never');
-      process.stdout.write(`\n10M events: replay ${r10.ms.toFixed(0)} ms, peak RSS ${r10.maxRssMb.toFixed(0)} MB\n`);
+      process.stdout.write(`Machine: ${machine}; 1M-event trace: ${mb} MB; best of ${runs} runs\n\n`);
+      printTable(rows);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

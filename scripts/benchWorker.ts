@@ -1,7 +1,8 @@
 /**
  * One benchmark measurement in its own process, so that peak RSS is that task's alone.
- * Prints one JSON line: { ms, maxRssMb, events? }.
+ * Prints one JSON line: { ms, cpuMs, maxRssMb, events? }.
  */
+import { createReadStream } from 'node:fs';
 import { readTraceBatches } from '../events/reader.js';
 import type { TraceEvent } from '../events/types.js';
 import type { AnyStateMachine } from 'xstate';
@@ -19,6 +20,27 @@ const quiet: CliIo = { out: () => {}, err: (s) => process.stderr.write(s), errIs
 async function parseOnly(file: string): Promise<number> {
   let n = 0;
   for await (const batch of readTraceBatches(file)) n += batch.length;
+  return n;
+}
+
+/**
+ * The floor: read the file in chunks, split lines, JSON.parse each, nothing else (no
+ * validation, no event objects of our own). Every per-event cost is a ratio to this.
+ */
+async function floor(file: string): Promise<number> {
+  let n = 0;
+  let rest = '';
+  const stream = createReadStream(file, { highWaterMark: 1 << 20, encoding: 'utf8' });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (nl > start) { JSON.parse(text.slice(start, nl)); n++; }
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.length > 0) { JSON.parse(rest); n++; }
   return n;
 }
 
@@ -72,9 +94,11 @@ async function engineSlice(engine: string, file: string, count: number): Promise
 async function main(): Promise<void> {
   const [task, ...args] = process.argv.slice(2);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let events: number | undefined;
   let ms: number | undefined;
-  if (task === 'parse') events = await parseOnly(args[0]);
+  if (task === 'floor') events = await floor(args[0]);
+  else if (task === 'parse') events = await parseOnly(args[0]);
   else if (task === 'engine') ({ ms, events } = await engineSlice(args[0], args[1], Number(args[2])));
   else if (task === 'fold') ({ ms, events } = await foldSlice(args[0], args[1], Number(args[2])));
   else if (task === 'follow-latency') ({ ms } = await followLatency(args[0] === 'watch'));
@@ -83,8 +107,10 @@ async function main(): Promise<void> {
     if (code === 2) throw new Error(`sva-replay ${args.join(' ')} exited 2`);
   } else throw new Error(`unknown task ${task}`);
   const elapsed = ms ?? performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = ms ?? (cpu.user + cpu.system) / 1000;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ms: elapsed, maxRssMb, events })}\n`);
+  process.stdout.write(`${JSON.stringify({ ms: elapsed, cpuMs, maxRssMb, events })}\n`);
 }
 
 main().catch((e: unknown) => {

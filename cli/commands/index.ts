@@ -1,26 +1,40 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import type { ExitBox } from '../program.js';
-import { registerAudit } from './audit.js';
-import { registerImport } from './import.js';
-import { registerIndex } from './indexCmd.js';
-import { registerHistory } from './history.js';
-import { registerDiff } from './diff.js';
-import { registerBisect } from './bisect.js';
-import { registerDebug } from './debug.js';
-import { registerFollow } from './follow.js';
-import { registerReplay } from './replay.js';
-import { registerSimulate } from './simulate.js';
-import { registerSql } from './sql.js';
-import { registerState } from './state.js';
-import { registerView } from './view.js';
-import { registerExport } from './export.js';
 
 /** A command module adds its subcommand to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, exit: ExitBox) => void;
 
-const commands: RegisterCommand[] = [registerReplay, registerAudit, registerState, registerImport, registerSimulate, registerIndex, registerHistory, registerDiff, registerBisect, registerDebug, registerFollow, registerSql, registerView, registerExport];
+/**
+ * Every command, by name, loaded only when used: `sva-replay state ...` imports the state
+ * command and what it needs, never the audit's rules, DuckDB or the ftrace importer
+ * (start-up is most of a short command's time; README, Speed).
+ */
+const commands: Record<string, () => Promise<RegisterCommand>> = {
+  replay: async () => (await import('./replay.js')).registerReplay,
+  audit: async () => (await import('./audit.js')).registerAudit,
+  state: async () => (await import('./state.js')).registerState,
+  import: async () => (await import('./import.js')).registerImport,
+  simulate: async () => (await import('./simulate.js')).registerSimulate,
+  index: async () => (await import('./indexCmd.js')).registerIndex,
+  history: async () => (await import('./history.js')).registerHistory,
+  diff: async () => (await import('./diff.js')).registerDiff,
+  bisect: async () => (await import('./bisect.js')).registerBisect,
+  debug: async () => (await import('./debug.js')).registerDebug,
+  follow: async () => (await import('./follow.js')).registerFollow,
+  sql: async () => (await import('./sql.js')).registerSql,
+  view: async () => (await import('./view.js')).registerView,
+  export: async () => (await import('./export.js')).registerExport,
+};
 
-export function registerCommands(program: Command, io: CliIo, exit: ExitBox): void {
-  for (const register of commands) register(program, io, exit);
+/**
+ * Registers the command `argv` names, or none for `--version`, or all of them (help, an
+ * unknown command: commander lists them and suggests the nearest name).
+ */
+export async function registerCommands(program: Command, io: CliIo, exit: ExitBox, argv: readonly string[] = []): Promise<void> {
+  const first = argv[0];
+  if (first === '--version' || first === '-V') return;
+  const names = first !== undefined && Object.hasOwn(commands, first) ? [first] : Object.keys(commands);
+  const registers = await Promise.all(names.map((name) => commands[name]()));
+  for (const register of registers) register(program, io, exit);
 }
