@@ -1,6 +1,5 @@
 import type { Finding, Severity } from '../audit/types.js';
 import { TraceInputError } from '../events/inputError.js';
-import type { BondRow } from '../projections/bondTable.js';
 import { Session } from '../session/session.js';
 import { implicitEntityError } from '../session/strict.js';
 import type { Decoded } from './decode.js';
@@ -65,10 +64,10 @@ export class LiveAudit {
 
   status(rate: number): FollowStatus {
     let liveBonds = 0;
-    const rows = this.session.tables.rows;
-    for (const row of rows.get('bonds')!.values()) if ((row as BondRow).state === 'live') liveBonds++;
+    const tables = this.session.tables;
+    for (const row of tables.table('bonds').values()) if (row.state === 'live') liveBonds++;
     return {
-      events: this.events, rate, livePasids: rows.get('pasids')!.size, liveBonds,
+      events: this.events, rate, livePasids: tables.size('pasids'), liveBonds,
       errors: this.bySeverity.error, warnings: this.bySeverity.warning, infos: this.bySeverity.info, badLines: this.badLines,
     };
   }

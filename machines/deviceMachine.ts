@@ -1,4 +1,5 @@
 import { assign, setup } from 'xstate';
+import type { Errno } from '../events/errno.js';
 import type { DriverName } from '../events/types.js';
 import { FEAT_IOPF } from '../events/types.js';
 import { hasBitsOutside } from './bits.js';
@@ -99,7 +100,7 @@ export const deviceGuards = {
   hasBond: ({ context, event }: Args) => deviceQueries.listsBond({ context }, (event as Ev<'unbind'>).pasid),
 } as const;
 
-const reject = (errno: string) => ({ type: 'reject' as const, params: { errno } });
+const reject = (errno: Errno) => ({ type: 'reject' as const, params: { errno } });
 
 /** No domain: SVA calls fail as iommu_get_domain_for_dev() finds none. */
 const withoutDomain = {
@@ -136,7 +137,7 @@ export const deviceMachine = setup({
     addBond: assign(deviceUpdates.addBond),
     removeBond: assign(deviceUpdates.removeBond),
     accept: () => {},
-    reject: (_: unknown, _params: { errno: string }) => {},
+    reject: (_: unknown, _params: { errno: Errno }) => {},
   },
 }).createMachine({
   id: 'device',

@@ -11,23 +11,26 @@ export interface BondRow {
   ended?: { by: BondEnd; seq: number };
 }
 
+/** A bond row's key: the (device, PASID) pair. */
+export interface BondKey {
+  dev: string;
+  pasid: number;
+}
+
 /**
  * Bonds, one row per (device, PASID): the live bond, or the latest one and how it ended
  * (unbind, mm exit, shutdown). Keeping only the latest per pair bounds the table by the
  * working set, not by trace length.
  */
-export const bondTable: Projection<BondRow> = {
+export const bondTable: Projection<BondRow, BondKey, 'bond_added' | 'bond_ended'> = {
   name: 'bonds',
   canHandle: ['bond_added', 'bond_ended'],
-  keyOf: (f) => {
-    const b = f as { dev: string; pasid: number };
-    return `${b.dev}/${b.pasid}`;
-  },
+  keyOf: (f) => ({ dev: f.dev, pasid: f.pasid }),
+  keyText: (k) => `${k.dev}/${k.pasid}`,
   evolve(row, { fact, seq }) {
     if (fact.kind === 'bond_added') {
       return { dev: fact.dev, pasid: fact.pasid, mm: fact.mm, domain: fact.domain, since: seq, state: 'live' };
     }
-    if (fact.kind !== 'bond_ended') return row;
     const base = row ?? { dev: fact.dev, pasid: fact.pasid, mm: fact.mm, domain: fact.domain, since: seq };
     return { ...base, state: 'ended', ended: { by: fact.by, seq } };
   },

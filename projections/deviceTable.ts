@@ -14,12 +14,13 @@ export interface DeviceRow {
 }
 
 /** The device table: driver model, domain, SVA param and bonded PASIDs of each device. */
-export const deviceTable: Projection<DeviceRow> = {
+export const deviceTable: Projection<DeviceRow, string, 'device'> = {
   name: 'devices',
   canHandle: ['device'],
-  keyOf: (f) => (f as { dev: string }).dev,
+  keyOf: (f) => f.dev,
+  keyText: (dev) => dev,
   evolve(_row, { fact }) {
-    if (fact.kind !== 'device' || !fact.value) return undefined;
+    if (!fact.value) return undefined;
     const { context: c, value } = fact.value;
     const row: DeviceRow = {
       dev: c.dev, driver: c.driver, state: value, domain: c.domain,

@@ -9,12 +9,13 @@ export interface DomainRow {
 }
 
 /** Domains: the devices attached and the PASID entries their bonds installed. */
-export const domainTable: Projection<DomainRow> = {
+export const domainTable: Projection<DomainRow, string, 'domain'> = {
   name: 'domains',
   canHandle: ['domain'],
-  keyOf: (f) => (f as { domain: string }).domain,
+  keyOf: (f) => f.domain,
+  keyText: (domain) => domain,
   evolve(_row, { fact }) {
-    if (fact.kind !== 'domain' || !fact.value) return undefined;
+    if (!fact.value) return undefined;
     const d = fact.value;
     const entries = new Map<number, string>();
     for (const b of d.bonds) if (!entries.has(b.pasid)) entries.set(b.pasid, b.mm);

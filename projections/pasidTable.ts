@@ -21,10 +21,11 @@ export interface NonSvaPasidRow {
 export type PasidRow = SvaPasidRow | NonSvaPasidRow;
 
 /** The PASID namespace with each PASID's owner; an SVA PASID shows its io_mm. */
-export const pasidTable: Projection<PasidRow> = {
+export const pasidTable: Projection<PasidRow, number, 'pasid' | 'io_mm'> = {
   name: 'pasids',
   canHandle: ['pasid', 'io_mm'],
-  keyOf: (f) => String((f as { pasid: number }).pasid),
+  keyOf: (f) => f.pasid,
+  keyText: (pasid) => String(pasid),
   evolve(row, { fact }) {
     if (fact.kind === 'pasid') {
       const entry = fact.value;
@@ -34,7 +35,7 @@ export const pasidTable: Projection<PasidRow> = {
       if (entry.dev !== null) r.dev = entry.dev;
       return r;
     }
-    if (fact.kind !== 'io_mm' || !fact.value) return row;
+    if (!fact.value) return row;
     const { context, value } = fact.value;
     return {
       pasid: fact.pasid, owner: 'sva', mm: context.mm, flags: context.flags, refs: context.refs, state: value,

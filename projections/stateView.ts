@@ -3,7 +3,7 @@ import type { DeviceRow } from './deviceTable.js';
 import type { DomainRow } from './domainTable.js';
 import type { FaultRow } from './faultTable.js';
 import type { PasidRow } from './pasidTable.js';
-import type { Tables } from './tables.js';
+import type { TablesView } from './tables.js';
 
 /** The state at a point (trace-format.md, `state --at SEQ --json`), plus the bonds table. */
 export interface StateView {
@@ -15,13 +15,13 @@ export interface StateView {
   bonds: BondRow[];
 }
 
-export function stateView(tables: Tables, seq: number): StateView {
+export function stateView(tables: TablesView, seq: number): StateView {
   return {
     seq,
-    pasids: tables.sorted<PasidRow>('pasids'),
-    devices: tables.sorted<DeviceRow>('devices'),
-    domains: tables.sorted<DomainRow>('domains'),
-    faults: tables.sorted<FaultRow>('faults'),
-    bonds: tables.sorted<BondRow>('bonds'),
+    pasids: tables.sorted('pasids'),
+    devices: tables.sorted('devices'),
+    domains: tables.sorted('domains'),
+    faults: tables.sorted('faults'),
+    bonds: tables.sorted('bonds'),
   };
 }

@@ -1,45 +1,90 @@
 import type { FactKind } from '../replay/kernel/facts.js';
 import type { StepResult } from '../replay/stepResult.js';
-import { bondTable } from './bondTable.js';
-import { deviceTable } from './deviceTable.js';
-import { domainTable } from './domainTable.js';
-import { faultTable } from './faultTable.js';
-import { pasidTable } from './pasidTable.js';
+import { bondTable, type BondKey, type BondRow } from './bondTable.js';
+import { deviceTable, type DeviceRow } from './deviceTable.js';
+import { domainTable, type DomainRow } from './domainTable.js';
+import { faultTable, type FaultKey, type FaultRow } from './faultTable.js';
+import { pasidTable, type PasidRow } from './pasidTable.js';
 import type { Projection } from './types.js';
 
-export const PROJECTIONS = [pasidTable, deviceTable, domainTable, bondTable, faultTable] as const;
-export type TableName = (typeof PROJECTIONS)[number]['name'];
+/** Each table's row type and structured key. */
+export interface TableSchema {
+  pasids: { row: PasidRow; key: number };
+  devices: { row: DeviceRow; key: string };
+  domains: { row: DomainRow; key: string };
+  bonds: { row: BondRow; key: BondKey };
+  faults: { row: FaultRow; key: FaultKey };
+}
+export type TableName = keyof TableSchema;
+export type RowOf<N extends TableName> = TableSchema[N]['row'];
+export type KeyOf<N extends TableName> = TableSchema[N]['key'];
+/** A row of any table. */
+export type AnyRow = RowOf<TableName>;
 
-/** A row change, for history and diff. */
-export interface RowChange {
-  table: TableName;
-  key: string;
-  before: unknown;
-  after: unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each projection reads its own fact kinds
+type ProjectionOf<N extends TableName> = Projection<RowOf<N>, KeyOf<N>, any>;
+
+/** The projection of each table. */
+export const PROJECTION_OF: { readonly [N in TableName]: ProjectionOf<N> } = {
+  pasids: pasidTable, devices: deviceTable, domains: domainTable, bonds: bondTable, faults: faultTable,
+};
+
+/** Table names in output order. */
+export const TABLE_NAMES: readonly TableName[] = ['pasids', 'devices', 'domains', 'bonds', 'faults'];
+
+/** Output order of two rows of one table, for walks over every table (diff). */
+export function compareRows(name: TableName, a: AnyRow, b: AnyRow): number {
+  return (PROJECTION_OF[name] as unknown as Projection<AnyRow, unknown>).compare(a, b);
 }
 
-type AnyProjection = Projection<unknown>;
+/** A row change, for history and diff; `key` is the row's key text. */
+export type RowChange = {
+  [N in TableName]: { table: N; key: string; before: RowOf<N> | undefined; after: RowOf<N> | undefined };
+}[TableName];
 
-const BY_KIND = new Map<FactKind, AnyProjection[]>();
-for (const p of PROJECTIONS as readonly AnyProjection[]) {
-  for (const kind of p.canHandle) BY_KIND.set(kind, [...(BY_KIND.get(kind) ?? []), p]);
+/** Tables as JSON (checkpoints, sessions): per table, its rows as [key text, row] pairs. */
+export type TablesJSON = { [N in TableName]?: [string, RowOf<N>][] };
+
+/** What readers get: typed rows by structured key, never a way to change them. */
+export interface TablesView {
+  get<N extends TableName>(name: N, key: KeyOf<N>): RowOf<N> | undefined;
+  has<N extends TableName>(name: N, key: KeyOf<N>): boolean;
+  /** A table's rows by key text, in insertion order. */
+  table<N extends TableName>(name: N): ReadonlyMap<string, RowOf<N>>;
+  size(name: TableName): number;
+  /** A table's rows in output order. */
+  sorted<N extends TableName>(name: N): RowOf<N>[];
+  /** Every table by name (generic walks: diff, print). */
+  readonly rows: ReadonlyMap<TableName, ReadonlyMap<string, AnyRow>>;
 }
 
-export const TABLE_NAMES: readonly TableName[] = PROJECTIONS.map((p) => p.name);
+/** An untyped step of the fan-out below: the one place rows of different tables meet. */
+interface Route {
+  name: TableName;
+  p: Projection<AnyRow, unknown, FactKind>;
+  table: Map<string, AnyRow>;
+}
 
 /**
  * The projections' rows, kept up to date from each step's facts. A run that never reads some
  * tables may leave them out (`kept`): they then stay empty.
  */
-export class Tables {
-  readonly rows = new Map<TableName, Map<string, unknown>>(PROJECTIONS.map((p) => [p.name, new Map()]));
+export class Tables implements TablesView {
+  private readonly maps = new Map<TableName, Map<string, AnyRow>>(TABLE_NAMES.map((n) => [n, new Map()]));
+  readonly rows: ReadonlyMap<TableName, ReadonlyMap<string, AnyRow>> = this.maps;
   /** Per fact kind, the kept projections that read it, with their row maps (resolved once). */
-  private readonly routes: Map<FactKind, { p: AnyProjection; table: Map<string, unknown> }[]>;
+  private readonly routes = new Map<FactKind, Route[]>();
 
   constructor(readonly kept: readonly TableName[] = TABLE_NAMES) {
-    this.routes = new Map([...BY_KIND].map(([kind, ps]) => [kind, ps
-      .filter((p) => kept.includes(p.name as TableName))
-      .map((p) => ({ p, table: this.rows.get(p.name as TableName)! }))]));
+    for (const name of TABLE_NAMES) {
+      if (!kept.includes(name)) continue;
+      const p = PROJECTION_OF[name] as unknown as Route['p'];
+      for (const kind of p.canHandle) {
+        const list = this.routes.get(kind) ?? [];
+        list.push({ name, p, table: this.maps.get(name)! });
+        this.routes.set(kind, list);
+      }
+    }
   }
 
   /** Evolves every projection over the step's facts; reports each row change to `onChange`. */
@@ -50,35 +95,50 @@ export class Tables {
     for (const fact of facts) {
       const routes = this.routes.get(fact.kind);
       if (!routes) continue;
-      for (const { p, table } of routes) {
-        const key = p.keyOf(fact);
+      for (const { name, p, table } of routes) {
+        const key = p.keyText(p.keyOf(fact));
         const before = table.get(key);
         const after = p.evolve(before, { fact, seq });
         if (after === before) continue;
         if (after === undefined) table.delete(key);
         else table.set(key, after);
-        onChange?.({ table: p.name as TableName, key, before, after });
+        onChange?.({ table: name, key, before, after } as RowChange);
       }
     }
   }
 
-  /** A table's rows in output order. */
-  sorted<Row>(name: TableName): Row[] {
-    const p = PROJECTIONS.find((x) => x.name === name) as unknown as Projection<Row>;
-    return [...(this.rows.get(name)!.values() as Iterable<Row>)].sort((a, b) => p.compare(a, b));
+  get<N extends TableName>(name: N, key: KeyOf<N>): RowOf<N> | undefined {
+    return this.table(name).get(PROJECTION_OF[name].keyText(key));
   }
 
-  toJSON(): Record<string, [string, unknown][]> {
-    const out: Record<string, [string, unknown][]> = {};
-    for (const [name, rows] of this.rows) out[name] = [...rows];
-    return out;
+  has<N extends TableName>(name: N, key: KeyOf<N>): boolean {
+    return this.table(name).has(PROJECTION_OF[name].keyText(key));
   }
 
-  static fromJSON(json: Record<string, [string, unknown][]>): Tables {
-    const t = new Tables();
-    for (const [name, rows] of Object.entries(json)) {
-      const table = t.rows.get(name as TableName);
-      if (table) for (const [key, row] of rows) table.set(key, row);
+  table<N extends TableName>(name: N): ReadonlyMap<string, RowOf<N>> {
+    return this.maps.get(name) as Map<string, RowOf<N>>;
+  }
+
+  size(name: TableName): number {
+    return this.maps.get(name)!.size;
+  }
+
+  sorted<N extends TableName>(name: N): RowOf<N>[] {
+    const p = PROJECTION_OF[name];
+    return [...this.table(name).values()].sort((a, b) => p.compare(a, b));
+  }
+
+  toJSON(): TablesJSON {
+    const out: Record<string, [string, AnyRow][]> = {};
+    for (const [name, rows] of this.maps) out[name] = [...rows];
+    return out as TablesJSON;
+  }
+
+  static fromJSON(json: TablesJSON, kept?: readonly TableName[]): Tables {
+    const t = new Tables(kept);
+    for (const name of TABLE_NAMES) {
+      const table = t.maps.get(name)!;
+      for (const [key, row] of json[name] ?? []) table.set(key, row);
     }
     return t;
   }

@@ -1,10 +1,11 @@
+import type { Errno } from '../events/errno.js';
 import type { EventType, Op, TraceEvent } from '../events/types.js';
 import type { Fact } from './kernel/facts.js';
 
 /** What the log says where it disagrees with the model (trace-format.md, results stream). */
 export interface Observed {
   ret?: number;
-  errno?: string | null;
+  errno?: Errno | null;
   pasid?: number;
   /** For an `op` line: the record, when the model computed no such op. */
   op?: Op;
@@ -18,7 +19,7 @@ export interface StepResult {
   event: TraceEvent;
   /** The model's return value (0 where the event has none). */
   ret: number;
-  errno: string | null;
+  errno: Errno | null;
   pasid?: number;
   /** Driver operations the model computed, in kernel order. */
   ops: Op[];

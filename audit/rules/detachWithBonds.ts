@@ -1,4 +1,3 @@
-import type { DeviceRow } from '../../projections/deviceTable.js';
 import { effectiveRet } from '../stepInfo.js';
 import type { Rule } from '../types.js';
 
@@ -17,7 +16,7 @@ export const detachWithBonds: Rule = {
     const e = result.event;
     if ((e.type !== 'detach_dev' && e.type !== 'device_remove') || e.phase === 'enter') return;
     if (effectiveRet(result) !== 0) return;
-    const row = before.rows.get('devices')!.get(e.dev) as DeviceRow | undefined;
+    const row = before.get('devices', e.dev);
     if (!row || row.pasids.length === 0) return;
     report({
       seq: result.seq, related: row.pasids.map((p) => history.bonds.get(e.dev, p)?.addedSeq), entity: e.dev,

@@ -13,7 +13,7 @@ export const doubleFree: Rule = {
   onStep({ result, before, history }, report) {
     const e = result.event;
     if (e.type !== 'pasid_free' || e.phase === 'enter') return;
-    if (before.rows.get('pasids')!.has(String(e.pasid))) return;
+    if (before.has('pasids', e.pasid)) return;
     const r = history.pasids.get(e.pasid);
     report({
       seq: result.seq, related: r ? [r.allocSeq, r.freeSeq] : [], entity: `pasid:${e.pasid}`,

@@ -4,7 +4,7 @@ import { devPasid, effectiveRet } from '../stepInfo.js';
 import type { AuditStep, Report, Rule } from '../types.js';
 
 function rowBefore(step: AuditStep, pasid: number): PasidRow | undefined {
-  return step.before.rows.get('pasids')!.get(String(pasid)) as PasidRow | undefined;
+  return step.before.get('pasids', pasid);
 }
 
 function check(step: AuditStep, report: Report): void {

@@ -12,10 +12,9 @@ interface Queued {
 function queuedFor(state: KernelState, history: AuditHistory, pasid: number): Map<string, Queued> {
   const byDev = new Map<string, Queued>();
   const at = (dev: string) => byDev.get(dev) ?? byDev.set(dev, { requests: [], groups: [] }).get(dev)!;
-  for (const [key, list] of state.partials) {
-    const mine = list.filter((r) => r.pasid === pasid);
+  for (const { dev, group, requests } of state.partials.values()) {
+    const mine = requests.filter((r) => r.pasid === pasid);
     if (mine.length === 0) continue;
-    const [dev, group] = key.split('\u0000');
     const q = at(dev);
     q.requests.push(...mine.map((r) => r.seq));
     q.groups.push(`partial group ${group}`);

@@ -28,7 +28,7 @@ export const pasidOwnerConflict: Rule = {
     if (e.phase === 'enter' || effectiveRet(result) !== 0 || result.unseen) return;
     if (e.type !== 'bind' && e.type !== 'pasid_alloc') return;
     if (e.pasid === undefined) return;
-    const row = before.rows.get('pasids')!.get(String(e.pasid)) as PasidRow | undefined;
+    const row = before.get('pasids', e.pasid);
     if (!row) return;
     // A bind returning a non-SVA PASID is non-sva-pasid; a bind reusing its own mm's io_mm is fine.
     if (e.type === 'bind' && (row.owner !== 'sva' || row.mm === undefined || row.mm === e.mm)) return;

@@ -1,3 +1,4 @@
+import type { BondRow } from '../../projections/bondTable.js';
 import { stateView } from '../../projections/stateView.js';
 import type { StepResult } from '../../replay/stepResult.js';
 import type { DebugStep, Navigator } from '../../timetravel/debug/navigator.js';
@@ -66,11 +67,13 @@ function count(arg: string | undefined): number {
 
 function rowsOf(nav: Navigator, e: Entity): string {
   const lines: string[] = [];
-  for (const [table, rows] of nav.cursor.tables.rows) {
+  const tables = nav.cursor.tables;
+  // Besides the entity's own rows, a PASID or a device shows its bond rows.
+  const bondOf = (b: BondRow) => (e.kind === 'pasid' && b.pasid === e.pasid) || (e.kind === 'dev' && b.dev === e.dev);
+  for (const [table, rows] of tables.rows) {
     for (const [key, row] of rows) {
-      const mine = touches(e, { table, key, before: undefined, after: row }) ||
-        (table === 'bonds' && ((e.kind === 'pasid' && (row as { pasid: number }).pasid === e.pasid) || (e.kind === 'dev' && (row as { dev: string }).dev === e.dev)));
-      if (mine) lines.push(`${table}[${key}]: ${jsonText(row)}`);
+      const bond = table === 'bonds' ? tables.table('bonds').get(key) : undefined;
+      if (touches(e, { table, key, after: row }) || (bond && bondOf(bond))) lines.push(`${table}[${key}]: ${jsonText(row)}`);
     }
   }
   return lines.length > 0 ? lines.join('\n') : `no rows for ${entityLabel(e)}`;

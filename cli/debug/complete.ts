@@ -1,20 +1,21 @@
-import type { Tables } from '../../projections/tables.js';
+import type { TablesView } from '../../projections/tables.js';
 import { COMMANDS } from './commands.js';
 
 /** Entity names in the current tables: PASIDs, devices, mms. */
-function names(tables: Tables, kind: string): string[] {
-  const rows = (t: string) => [...(tables.rows.get(t as never)?.values() ?? [])] as Record<string, unknown>[];
-  if (kind === 'pasid') return [...(tables.rows.get('pasids')?.keys() ?? [])];
-  if (kind === 'dev') return [...(tables.rows.get('devices')?.keys() ?? [])];
+function names(tables: TablesView, kind: string): string[] {
+  if (kind === 'pasid') return [...tables.table('pasids').keys()];
+  if (kind === 'dev') return [...tables.table('devices').keys()];
   if (kind === 'mm') {
-    const mms = [...rows('pasids'), ...rows('bonds')].map((r) => r.mm).filter((m): m is string => typeof m === 'string');
+    const pasidMms = [...tables.table('pasids').values()].map((r) => (r.owner === 'sva' ? r.mm : undefined));
+    const bondMms = [...tables.table('bonds').values()].map((r) => r.mm);
+    const mms = [...pasidMms, ...bondMms].filter((m): m is string => typeof m === 'string');
     return [...new Set(mms)].sort();
   }
   return [];
 }
 
 /** A node:readline completer: command names, then entity kinds, then the names of that kind. */
-export function completer(tables: () => Tables) {
+export function completer(tables: () => TablesView) {
   return (line: string): [string[], string] => {
     const words = line.split(/\s+/);
     const partial = words[words.length - 1];

@@ -3,9 +3,9 @@ import type { Session } from '../../session/session.js';
 
 /** The short human summary of `replay`. */
 export function summaryText(file: string, profile: string, run: Session, findings: readonly Finding[], bad: number): string {
-  const pasids = [...run.tables.rows.get('pasids')!.values()] as { owner: string }[];
+  const pasids = [...run.tables.table('pasids').values()];
   const sva = pasids.filter((p) => p.owner === 'sva').length;
-  const bonds = [...run.tables.rows.get('bonds')!.values()].filter((b) => (b as { state: string }).state === 'live').length;
+  const bonds = [...run.tables.table('bonds').values()].filter((b) => b.state === 'live').length;
   // From the kernel state: replay does not maintain the faults table (nothing else reads it).
   const faults = run.fold.state.pending.size + run.fold.state.partials.size;
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
@@ -13,7 +13,7 @@ export function summaryText(file: string, profile: string, run: Session, finding
     `${file}: ${run.events} events replayed (profile ${profile}, last seq ${run.lastSeq})${bad ? `, ${bad} bad lines skipped` : ''}`,
     `  PASIDs live:    ${pasids.length} (${sva} sva, ${pasids.length - sva} non-SVA)`,
     `  bonds live:     ${bonds}`,
-    `  devices:        ${run.tables.rows.get('devices')!.size}, domains: ${run.tables.rows.get('domains')!.size}`,
+    `  devices:        ${run.tables.size('devices')}, domains: ${run.tables.size('domains')}`,
     `  page requests in flight: ${faults}`,
     `  findings:       ${findings.length} (${count('error')} errors, ${count('warning')} warnings, ${count('info')} info)` +
       (findings.length ? ' - run `sva-replay audit` for details' : ''),

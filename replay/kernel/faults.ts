@@ -42,9 +42,7 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
  * with it, like the kernel's iopf_queue_remove_device.
  */
 export function dropPartials(k: KernelStore, dev: string): void {
-  for (const key of [...k.state.partials.keys()]) {
-    if (key.startsWith(`${dev}\u0000`)) k.takePartials(dev, Number(key.slice(dev.length + 1)));
-  }
+  for (const g of [...k.state.partials.values()]) if (g.dev === dev) k.takePartials(dev, g.group);
 }
 
 /** A page response closes its pending group (driver op `page_response`); none pending: -EINVAL. */

@@ -1,4 +1,4 @@
-import { err } from '../../events/errno.js';
+import { err, type Errno } from '../../events/errno.js';
 
 /** What a request returned: 0 or a negative errno, and for a successful allocation the PASID. */
 export interface Outcome {
@@ -8,6 +8,6 @@ export interface Outcome {
 
 export const OK: Outcome = Object.freeze({ ret: 0 });
 
-export function fail(errno: string): Outcome {
+export function fail(errno: Errno): Outcome {
   return { ret: err(errno) };
 }

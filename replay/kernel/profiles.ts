@@ -1,9 +1,10 @@
+import type { Errno } from '../../events/errno.js';
 import { PROFILES, type Profile } from './state.js';
 
 /** Where the 2018 series and the mainline generations differ, as the v3 code paths read it. */
 export interface ProfileRules {
   /** bind of a PASID outside the device's range: -ERANGE in v3, -EOVERFLOW in mainline. */
-  pasidOutOfRangeErrno: string;
+  pasidOutOfRangeErrno: Errno;
   /** A mainline generation (kernel-generations.md): its bind, unbind and mm exit are in replay/kernel/generations/. */
   generation: boolean;
 }

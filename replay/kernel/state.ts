@@ -36,6 +36,13 @@ export interface PartialRequest {
   seq: number;
 }
 
+/** The partial requests of one group index on one device, oldest first. */
+export interface PartialGroup {
+  dev: string;
+  group: number;
+  requests: readonly PartialRequest[];
+}
+
 /** A complete group routed to an mm and waiting for its page response. */
 export interface PendingGroup {
   dev: string;
@@ -54,9 +61,9 @@ export interface KernelState {
   readonly ioMmsByMm: Map<string, readonly number[]>;
   readonly domains: Map<string, DomainState>;
   readonly pasids: Map<number, PasidEntry>;
-  /** Key `dev\u0000group` → partial requests, oldest first. */
-  readonly partials: Map<string, readonly PartialRequest[]>;
-  /** Key `dev\u0000pasid\u0000group`. */
+  /** By partialKey(dev, group); the value names its device and group (never parse the key). */
+  readonly partials: Map<string, PartialGroup>;
+  /** By pendingKey(dev, pasid, group); the value names its device, PASID and group. */
   readonly pending: Map<string, PendingGroup>;
   /** Requests queued per PASID (partials + pending groups), for "freed with faults in flight". */
   readonly queuedByPasid: Map<number, number>;

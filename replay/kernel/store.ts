@@ -1,3 +1,4 @@
+import type { Errno } from '../../events/errno.js';
 import type { Op } from '../../events/types.js';
 import { deviceMachine, type DeviceContext, type DeviceInput, type DeviceMachineEvent } from '../../machines/deviceMachine.js';
 import type { MachineEngine } from '../../machines/engine.js';
@@ -12,8 +13,8 @@ export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
 export type IoMmSnapshot = MachineSnapshot<IoMmContext>;
 
 /** The first `reject` effect's errno, or null when the machine accepted. */
-export function rejection(effects: readonly Effect[]): string | null {
-  for (const e of effects) if (e.type === 'reject') return (e.params as { errno: string }).errno;
+export function rejection(effects: readonly Effect[]): Errno | null {
+  for (const e of effects) if (e.type === 'reject') return (e.params as { errno: Errno }).errno;
   return null;
 }
 
@@ -48,7 +49,7 @@ export class KernelStore extends StepRecorder {
   }
 
   /** Sends an event to a device's machine; returns its errno (null: accepted). */
-  sendDevice(dev: string, event: DeviceMachineEvent): string | null {
+  sendDevice(dev: string, event: DeviceMachineEvent): Errno | null {
     const current = this.state.devices.get(dev);
     if (!current) throw new Error(`internal: device ${dev} missing`);
     const { snapshot, effects } = this.engine.send<DeviceContext>(deviceMachine, current, event);
@@ -140,16 +141,16 @@ export class KernelStore extends StepRecorder {
   /** Queues one more partial request of (dev, group). */
   addPartial(dev: string, group: number, request: PartialRequest): void {
     const key = partialKey(dev, group);
-    const value = [...(this.state.partials.get(key) ?? []), request];
+    const value = [...(this.state.partials.get(key)?.requests ?? []), request];
     this.countQueued(request.pasid, +1);
-    this.put(this.state.partials, key, value);
+    this.put(this.state.partials, key, { dev, group, requests: value });
     this.fact({ kind: 'partials', dev, group, value });
   }
 
   /** Takes every partial request of (dev, group) off the queue; returns them, oldest first. */
   takePartials(dev: string, group: number): readonly PartialRequest[] | undefined {
     const key = partialKey(dev, group);
-    const before = this.state.partials.get(key);
+    const before = this.state.partials.get(key)?.requests;
     if (!before) return undefined;
     for (const r of before) this.countQueued(r.pasid, -1);
     this.put(this.state.partials, key, undefined);
@@ -172,7 +173,7 @@ export class KernelStore extends StepRecorder {
   private queuedSince(pasid: number, since: number): number {
     let n = 0;
     for (const g of this.state.pending.values()) if (g.pasid === pasid) n++;
-    for (const list of this.state.partials.values()) for (const r of list) if (r.pasid === pasid && r.seq >= since) n++;
+    for (const g of this.state.partials.values()) for (const r of g.requests) if (r.pasid === pasid && r.seq >= since) n++;
     return n;
   }
 

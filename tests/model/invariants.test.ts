@@ -70,7 +70,7 @@ function checkInvariants(fold: Fold, opts: { onePerMm: boolean }, removed: Reado
   // queued requests counted per PASID
   const counted = new Map<number, number>();
   const add = (pasid: number) => counted.set(pasid, (counted.get(pasid) ?? 0) + 1);
-  for (const reqs of s.partials.values()) for (const r of reqs) add(r.pasid);
+  for (const g of s.partials.values()) for (const r of g.requests) add(r.pasid);
   for (const g of s.pending.values()) add(g.pasid);
   same(new Map(s.queuedByPasid), counted);
 }

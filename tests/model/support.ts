@@ -95,7 +95,7 @@ export function domainBonds(fold: Fold, domain: string) {
 
 export const owner = (fold: Fold, pasid: number): string | undefined => fold.state.pasids.get(pasid)?.owner;
 
-export const partialsOf = (fold: Fold, dev: string, group: number) => fold.state.partials.get(partialKey(dev, group));
+export const partialsOf = (fold: Fold, dev: string, group: number) => fold.state.partials.get(partialKey(dev, group))?.requests;
 
 export const pendingOf = (fold: Fold, dev: string, pasid: number, group: number) =>
   fold.state.pending.get(pendingKey(dev, pasid, group));

@@ -29,11 +29,10 @@ export async function bisect(cursor: Cursor, expr: Expr): Promise<{ hit: BisectH
   const audited = usesFindings(expr);
   if (audited && session.auditor === null) throw new Error('bisect: the expression reads findings; start the cursor with the audit');
   const s: EvalState = { tables: cursor.tables, events: 0, findings: 0, firstFinding: new Map(), lastRows: new Map() };
-  const pasids = cursor.tables.rows.get('pasids')!;
   const update = (): void => {
     s.events = cursor.point.events;
     for (const p of named) {
-      const row = pasids.get(String(p));
+      const row = cursor.tables.get('pasids', p);
       if (row !== undefined) s.lastRows.set(p, row);
     }
     if (!audited) return;

@@ -1,17 +1,18 @@
 import type { Finding } from '../../audit/types.js';
-import type { Tables } from '../../projections/tables.js';
+import type { PasidRow } from '../../projections/pasidTable.js';
+import type { TablesView } from '../../projections/tables.js';
 import { jsonText } from '../render.js';
 import { compare, type Expr, type Test } from './ast.js';
 
 /** What a predicate sees after an event. */
 export interface EvalState {
-  tables: Tables;
+  tables: TablesView;
   events: number;
   findings: number;
   /** The first finding of each rule so far. */
   firstFinding: Map<string, Finding>;
   /** The last row seen of each PASID the expression names (for `freed`). */
-  lastRows: Map<number, unknown>;
+  lastRows: Map<number, PasidRow>;
 }
 
 /** Whether the predicate holds, and the rows (or counts) that decided it. */
@@ -20,28 +21,19 @@ export interface Verdict {
   why: string[];
 }
 
-type R = Record<string, unknown>;
-
-function row(s: EvalState, table: string, key: string): R | undefined {
-  return s.tables.rows.get(table as never)?.get(key) as R | undefined;
-}
-
-function rows(s: EvalState, table: string): R[] {
-  return [...(s.tables.rows.get(table as never)?.values() ?? [])] as R[];
-}
-
-function shown(table: string, key: string, r: R | undefined, last?: unknown): string {
+function shown(table: string, key: string, r: object | undefined, last?: unknown): string {
   if (r) return `${table}[${key}]: ${jsonText(r)}`;
   return `${table}[${key}]: none${last !== undefined ? ` (last: ${jsonText(last)})` : ''}`;
 }
 
 function pasidTest(t: Extract<Test, { pasid: number }>, s: EvalState): Verdict {
-  const r = row(s, 'pasids', String(t.pasid));
+  const r = s.tables.get('pasids', t.pasid);
   const why = [shown('pasids', String(t.pasid), r, r ? undefined : s.lastRows.get(t.pasid))];
   switch (t.t) {
     case 'pasid-owner': return { ok: r?.owner === t.owner, why };
     case 'pasid-num': {
-      const v = t.field === 'refs' ? Number(r?.refs ?? 0) : ((r?.bonds as unknown[] | undefined)?.length ?? 0);
+      const sva = r?.owner === 'sva' ? r : undefined;
+      const v = t.field === 'refs' ? sva?.refs ?? 0 : sva?.bonds?.length ?? 0;
       return { ok: compare(v, t.cmp, t.value), why };
     }
     case 'pasid-state':
@@ -49,7 +41,7 @@ function pasidTest(t: Extract<Test, { pasid: number }>, s: EvalState): Verdict {
         case 'allocated': return { ok: r !== undefined, why };
         case 'freed': return { ok: r === undefined && s.lastRows.has(t.pasid), why };
         case 'live': return { ok: r !== undefined && (r.owner !== 'sva' || r.state === 'live'), why };
-        case 'exiting': return { ok: r?.state === 'exiting', why };
+        case 'exiting': return { ok: r?.owner === 'sva' && r.state === 'exiting', why };
       }
   }
 }
@@ -59,19 +51,20 @@ function test(t: Test, s: EvalState): Verdict {
     case 'pasid-owner': case 'pasid-num': case 'pasid-state':
       return pasidTest(t, s);
     case 'dev-num': {
-      const r = row(s, 'devices', t.dev);
-      return { ok: compare((r?.pasids as unknown[] | undefined)?.length ?? 0, t.cmp, t.value), why: [shown('devices', t.dev, r)] };
+      const r = s.tables.get('devices', t.dev);
+      return { ok: compare(r?.pasids.length ?? 0, t.cmp, t.value), why: [shown('devices', t.dev, r)] };
     }
     case 'dev-state': {
-      const r = row(s, 'devices', t.dev);
+      const r = s.tables.get('devices', t.dev);
       const ok = t.state === 'present' ? r !== undefined : t.state === 'absent' ? r === undefined : r?.state === t.state;
       return { ok, why: [shown('devices', t.dev, r)] };
     }
     case 'mm-num': {
       const table = t.field;
-      const mine = rows(s, table).filter((r) => r.mm === t.mm && (table !== 'bonds' || r.state === 'live'));
-      const keys = mine.map((r) => (table === 'bonds' ? `${r.dev}/${r.pasid}` : String(r.pasid)));
-      return { ok: compare(mine.length, t.cmp, t.value), why: [`mm ${t.mm}: ${mine.length} ${table}${keys.length ? ` (${keys.join(', ')})` : ''}`] };
+      const keys = table === 'bonds'
+        ? [...s.tables.table('bonds')].filter(([, r]) => r.mm === t.mm && r.state === 'live').map(([key]) => key)
+        : [...s.tables.table('pasids')].filter(([, r]) => r.owner === 'sva' && r.mm === t.mm).map(([key]) => key);
+      return { ok: compare(keys.length, t.cmp, t.value), why: [`mm ${t.mm}: ${keys.length} ${table}${keys.length ? ` (${keys.join(', ')})` : ''}`] };
     }
     case 'finding': {
       const f = s.firstFinding.get(t.rule);
@@ -88,8 +81,8 @@ function counter(what: Extract<Test, { t: 'count' }>['what'], s: EvalState): num
   switch (what) {
     case 'events': return s.events;
     case 'findings': return s.findings;
-    case 'bonds': return rows(s, 'bonds').filter((r) => r.state === 'live').length;
-    default: return s.tables.rows.get(what)?.size ?? 0;
+    case 'bonds': return [...s.tables.table('bonds').values()].filter((r) => r.state === 'live').length;
+    default: return s.tables.size(what);
   }
 }
 

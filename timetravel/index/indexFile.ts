@@ -9,7 +9,7 @@ import type { CheckpointMeta } from '../cursor.js';
 import type { TraceFingerprint } from './fingerprint.js';
 
 export const INDEX_MAGIC = 'sva-replay-index';
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 /** A skipped bad line (--skip-bad), as TraceInputError's parts. */
 export interface BadRecord {

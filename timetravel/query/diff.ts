@@ -1,5 +1,4 @@
-import { PROJECTIONS, type Tables } from '../../projections/tables.js';
-import type { Projection } from '../../projections/types.js';
+import { compareRows, TABLE_NAMES, type AnyRow, type TableName, type TablesView } from '../../projections/tables.js';
 import { deepEqual } from '../rows.js';
 
 export interface RowRef {
@@ -22,27 +21,27 @@ export interface TablesDiff {
   changed: RowChangeRef[];
 }
 
-export type TableRows = Map<string, Map<string, unknown>>;
+export type TableRows = Map<TableName, Map<string, AnyRow>>;
 
 /** A copy of the tables' row maps; rows themselves are never mutated, only replaced. */
-export function copyRows(tables: Tables): TableRows {
+export function copyRows(tables: TablesView): TableRows {
   return new Map([...tables.rows].map(([name, rows]) => [name, new Map(rows)]));
 }
 
 export function diffRows(from: TableRows, to: TableRows): TablesDiff {
   const out: TablesDiff = { added: [], removed: [], changed: [] };
-  for (const p of PROJECTIONS as readonly Projection<unknown>[]) {
-    const a = from.get(p.name) ?? new Map<string, unknown>();
-    const b = to.get(p.name) ?? new Map<string, unknown>();
-    const byRow = (x: { row: unknown }, y: { row: unknown }) => p.compare(x.row, y.row);
-    const added: RowRef[] = [];
-    const removed: RowRef[] = [];
-    const changed: (RowChangeRef & { row: unknown })[] = [];
+  for (const table of TABLE_NAMES) {
+    const a = from.get(table) ?? new Map<string, AnyRow>();
+    const b = to.get(table) ?? new Map<string, AnyRow>();
+    const byRow = (x: { row: AnyRow }, y: { row: AnyRow }) => compareRows(table, x.row, y.row);
+    const added: (RowRef & { row: AnyRow })[] = [];
+    const removed: (RowRef & { row: AnyRow })[] = [];
+    const changed: (RowChangeRef & { row: AnyRow })[] = [];
     for (const [key, row] of b) {
-      if (!a.has(key)) added.push({ table: p.name, key, row });
-      else if (!deepEqual(a.get(key), row)) changed.push({ table: p.name, key, before: a.get(key), after: row, row });
+      if (!a.has(key)) added.push({ table, key, row });
+      else if (!deepEqual(a.get(key), row)) changed.push({ table, key, before: a.get(key), after: row, row });
     }
-    for (const [key, row] of a) if (!b.has(key)) removed.push({ table: p.name, key, row });
+    for (const [key, row] of a) if (!b.has(key)) removed.push({ table, key, row });
     out.added.push(...added.sort(byRow));
     out.removed.push(...removed.sort(byRow));
     out.changed.push(...changed.sort(byRow).map(({ row: _row, ...c }) => c));

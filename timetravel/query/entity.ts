@@ -1,4 +1,4 @@
-import type { RowChange } from '../../projections/tables.js';
+import { PROJECTION_OF, type AnyRow, type TableName } from '../../projections/tables.js';
 import { QueryError } from '../errors.js';
 
 /** An entity whose rows history and watches follow. */
@@ -20,16 +20,24 @@ export function parseEntity(kind: string, name: string | undefined): Entity {
   throw new QueryError(`expected pasid, dev or mm, got "${kind}"`);
 }
 
-const mmOf = (row: unknown): unknown => (row as { mm?: unknown } | undefined)?.mm;
+/** A row as a walk or a change sees it (a RowChange is one). */
+export interface RowSeen {
+  table: TableName;
+  key: string;
+  before?: AnyRow;
+  after?: AnyRow;
+}
+
+const mmOf = (row: AnyRow | undefined): string | undefined => (row && 'mm' in row ? row.mm : undefined);
 
 /**
  * The rows of an entity: a PASID's row in `pasids`; a device's row in `devices`; an mm's PASID
  * rows (those whose mm it is) and its bond rows.
  */
-export function touches(e: Entity, c: RowChange): boolean {
+export function touches(e: Entity, c: RowSeen): boolean {
   switch (e.kind) {
-    case 'pasid': return c.table === 'pasids' && c.key === String(e.pasid);
-    case 'dev': return c.table === 'devices' && c.key === e.dev;
+    case 'pasid': return c.table === 'pasids' && c.key === PROJECTION_OF.pasids.keyText(e.pasid);
+    case 'dev': return c.table === 'devices' && c.key === PROJECTION_OF.devices.keyText(e.dev);
     case 'mm': return (c.table === 'pasids' || c.table === 'bonds') && (mmOf(c.before) === e.mm || mmOf(c.after) === e.mm);
   }
 }

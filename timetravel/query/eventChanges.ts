@@ -1,13 +1,13 @@
 import type { RowChange } from '../../projections/tables.js';
 import { rowDelta, type RowDelta } from '../rows.js';
-import { touches, type Entity } from './entity.js';
+import { touches, type Entity, type RowSeen } from './entity.js';
 
 /**
  * Collects one event's row changes for some entities, merged per row (the row before the event,
  * the row after it): `onChange` goes to Tables.apply, `take` after the step.
  */
 export class EventChanges {
-  private readonly rows = new Map<string, RowChange>();
+  private readonly rows = new Map<string, RowSeen>();
 
   constructor(private readonly entities: readonly Entity[]) {}
 
@@ -16,7 +16,7 @@ export class EventChanges {
     const id = `${c.table}\u0000${c.key}`;
     const seen = this.rows.get(id);
     if (seen) seen.after = c.after;
-    else this.rows.set(id, { ...c });
+    else this.rows.set(id, { table: c.table, key: c.key, before: c.before, after: c.after });
   };
 
   /** The deltas of the event (rows that ended as they began are left out), oldest row first. */

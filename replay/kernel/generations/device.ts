@@ -1,3 +1,4 @@
+import type { Errno } from '../../../events/errno.js';
 import { FEAT_IOPF } from '../../../events/types.js';
 import { maxPasidForBits } from '../../../drivers/index.js';
 import { addDeviceToDomain, createDomain } from '../domains.js';
@@ -9,7 +10,7 @@ import type { GenerationRules } from './rules.js';
 export type BindCapability =
   | { ok: true; maxPasid: number }
   /** `early`: refused before the core allocates anything (5.x's driver check, 6.2+'s max_pasids). */
-  | { ok: false; errno: string; early: boolean; maxPasid: number };
+  | { ok: false; errno: Errno; early: boolean; maxPasid: number };
 
 /**
  * The device side of a mainline bind. A device the trace never showed is created SVA-capable

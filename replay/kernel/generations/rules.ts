@@ -1,3 +1,4 @@
+import type { Errno } from '../../../events/errno.js';
 import type { PasidFree } from '../../../machines/iommuMmMachine.js';
 import type { Profile } from '../state.js';
 
@@ -27,7 +28,7 @@ export interface GenerationRules {
    * allocation failed), LAM's -EBUSY (6.4+), and an exhausted allocator, because in-kernel
    * users (idxd's kernel PASID) take global PASIDs invisibly; 6.2-6.7 answers either errno.
    */
-  readonly unseenErrnos: readonly string[];
+  readonly unseenErrnos: readonly Errno[];
 }
 
 const RULES: Readonly<Record<Exclude<Profile, 'v3'>, GenerationRules>> = {
