@@ -1,4 +1,5 @@
 import type { BindEvent } from '../../../events/types.js';
+import { deviceQueries } from '../../../machines/deviceMachine.js';
 import { fail, type Outcome } from '../outcome.js';
 import { lowestFreePasid } from '../pasidAllocator.js';
 import type { KernelStore } from '../store.js';
@@ -60,13 +61,13 @@ export function allocatePasid(k: KernelStore, rules: GenerationRules, mm: string
  */
 export function attachPasid(k: KernelStore, rules: GenerationRules, dev: string, mm: string, pasid: number): Outcome {
   const io = k.ioMm(pasid)!;
-  const device = k.device(dev)!.context;
-  if (io.context.bonds.some((b) => b.dev === dev) && device.bonds.includes(pasid)) {
+  const device = k.device(dev)!;
+  if (io.context.bonds.some((b) => b.dev === dev) && deviceQueries.listsBond(device, pasid)) {
     k.sendIoMm(pasid, { type: 'bond_get', dev });
     return { ret: 0, pasid };
   }
   const domain = bondDomain(k, rules, dev, pasid);
-  if (rules.svaDomain !== 'none' && device.bonds.includes(pasid)) {
+  if (rules.svaDomain !== 'none' && deviceQueries.listsBond(device, pasid)) {
     if (rules.svaDomain === 'per-iommu') {
       k.op({ op: 'domain_alloc_sva', mm, dev });
       k.op({ op: 'domain_free' });

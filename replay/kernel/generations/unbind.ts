@@ -1,4 +1,5 @@
 import type { SvaShutdownEvent, UnbindEvent } from '../../../events/types.js';
+import { deviceQueries } from '../../../machines/deviceMachine.js';
 import type { BondEnd } from '../facts.js';
 import { flushFaults } from '../faultQueue.js';
 import { dropPartials } from '../faults.js';
@@ -19,7 +20,7 @@ export function generationUnbind(k: KernelStore, e: UnbindEvent): Outcome {
   const io = k.ioMm(e.pasid);
   if (!io || (e.mm !== undefined && io.context.mm !== e.mm)) return OK;
   const bond = io.context.bonds.find((b) => b.dev === e.dev);
-  if (!bond || !k.device(e.dev)!.context.bonds.includes(e.pasid)) return OK;
+  if (!bond || !deviceQueries.listsBond(k.device(e.dev)!, e.pasid)) return OK;
   if (bond.users > 1) k.sendIoMm(e.pasid, { type: 'bond_put', dev: e.dev });
   else detachPasid(k, e.dev, e.pasid, 'unbind');
   return OK;
