@@ -1,5 +1,4 @@
 import type { Finding } from '../../audit/types.js';
-import type { BondRow } from '../../projections/bondTable.js';
 import type { PasidRow } from '../../projections/pasidTable.js';
 import type { RowChange } from '../../projections/tables.js';
 import type { SessionStep } from '../../session/index.js';
@@ -112,8 +111,7 @@ export class LaneCollector {
       return;
     }
     if (c.table === 'pasids') {
-      const before = c.before as PasidRow | undefined;
-      const after = c.after as PasidRow | undefined;
+      const { before, after } = c;
       if (before === undefined) this.pasids++;
       if (after === undefined) this.pasids--;
       const id = `pasid:${c.key}`;
@@ -123,13 +121,14 @@ export class LaneCollector {
       if (after !== undefined && !this.open.has(id)) this.openSpan(id, this.pasidLaneOf(c.key), pasidSpan(after, seq));
       return;
     }
-    const bond = c.after as BondRow | undefined;
+    if (c.table !== 'bonds') return;
+    const bond = c.after;
     const id = `bond:${c.key}`;
     if (bond === undefined || bond.state === 'ended') {
       const span = this.open.get(id);
       if (span && bond?.ended) span.how = bond.ended.by;
       this.close(id, seq);
-    } else if ((c.before as BondRow | undefined)?.since !== bond.since || !this.open.has(id)) {
+    } else if (c.before?.since !== bond.since || !this.open.has(id)) {
       this.close(id, seq);
       this.openSpan(id, this.lane('dev', bond.dev, bond.dev), { start: seq, end: null, cls: 'bond', label: `PASID ${bond.pasid} mm ${bond.mm}` });
     }
