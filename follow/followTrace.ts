@@ -27,6 +27,7 @@ export function followTrace(source: FollowSource, options: FollowOptions = {}, {
       ? new FtraceLineDecoder(label, (message) => warnings.push({ kind: 'notice', message }))
       : new JsonLineDecoder(label, options.maxLineBytes);
     const step = (batch: LineBatch): FollowEvent[] => {
+      if (batch.kind === 'notice') return [batch];
       if (batch.kind === 'reset') {
         decoder.reset();
         return live.reset(batch.reason);

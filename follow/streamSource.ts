@@ -1,5 +1,3 @@
-import type { Stats } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { Observable } from 'rxjs';
 import { TraceInputError } from '../events/inputError.js';
 import type { SourceChunk } from './types.js';
@@ -29,14 +27,4 @@ export function streamChunks(stream: NodeJS.ReadableStream, file: string, own = 
       if (own) (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
     };
   });
-}
-
-/** tracefs, debugfs, proc, sysfs: their files claim a size they do not have (trace_pipe says 0). */
-const PSEUDO_FS = new Set([0x74726163, 0x64626720, 0x9fa0, 0x62656572]);
-
-/** Whether a path is read as a stream rather than followed by size: a FIFO, a device, a kernel pseudo-file. */
-export async function readsAsStream(path: string, st: Stats): Promise<boolean> {
-  if (!st.isFile()) return true;
-  const fs = await statfs(path).catch(() => null);
-  return fs !== null && PSEUDO_FS.has(Number(fs.type));
 }

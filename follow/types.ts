@@ -8,10 +8,13 @@ import type { Profile } from '../replay/kernel/state.js';
 export type FollowSource = string | NodeJS.ReadableStream;
 
 /** What a source yields: bytes, or word that the input starts over (file truncated or replaced). */
-export type SourceChunk = { kind: 'data'; bytes: Buffer } | { kind: 'reset'; reason: string };
+export type SourceChunk = { kind: 'data'; bytes: Buffer } | { kind: 'reset'; reason: string } | SourceNotice;
+
+/** Something about the source the user should know (a gzip file is read once, not followed). */
+export type SourceNotice = { kind: 'notice'; message: string };
 
 /** What the line splitter yields: the complete lines of a chunk (null: over-long), or the reset passed on. */
-export type LineBatch = { kind: 'lines'; lines: (string | null)[] } | { kind: 'reset'; reason: string };
+export type LineBatch = { kind: 'lines'; lines: (string | null)[] } | { kind: 'reset'; reason: string } | SourceNotice;
 
 export interface SourceOptions {
   /** Poll the file this often, in ms, besides fs.watch (200 by default). */
@@ -24,6 +27,8 @@ export interface SourceOptions {
   untilIdleMs?: number;
   /** Read size, 64 KiB by default. */
   chunkBytes?: number;
+  /** Called before every read of a followed file (tests change the file there, deterministically). */
+  beforeRead?: () => void | Promise<void>;
 }
 
 export interface FollowOptions extends SourceOptions {

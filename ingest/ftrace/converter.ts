@@ -1,4 +1,5 @@
 /** Ftrace text lines → our JSON Lines, one physical line at a time, with the import summary. */
+import { LineSplitter } from '../../events/source/lineSplitter.js';
 import { headerLine, type TraceHeader } from '../../events/header.js';
 import { TraceInputError } from '../../events/inputError.js';
 import type { DriverName } from '../../events/types.js';
@@ -153,8 +154,9 @@ function count(map: Map<string, number>, key: string): void {
 /** Converts a whole text (tests, small inputs): the JSON lines and the summary. */
 export function convertFtraceText(text: string, file = '<text>', opts: ConvertOptions = {}): { lines: string[]; summary: ImportSummary } {
   const c = new FtraceConverter(file, opts);
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (text.length > 0) for (const l of body.split('\n')) c.line(l);
+  const lines = new LineSplitter({ line: (l) => c.line(l), overlong: () => c.line(null) });
+  lines.push(Buffer.from(text));
+  lines.end();
   c.end();
   return { lines: c.take(), summary: c.summary };
 }

@@ -31,6 +31,7 @@ describe('the checker', () => {
     parseSource('replay/z.ts', "import type { Tables } from '../projections/tables.js';\nexport { audit } from '../audit/auditor.js';\n"),
     parseSource('audit/w.ts', "import {\n  open,\n} from 'node:fs/promises';\n"),
     parseSource('timetravel/v.ts', 'const f = new Fold({});\nauditor.observe(r, f, t);\nthis.tables.apply(r);\nconst t = Tables.fromJSON(j);\n'),
+    parseSource('ingest/u.ts', "import { createGunzip } from 'node:zlib';\nconst s = h.createReadStream();\nconst nl = chunk.indexOf(0x0a, pos);\nfor (const l of text.split('\\n')) f(l);\n"),
   ];
 
   it('names every violation', () => {
@@ -45,14 +46,20 @@ describe('the checker', () => {
       "one-pipeline timetravel/v.ts:2 uses '.observe('",
       "one-pipeline timetravel/v.ts:3 uses 'tables.apply('",
       "one-pipeline timetravel/v.ts:4 uses 'Tables.fromJSON('",
+      "one-trace-source audit/w.ts:3 imports 'node:fs/promises'",
+      "one-trace-source ingest/u.ts:1 imports 'node:zlib'",
+      "one-trace-source ingest/u.ts:2 uses 'createReadStream('",
+      "one-trace-source ingest/u.ts:3 uses 'indexOf(0x0a,'",
+      "one-trace-source ingest/u.ts:4 uses '.split('\\n''",
     ]);
   });
 
-  it('lets cli/ and scripts/ print and import cli/, and session/ assemble the pipeline', () => {
+  it('lets cli/ and scripts/ print and import cli/, session/ assemble the pipeline, and events/ open and split traces', () => {
     const fine = [
       parseSource('cli/a.ts', "import { EXIT } from './io.js';\nprocess.stdout.write('x');\n"),
       parseSource('scripts/b.ts', "import { run } from '../cli/program.js';\nconsole.log(1);\n"),
       parseSource('session/c.ts', 'const f = new Fold({});\nthis.auditor.observe(r, f, t);\nthis.tables.apply(r);\n'),
+      parseSource('events/source/d.ts', "import { open } from 'node:fs/promises';\nimport { createGunzip } from 'node:zlib';\nconst nl = chunk.indexOf(0x0a);\n"),
     ];
     expect(checkLayers(fine)).toEqual([]);
   });

@@ -57,7 +57,24 @@ export const LAYER_RULES: readonly LayerRule[] = [
     ],
     code: /\bnew\s+(Fold|Auditor|Tables)\s*\(|\b(Fold|Tables)\s*\.\s*fromJSON\s*\(|\.observe\s*\(|\btables\s*\.\s*apply\s*\(/,
   },
-  // Next: only events/ opens and splits trace files (issue 10 item 2, added with the trace source).
+  {
+    id: 'one-trace-source',
+    why: 'events/source/ is the one place that opens, gunzips and splits trace files (gzip by content, the line limit, byte offsets); read traces through it',
+    files: { notIn: ['events', 'cli', 'scripts'] }, // cli/ opens its own outputs and command scripts; scripts/ are tools
+    except: [
+      { path: 'timetravel/index/indexFile.ts', reason: 'reads and writes FILE.idx, not a trace' },
+      { path: 'timetravel/index/fingerprint.ts', reason: 'samples the trace for its index fingerprint (issue 12 T3 reworks it; read through events/source/traceFile.ts then)' },
+      { path: 'timetravel/timeline.ts', reason: 'gzips checkpoint blobs in memory (gzipSync), no trace' },
+      { path: 'simulate/sink.ts', reason: 'writes the simulated trace' },
+      { path: 'sql/dbFile.ts', reason: 'the DuckDB database file' },
+      { path: 'viewer/bundle.ts', reason: 'reads the built web bundle' },
+      { path: 'viewer/lanes/cache.ts', reason: 'reads and writes its lane cache file (a header line and its data), no trace' },
+      { path: 'export/writeJson.ts', reason: 'writes the export' },
+      { path: 'follow/fileSource.ts', reason: 'fs.watch on the followed path only; its bytes come from events/source/traceFile.ts' },
+    ],
+    imports: { modules: /^(node:)?(fs(\/promises)?|zlib|readline)$/ },
+    code: /\b(createReadStream|createGunzip|createInterface)\s*\(|\bindexOf\(\s*(0x0a|10|NL)\s*[,)]|\.split\(\s*('\\n'|"\\n"|\/\\r\?\\n\/)/,
+  },
 ];
 
 export interface Violation {
