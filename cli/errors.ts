@@ -1,4 +1,5 @@
 import { TraceInputError } from '../events/inputError.js';
+import { ScriptError } from '../predict/explore/script.js';
 import { QueryError } from '../timetravel/errors.js';
 import { IndexWriteError } from '../timetravel/index/indexFile.js';
 import { EXIT, UsageError } from './io.js';
@@ -11,6 +12,7 @@ const INPUT_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
   TraceInputError, // events/: a bad trace line or file
   QueryError, // timetravel/: an entity, a bisect expression, a debugger argument
   IndexWriteError, // timetravel/index/: FILE.idx cannot be written
+  ScriptError, // predict/explore/: a bad scenario script
   UsageError, // cli/: a bad option value
 ];
 

@@ -25,6 +25,8 @@ const commands: Record<string, () => Promise<RegisterCommand>> = {
   sql: async () => (await import('./sql.js')).registerSql,
   view: async () => (await import('./view.js')).registerView,
   export: async () => (await import('./export.js')).registerExport,
+  predict: async () => (await import('./predict.js')).registerPredict,
+  explore: async () => (await import('./explore.js')).registerExplore,
 };
 
 /**
