@@ -8,19 +8,38 @@ import type { RunOptions } from '../session/runTrace.js';
 import { strictCheck } from '../session/strict.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
+import { chooseProfile, peekHeader, profileLabel, type ProfileChoice } from './traceProfile.js';
 
 /** Options every trace-reading command takes. */
 export interface TraceFlags {
+  /** After the command's preAction hook: `--profile`, else from the trace header, else v3. */
   profile: Profile;
+  /** How `profile` was chosen (set by the preAction hook). */
+  profileChoice?: ProfileChoice;
   engine: string;
   skipBad?: boolean;
   strict?: boolean;
 }
 
-export function addTraceOptions(cmd: Command): Command {
+/**
+ * The options of a trace-reading command, and a hook that picks its profile before the action
+ * (docs/trace-header.md). Commands whose report names the profile pass `reportsProfile`; the
+ * others get a notice on stderr when the profile came from the trace header.
+ */
+export function addTraceOptions(cmd: Command, io?: CliIo, reportsProfile = false): Command {
+  cmd.hook('preAction', async (_self, action) => {
+    const given = action.getOptionValueSource('profile') === 'cli' ? (action.opts().profile as Profile) : undefined;
+    const file = action.args[0];
+    const choice = chooseProfile(given, given === undefined && file !== undefined ? await peekHeader(file) : null);
+    action.setOptionValue('profile', choice.profile);
+    action.setOptionValue('profileChoice', choice);
+    if (!reportsProfile && io && choice.reason !== '--profile' && choice.reason !== 'default') {
+      io.err(`sva-replay: profile ${profileLabel(choice)}\n`);
+    }
+  });
   return cmd
     .addOption(new Option('--profile <name>', `kernel generation whose lifecycle rules apply (${PROFILE_NAMES.join(', ')}; ` +
-      'mainline is the newest, 6.8)').argParser(profileArg).default('v3'))
+      'mainline is the newest, 6.8; default: from the trace header, else v3)').argParser(profileArg))
     .addOption(new Option('--engine <name>', 'machine engine (xstate is the reference interpreter)').choices([...ENGINE_NAMES]).default('compiled'))
     .option('--skip-bad', 'skip bad lines (counted and reported) instead of stopping at the first')
     .option('--strict', 'treat entities the trace never introduced as errors');
@@ -43,6 +62,11 @@ export class BadLines {
   summary(): void {
     if (this.count > 0) this.io.err(`sva-replay: ${this.count} bad line${this.count === 1 ? '' : 's'} skipped\n`);
   }
+}
+
+/** The profile as the reports print it: `6.2, from kernel 6.6.32 in the trace header`. */
+export function profileText(flags: TraceFlags): string {
+  return flags.profileChoice ? profileLabel(flags.profileChoice) : flags.profile;
 }
 
 /**

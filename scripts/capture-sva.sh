@@ -5,8 +5,9 @@
 #   struct iommu_sva *iommu_sva_bind_device(struct device *dev, struct mm_struct *mm[, void *drvdata])
 #   void iommu_sva_unbind_device(struct iommu_sva *handle)
 #   u32 iommu_sva_get_pasid(struct iommu_sva *handle)
-#   mm release notifier: intel_mm_release(mn, mm) / arm_smmu_mm_release(mn, mm),
-#   else __mmu_notifier_release(mm) (every mm with notifiers; the importer keeps bound ones)
+#   mm release notifier: intel_mm_release / arm_smmu_mm_release / sva_mn_release (AMD) (mn, mm),
+#   else __mmu_notifier_release(mm) (every mm with notifiers; the importer keeps bound ones);
+#   mm_pasid_drop (6.5+), iommu_attach_device_pasid (6.2+), fault and response probes off Intel
 # on architectures with $argN fetch-args (x86_64, arm64, ...; kernel >= 4.20).
 # Needs root, tracefs and CONFIG_KPROBE_EVENTS. Stops on Ctrl-C, SIGTERM or after -d SECONDS.
 set -euo pipefail
@@ -33,11 +34,19 @@ done
 DEV_ARG='dev=+0(+0($arg1)):string'
 MM_ARG='mm=$arg2:x64'
 HANDLE_ARG='handle=$arg1:x64'
+# iommu_attach_device_pasid(domain, dev, pasid[, handle]): the device is the second argument.
+DEV2_ARG='dev=+0(+0($arg2)):string'
+# iopf_group_response(group, status) (6.9+): the device is group->fault_param->dev;
+# FAULT_PARAM_OFF is the offset of fault_param in struct iopf_group (pahole -C iopf_group vmlinux).
+FAULT_PARAM_OFF=${FAULT_PARAM_OFF:-160}
+GROUP_DEV_ARG="dev=+0(+0(+0(+${FAULT_PARAM_OFF}(\$arg1)))):string"
 
-# TRACEFS and KALLSYMS override the kernel's files (another mount point, or a dry run).
+# TRACEFS, KALLSYMS, SYSFS_IOMMU and KVER override the kernel's files and release (a dry run).
 T=${TRACEFS:-/sys/kernel/tracing}
 [ -e "$T/trace" ] || T=/sys/kernel/debug/tracing
 KALLSYMS=${KALLSYMS:-/proc/kallsyms}
+SYSFS_IOMMU=${SYSFS_IOMMU:-/sys/class/iommu}
+KVER=${KVER:-$(uname -r)}
 if [ ! -e "$T/trace" ]; then
   echo "capture-sva: no tracefs; try: mount -t tracefs nodev /sys/kernel/tracing" >&2
   exit 1
@@ -78,7 +87,16 @@ stop() {
 }
 trap stop INT TERM
 
-# ---- probes ----
+DRIVER=generic
+compgen -G "$SYSFS_IOMMU/dmar*" > /dev/null && DRIVER=vtd
+compgen -G "$SYSFS_IOMMU/smmu3.*" > /dev/null && DRIVER=smmuv3
+compgen -G "$SYSFS_IOMMU/ivhd*" > /dev/null && DRIVER=amd
+# ---- probes (event names are the importer's contract: docs/capture.md) ----
+kver_at_least() { # MAJOR MINOR: is the captured kernel at least that release?
+  local maj=${KVER%%.*} rest=${KVER#*.}
+  local min=${rest%%[!0-9]*}
+  [ "$maj" -gt "$1" ] || { [ "$maj" -eq "$1" ] && [ "$min" -ge "$2" ]; }
+}
 for sym in iommu_sva_bind_device iommu_sva_unbind_device iommu_sva_get_pasid; do
   has_symbol "$sym" || { echo "capture-sva: $sym not in $KALLSYMS: no SVA API in this kernel?" >&2; exit 1; }
 done
@@ -88,32 +106,68 @@ add_probe sva_unbind "p:sva/sva_unbind iommu_sva_unbind_device $HANDLE_ARG"
 add_probe sva_unbind_ret 'r:sva/sva_unbind_ret iommu_sva_unbind_device'
 add_probe sva_get_pasid "p:sva/sva_get_pasid iommu_sva_get_pasid $HANDLE_ARG"
 add_probe sva_get_pasid_ret 'r:sva/sva_get_pasid_ret iommu_sva_get_pasid ret=$retval:u32'
-if has_symbol intel_mm_release; then
-  add_probe sva_mm_release 'p:sva/sva_mm_release intel_mm_release mm=$arg2:x64'
-elif has_symbol arm_smmu_mm_release; then
-  add_probe sva_mm_release 'p:sva/sva_mm_release arm_smmu_mm_release mm=$arg2:x64'
-else
-  add_probe sva_mm_release 'p:sva/sva_mm_release __mmu_notifier_release mm=$arg1:x64'
+# mm exit: the vendor driver's release (Intel; SMMUv3 5.11+; AMD sva_mn_release 6.10+), else
+# the generic notifier release, which fires for every mm with notifiers (KVM guests...): the
+# importer keeps only mms it saw bound, by this event name, whatever the rendering.
+RELEASE=''
+for sym in intel_mm_release arm_smmu_mm_release sva_mn_release; do
+  has_symbol "$sym" || continue
+  RELEASE=$sym
+  add_probe sva_mm_release "p:sva/sva_mm_release $sym mm=\$arg2:x64"
+  break
+done
+[ -n "$RELEASE" ] || add_probe sva_notifier_release 'p:sva/sva_notifier_release __mmu_notifier_release mm=$arg1:x64'
+# mm_pasid_drop is out of line from 6.5 (inlined in __mmdrop before): the mm is gone.
+if has_symbol mm_pasid_drop; then add_probe sva_mm_drop 'p:sva/sva_mm_drop mm_pasid_drop mm=$arg1:x64'; fi
+# The SVA domain attach inside bind, and in-kernel PASID users (6.2+; a 4th argument from 6.11).
+if has_symbol iommu_attach_device_pasid; then
+  add_probe sva_attach_pasid "p:sva/sva_attach_pasid iommu_attach_device_pasid $DEV2_ARG pasid=\$arg3:u32"
+  add_probe sva_attach_pasid_ret 'r:sva/sva_attach_pasid_ret iommu_attach_device_pasid ret=$retval:x64'
+fi
+if has_symbol iommu_detach_device_pasid; then
+  add_probe sva_detach_pasid "p:sva/sva_detach_pasid iommu_detach_device_pasid $DEV2_ARG pasid=\$arg3:u32"
+fi
+if has_symbol iommu_alloc_global_pasid; then # 6.5+
+  add_probe sva_pasid_alloc_ret 'r:sva/sva_pasid_alloc_ret iommu_alloc_global_pasid ret=$retval:x64'
+  add_probe sva_pasid_free 'p:sva/sva_pasid_free iommu_free_global_pasid pasid=$arg1:u32'
+fi
+# Page requests and responses where no fault tracepoint exists (not Intel: prq_report and
+# qi_submit cover it). iommu_report_device_fault(dev, evt): evt is an iommu_fault_event (up to
+# 6.8) or an iopf_fault (6.9+); both start with struct iommu_fault, whose page request is at +8
+# in every version (flags +8, pasid +12, grpid +16, perm +20, addr +24).
+# The response: iommu_page_response(dev, msg) up to 6.8 (msg: argsz, version, flags, pasid,
+# grpid, code up to 6.7; pasid, grpid, code in 6.8), iopf_group_response(group, status) from
+# 6.9 (group->last_fault starts the iopf_group, so its page request is at +8 too).
+if [ "$DRIVER" != vtd ] && has_symbol iommu_report_device_fault; then
+  add_probe sva_fault "p:sva/sva_fault iommu_report_device_fault $DEV_ARG type=+0(\$arg2):u32 flags=+8(\$arg2):u32 pasid=+12(\$arg2):u32 grpid=+16(\$arg2):u32 perm=+20(\$arg2):u32 addr=+24(\$arg2):x64"
+  if has_symbol iopf_group_response; then
+    add_probe sva_page_response "p:sva/sva_page_response iopf_group_response $GROUP_DEV_ARG pasid=+12(\$arg1):u32 grpid=+16(\$arg1):u32 code=\$arg2:u32"
+  elif has_symbol iommu_page_response; then
+    if kver_at_least 6 8; then RESP='pasid=+0($arg2):u32 grpid=+4($arg2):u32 code=+8($arg2):u32'
+    else RESP='pasid=+12($arg2):u32 grpid=+16($arg2):u32 code=+20($arg2):u32'; fi
+    add_probe sva_page_response "p:sva/sva_page_response iommu_page_response $DEV_ARG $RESP"
+  fi
+fi
+if has_symbol iommu_dev_enable_feature; then # until 6.15
+  add_probe sva_enable_feature 'p:sva/sva_enable_feature iommu_dev_enable_feature feat=$arg2:u32'
 fi
 
 # ---- tracepoints (each only if this kernel has it) ----
 EVENTS=(sva iommu/add_device_to_group iommu/remove_device_from_group iommu/attach_device_to_domain
-  iommu/detach_device_from_domain iommu/dev_fault iommu/dev_page_response iommu/io_page_fault
+  iommu/detach_device_from_domain iommu/io_page_fault
   intel_iommu/prq_report intel_iommu/cache_tag_assign intel_iommu/cache_tag_unassign
+  # not mainline: the SVA development tree, openEuler and vendor kernels (enabled where present)
+  iommu/dev_fault iommu/dev_page_response
   iommu/io_mm_alloc iommu/io_mm_reuse iommu/io_mm_free iommu/io_mm_attach_alloc iommu/io_mm_attach_get
   iommu/io_mm_detach iommu/io_mm_exit iommu/io_mm_unbind_put iommu/io_mm_unbind_free iommu/iopf_flush
-  iommu/io_mm_invalidate)
+  iommu/io_mm_invalidate smmu)
 [ "$WITH_QI" = 1 ] && EVENTS+=(intel_iommu/qi_submit)
 PRESENT=()
 for e in "${EVENTS[@]}"; do [ -d "$T/events/$e" ] && PRESENT+=("$e"); done
 
-DRIVER=generic
-compgen -G '/sys/class/iommu/dmar*' > /dev/null && DRIVER=vtd
-compgen -G '/sys/class/iommu/smmu3.*' > /dev/null && DRIVER=smmuv3
-compgen -G '/sys/class/iommu/ivhd*' > /dev/null && DRIVER=amd
 header() {
-  echo "# sva-replay: driver=$DRIVER"
-  echo "# captured by capture-sva.sh on $(uname -r) $(uname -m), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "# sva-replay: driver=$DRIVER kernel=$KVER arch=$(uname -m)"
+  echo "# captured by capture-sva.sh on $KVER $(uname -m), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 
 echo "$BUFFER_KB" > "$T/buffer_size_kb"

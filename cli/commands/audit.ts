@@ -4,7 +4,7 @@ import { RULES } from '../../audit/rules/index.js';
 import { sourceLines } from '../../events/source/sourceLines.js';
 import { runTrace } from '../../session/runTrace.js';
 import { UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { findingsJson, findingsReport, seqsToShow } from '../format/findings.js';
@@ -38,6 +38,7 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
       .option('--only <ids>', 'run only these rules (comma-separated ids)')
       .option('--ignore <ids>', 'skip these rules (comma-separated ids)')
       .addOption(failOnOption()),
+    io, true,
   ).action(async (file: string, flags: AuditFlags) => {
     const only = parseRuleIds(flags.only, '--only');
     const ignore = parseRuleIds(flags.ignore, '--ignore');
@@ -48,10 +49,10 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
     progress.done();
     const findings = run.finish();
     bad.summary();
-    if (flags.json) io.out(findingsJson(findings, run.events));
+    if (flags.json) io.out(findingsJson(findings, run.events, flags.profile));
     else {
       const lines = await sourceLines(file, seqsToShow(findings));
-      io.out(findingsReport({ file, profile: flags.profile, events: run.events, findings, rules: RULES, lines }));
+      io.out(findingsReport({ file, profile: profileText(flags), events: run.events, findings, rules: RULES, lines }));
     }
     exit.code = exitFor(findings, flags.failOn);
   });

@@ -22,6 +22,7 @@ export function registerBisect(program: Command, io: CliIo, exit: ExitBox): void
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
       .requiredOption('--until <expr>', 'e.g. "pasid 7 freed", "dev 0000:00:01.0 bonds > 3", "finding stale-pasid-unbind"')
       .option('--json', 'print {found, seq, line, event, why}'),
+    io,
   ).action(async (file: string, flags: BisectFlags) => {
     const expr = parseExpression(flags.until, RULES.map((r) => r.id));
     const bad = new BadLines(io);

@@ -22,6 +22,7 @@ export function registerDebug(program: Command, io: CliIo, exit: ExitBox): void 
       .argument('<file>', 'trace in JSON Lines (.gz accepted: seeks then re-read it from the start)')
       .option('--commands <file>', 'run the commands in this file and print the transcript, instead of a prompt')
       .option('--every <n>', 'events between the checkpoints kept in memory when there is no index'),
+    io,
   ).action(async (file: string, flags: DebugFlags) => {
     if (file === '-') throw new UsageError('debug needs a file: standard input cannot be re-read to go back');
     const script = flags.commands === undefined ? null : await readFile(flags.commands, 'utf8').catch((e: Error) => {

@@ -23,6 +23,7 @@ export function registerDiff(program: Command, io: CliIo, exit: ExitBox): void {
       .requiredOption('--from <seq>', 'the state after the last event whose seq is at most this')
       .requiredOption('--to <seq>', 'the state to compare it with')
       .option('--json', 'print {added, removed, changed}'),
+    io,
   ).action(async (file: string, flags: DiffFlags) => {
     const from = parseSeq(flags.from, '--from');
     const to = parseSeq(flags.to, '--to');

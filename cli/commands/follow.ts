@@ -44,6 +44,7 @@ export function registerFollow(program: Command, io: CliIo, exit: ExitBox): void
       .option('--until-idle <ms>', 'stop once the file has had no new bytes for this long (scripts, tests)')
       .option('--from-end', 'skip what the file already holds (default: read it first, like tail -f -n +1)')
       .option('--ftrace', 'the input is raw ftrace text (trace_pipe), converted as `import ftrace` does'),
+    io,
   ).action(async (file: string, flags: FollowFlags) => {
     exit.code = await followCommand(file, flags, io);
   });

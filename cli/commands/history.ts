@@ -32,6 +32,7 @@ export function registerHistory(program: Command, io: CliIo, exit: ExitBox): voi
       .option('--dev <dev>', "the device's row")
       .option('--mm <mm>', 'the PASID rows and bond rows of the mm')
       .option('--json', 'print a JSON array of {seq, type, change}'),
+    io,
   ).action(async (file: string, flags: HistoryFlags) => {
     const entity = entityOf(flags);
     const bad = new BadLines(io);

@@ -29,6 +29,7 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
       .description('write checkpoints to FILE.idx so state --at, diff and debug seek without a full replay')
       .argument('<file>', 'trace in JSON Lines (a plain file: gzip and stdin have no byte offsets to seek to)')
       .option('--every <n>', 'events between checkpoints', String(DEFAULT_EVERY)),
+    io,
   ).action(async (file: string, flags: IndexFlags) => {
     const every = parseCount(flags.every, '--every');
     const kind = await sourceKind(file);

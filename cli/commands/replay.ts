@@ -3,7 +3,7 @@ import { SEVERITY_RANK, type Finding } from '../../audit/types.js';
 import { runTrace } from '../../session/runTrace.js';
 import { Session } from '../../session/session.js';
 import { EXIT, type CliIo } from '../io.js';
-import { addTraceOptions, AUDIT_TABLES, BadLines, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { ChunkedWriter, resultLine } from '../format/results.js';
@@ -35,6 +35,7 @@ export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void
       .option('--results', 'print the results stream (one JSON object per event)')
       .option('--steps', 'print one human line per event: return value, PASID and driver ops')
       .addOption(failOnOption()),
+    io, true,
   ).action(async (file: string, flags: ReplayFlags) => {
     const bad = new BadLines(io);
     const progress = new Progress(io, 'replay');
@@ -51,14 +52,14 @@ export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void
       // Nothing before the bad line is lost: its results and a summary so far go out first.
       progress.done();
       await writer.settle();
-      if (run.events > 0 && !flags.results) io.out(summaryText(file, flags.profile, run, run.findings, bad.count) + '  (stopped at bad input)\n');
+      if (run.events > 0 && !flags.results) io.out(summaryText(file, profileText(flags), run, run.findings, bad.count) + '  (stopped at bad input)\n');
       throw e;
     }
     progress.done();
     await writer.settle();
     const findings = run.finish();
     bad.summary();
-    if (!flags.results) io.out(summaryText(file, flags.profile, run, findings, bad.count));
+    if (!flags.results) io.out(summaryText(file, profileText(flags), run, findings, bad.count));
     exit.code = exitFor(findings, flags.failOn);
   });
 }

@@ -62,6 +62,7 @@ export function registerSql(program: Command, io: CliIo, exit: ExitBox): void {
       .option('--json', 'print the rows as a JSON array of objects')
       .option('--csv', 'print the rows as CSV with a header line')
       .option('--db <file>', 'keep the database in this file; reused while it is newer than the trace'),
+    io,
   ).action(async (file: string, query: string | undefined, flags: SqlFlags) => {
     if (flags.json && flags.csv) throw new UsageError('--json and --csv: choose one');
     const format: SqlFormat = flags.json ? sqlJson : flags.csv ? sqlCsv : sqlTable;

@@ -26,6 +26,7 @@ export function registerState(program: Command, io: CliIo, exit: ExitBox): void 
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
       .requiredOption('--at <seq>', 'the state after the last event whose seq is at most this')
       .option('--json', 'print the state format of trace-format.md'),
+    io,
   ).action(async (file: string, flags: StateFlags) => {
     const at = parseSeq(flags.at, '--at');
     const bad = new BadLines(io);

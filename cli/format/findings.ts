@@ -7,9 +7,12 @@ export const SHOWN_PER_RULE = 50;
 const count = (findings: readonly Finding[], s: Severity) => findings.filter((f) => f.severity === s).length;
 
 /** `audit --json` (trace-format.md): findings with their keys in contract order, then the summary. */
-export function findingsJson(findings: readonly Finding[], events: number): string {
+export function findingsJson(findings: readonly Finding[], events: number, profile?: string): string {
   const rows = findings.map((f) => ({ rule: f.rule, severity: f.severity, seq: f.seq, related: f.related, entity: f.entity, message: f.message }));
-  const summary = { events, errors: count(findings, 'error'), warnings: count(findings, 'warning'), infos: count(findings, 'info') };
+  const summary = {
+    events, errors: count(findings, 'error'), warnings: count(findings, 'warning'), infos: count(findings, 'info'),
+    ...(profile === undefined ? {} : { profile }),
+  };
   return `${JSON.stringify({ findings: rows, summary })}\n`;
 }
 

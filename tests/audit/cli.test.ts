@@ -29,7 +29,7 @@ describe('sva-replay audit', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/no findings/);
     const j = await audit(fixture('clean.jsonl'), '--json');
-    expect(JSON.parse(j.out)).toEqual({ findings: [], summary: { events: 32, errors: 0, warnings: 0, infos: 0 } });
+    expect(JSON.parse(j.out)).toEqual({ findings: [], summary: { events: 32, errors: 0, warnings: 0, infos: 0, profile: 'v3' } });
   });
 
   it('groups the human report by rule, with source lines, related lines and the explanation once', async () => {

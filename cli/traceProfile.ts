@@ -1,0 +1,89 @@
+/**
+ * The profile a trace command applies: `--profile` when given, else the generation of the
+ * kernel release in the trace header (docs/trace-header.md), else the default `v3`.
+ */
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
+import { constants, gunzipSync } from 'node:zlib';
+import { decodeHeader, type TraceHeader } from '../events/header.js';
+import { captureHeader } from '../ingest/ftrace/captureHeader.js';
+import { profileForRelease } from '../replay/kernel/profiles.js';
+import type { Profile } from '../replay/kernel/state.js';
+
+/** Bytes read to find the header: it is the first line, shorter than this. */
+const PEEK_BYTES = 64 * 1024;
+
+export interface ProfileChoice {
+  profile: Profile;
+  /** How it was chosen, for the reports: `--profile`, `default`, or `kernel 6.6.32 in the trace header`. */
+  reason: string;
+}
+
+export function chooseProfile(given: Profile | undefined, header: TraceHeader | null): ProfileChoice {
+  if (given !== undefined) return { profile: given, reason: '--profile' };
+  const profile = header?.kernel === undefined ? undefined : profileForRelease(header.kernel);
+  if (profile === undefined) return { profile: 'v3', reason: 'default' };
+  return { profile, reason: `kernel ${header?.kernel} in the trace header` };
+}
+
+/** `6.2, from kernel 6.6.32 in the trace header`, or just the name when it was given or the default. */
+export function profileLabel(c: ProfileChoice): string {
+  return c.reason === '--profile' || c.reason === 'default' ? c.profile : `${c.profile}, from ${c.reason}`;
+}
+
+/** The header of a trace file (or of stdin, whose bytes are put back), null when it has none. */
+export async function peekHeader(file: string): Promise<TraceHeader | null> {
+  try {
+    const head = file === '-' ? await peekStdin() : await peekFile(file);
+    return head === null ? null : headerIn(head);
+  } catch {
+    return null; // the reader reports an unreadable source itself
+  }
+}
+
+/** A JSON header line before the first event, else what a capture's `#` lines say (ftrace text). */
+function headerIn(bytes: Buffer): TraceHeader | null {
+  let data = bytes;
+  if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
+  const fromComments: TraceHeader = {};
+  for (const line of data.toString('utf8').split('\n')) {
+    const text = line.replace(/^\uFEFF/, '').trim();
+    if (text === '') continue;
+    if (text.startsWith('#')) {
+      captureHeader(text, fromComments);
+      continue;
+    }
+    if (!text.startsWith('{')) break;
+    try {
+      return decodeHeader(JSON.parse(text)) ?? null;
+    } catch {
+      return null;
+    }
+  }
+  return Object.keys(fromComments).length > 0 ? fromComments : null;
+}
+
+async function peekFile(file: string): Promise<Buffer | null> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(PEEK_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, PEEK_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first chunk of stdin, unshifted so the reader still sees every byte. */
+async function peekStdin(): Promise<Buffer | null> {
+  const stdin = process.stdin;
+  if (stdin.isTTY) return null;
+  let chunk: Buffer | null = stdin.read() as Buffer | null;
+  while (chunk === null && !stdin.readableEnded) {
+    await Promise.race([once(stdin, 'readable'), once(stdin, 'end')]);
+    chunk = stdin.read() as Buffer | null;
+  }
+  if (chunk === null) return null;
+  stdin.unshift(chunk);
+  return chunk;
+}
