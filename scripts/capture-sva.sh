@@ -36,10 +36,12 @@ MM_ARG='mm=$arg2:x64'
 HANDLE_ARG='handle=$arg1:x64'
 # iommu_attach_device_pasid(domain, dev, pasid[, handle]): the device is the second argument.
 DEV2_ARG='dev=+0(+0($arg2)):string'
-# iopf_group_response(group, status) (6.9+): the device is group->fault_param->dev;
-# FAULT_PARAM_OFF is the offset of fault_param in struct iopf_group (pahole -C iopf_group vmlinux).
+# iopf_group_response(group, status) (6.9+): the device is group->fault_param->dev. The
+# offsets of fault_param in struct iopf_group and of dev in struct iommu_fault_param depend on
+# the build: check them with `pahole -C iopf_group,iommu_fault_param vmlinux` (docs/capture.md).
 FAULT_PARAM_OFF=${FAULT_PARAM_OFF:-160}
-GROUP_DEV_ARG="dev=+0(+0(+0(+${FAULT_PARAM_OFF}(\$arg1)))):string"
+FAULT_PARAM_DEV_OFF=${FAULT_PARAM_DEV_OFF:-56}
+GROUP_DEV_ARG="dev=+0(+0(+${FAULT_PARAM_DEV_OFF}(+${FAULT_PARAM_OFF}(\$arg1)))):string"
 
 # TRACEFS, KALLSYMS, SYSFS_IOMMU and KVER override the kernel's files and release (a dry run).
 T=${TRACEFS:-/sys/kernel/tracing}

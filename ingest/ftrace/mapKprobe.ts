@@ -85,6 +85,7 @@ function bindReturn(line: FtraceLine, ctx: IngestContext, p: ProbeLine): Mapped 
   const exit = record(line, { type: 'bind', dev: call.dev, mm: call.mm, flags: Number(call.flags) }, { phase: 'exit', ret });
   if (ret !== 0 || value === 0n) return records(exit);
   const handle = hex(value);
+  (exit as { handle?: string }).handle = handle;
   ctx.handles.bound(handle, call.dev, call.mm);
   // The PASID comes from the iommu_sva_get_pasid() that follows (or the cache tag just seen).
   if (call.pasid !== undefined) (exit as { pasid?: number }).pasid = Number(call.pasid);
@@ -113,19 +114,21 @@ function unbindEntry(line: FtraceLine, ctx: IngestContext, p: ProbeLine): Mapped
   let dev = p.args.get('dev');
   const direct = bigField(p.args.get('pasid'));
   let pasid: bigint | number | null = direct;
+  let mm: string | undefined;
   const handle = p.addr('handle');
   if (handle !== null && (dev === undefined || pasid === null)) {
     const bond = ctx.handles.get(handle);
     if (!bond) return ignored('sva_unbind:handle-not-seen');
     dev = bond.dev;
+    mm = bond.mm;
     pasid = ctx.handles.pasidOf(handle) ?? null;
     if (pasid === null) return ignored('sva_unbind:pasid-not-seen');
   }
   if (!dev || pasid === null) return bad('sva_unbind: expected handle=0x.. (or dev="DEV" pasid=N)');
   const checked = checkPasid(pasid);
   if ('reason' in checked) return badField('pasid', checked.reason);
-  ctx.calls.set(`${line.tid}/sva_unbind`, { dev, pasid: String(checked.pasid), handle: handle ?? '' });
-  return records(record(line, { type: 'unbind', dev, pasid: checked.pasid }, { phase: 'enter' }));
+  ctx.calls.set(`${line.tid}/sva_unbind`, { dev, pasid: String(checked.pasid), handle: handle ?? '', mm: mm ?? '' });
+  return records(record(line, unbindPayload(dev, checked.pasid, mm, handle), { phase: 'enter' }));
 }
 
 function unbindReturn(line: FtraceLine, ctx: IngestContext, p: ProbeLine): Mapped {
@@ -135,5 +138,11 @@ function unbindReturn(line: FtraceLine, ctx: IngestContext, p: ProbeLine): Mappe
   // Mainline's unbind returns void: its kretprobe fetches nothing and the line has no ret.
   const value = hexBig(p.args.get('ret'));
   const ret = value === null ? undefined : retFromRegister(value);
-  return records(record(line, { type: 'unbind', dev: call.dev, pasid: Number(call.pasid) }, { phase: 'exit', ret }));
+  const payload = unbindPayload(call.dev, Number(call.pasid), call.mm || undefined, call.handle || null);
+  return records(record(line, payload, { phase: 'exit', ret }));
+}
+
+/** An unbind by handle names the bond's mm and the handle (docs/kernel-ops.md). */
+function unbindPayload(dev: string, pasid: number, mm: string | undefined, handle: string | null) {
+  return { type: 'unbind' as const, dev, pasid, ...(mm === undefined ? {} : { mm }), ...(handle === null ? {} : { handle }) };
 }

@@ -4,7 +4,7 @@
  *                                        (intel_mm_release, arm_smmu_mm_release, AMD sva_mn_release)
  *   sva_notifier_release: (LOC) mm=0x..  __mmu_notifier_release, the fallback: every mm with
  *                                        notifiers (KVM, HMM...), so only mms seen in a bind count
- *   sva_mm_drop: (LOC) mm=0x..           mm_pasid_drop (6.5+): the mm is gone, its address reusable
+ *   sva_mm_drop: (LOC) mm=0x..           mm_pasid_drop (6.5+): `mm_drop`, the mm is gone, its address reusable
  *   sva_fault: (LOC) dev="D" type=N flags=N pasid=N grpid=N perm=N addr=0x..  iommu_report_device_fault
  *   sva_page_response: (LOC) dev="D" pasid=N grpid=N code=N   iommu_page_response / iopf_group_response
  *   sva_attach_pasid, sva_detach_pasid, sva_pasid_alloc(_ret), sva_pasid_free, sva_enable_feature:
@@ -46,7 +46,7 @@ export function mmProbeEvent(line: FtraceLine, ctx: IngestContext): Mapped {
       ctx.handles.mmDropped(mm);
       ctx.boundMms.delete(mm);
       ctx.releasedMms.delete(mm);
-      return ignored('sva_mm_drop');
+      return records(record(line, { type: 'mm_drop', mm }));
     }
     case 'sva_fault': return faultProbe(line, ctx, p.args);
     case 'sva_page_response': return responseProbe(line, ctx, p.args);

@@ -5,7 +5,7 @@
  */
 import type {
   AttachDevEvent, BindEvent, DetachDevEvent, DeviceAddEvent, DeviceRemoveEvent, DomainAllocEvent, Envelope,
-  FaultEvent, InvalidateEvent, MmExitEvent, Op, PageResponseEvent, UnbindEvent,
+  FaultEvent, InvalidateEvent, MmDropEvent, MmExitEvent, Op, PageResponseEvent, UnbindEvent,
 } from '../../events/types.js';
 import type { FtraceLine } from './lineLayout.js';
 
@@ -14,7 +14,7 @@ type Payload<E> = Omit<E, keyof Envelope>;
 export type RecordPayload =
   | Payload<DeviceAddEvent> | Payload<DeviceRemoveEvent> | Payload<DomainAllocEvent>
   | Payload<AttachDevEvent> | Payload<DetachDevEvent>
-  | Payload<BindEvent> | Payload<UnbindEvent> | Payload<MmExitEvent>
+  | Payload<BindEvent> | Payload<UnbindEvent> | Payload<MmExitEvent> | Payload<MmDropEvent>
   | (Omit<Payload<InvalidateEvent>, 'start' | 'end'> & { start: string; end: string })
   | (Omit<Payload<FaultEvent>, 'addr'> & { addr: string })
   | Payload<PageResponseEvent>

@@ -42,14 +42,14 @@ describe('importFtrace on hand-written traces', () => {
       { type: 'attach_dev', dev, domain: 'group:5', ...where(101.0002, 1, 77, 'kworker/u8:2-events_unbound') },
       { type: 'bind', dev, mm, flags: 0, ...app(102), phase: 'enter' },
       // The PASID of the bind's own iommu_sva_get_pasid() goes on the bind.
-      { type: 'bind', dev, mm, flags: 0, ...app(102.00002), phase: 'exit', ret: 0, pasid: 2 },
+      { type: 'bind', dev, mm, flags: 0, ...app(102.00002), phase: 'exit', ret: 0, handle: '0xffff88810a2b4c00', pasid: 2 },
       { type: 'bind', dev, mm: '0xffff888100001000', flags: 0, ...where(102.05, 0, 9, 'other'), phase: 'enter' },
       { type: 'bind', dev, mm: '0xffff888100001000', flags: 0, ...where(102.05001, 0, 9, 'other'), phase: 'exit', ret: -28 },
       { type: 'fault', dev, pasid: 2, addr: '0x559ef6f97000', perm: 'r', group: 1, last: false, ...where(102.1, 3, 412, 'irq/33-dmar0') },
       { type: 'fault', dev, pasid: 2, addr: '0x559ef6f9c000', perm: 'rw', group: 1, last: true, ...where(102.100004, 3, 412, 'irq/33-dmar0') },
       { type: 'page_response', dev, pasid: 2, group: 1, code: 'success', ...where(102.1001, 3, 88, 'kworker/3:1-iopf') },
-      { type: 'unbind', dev, pasid: 2, ...app(103), phase: 'enter' },
-      { type: 'unbind', dev, pasid: 2, ...app(103.00002), phase: 'exit' },
+      { type: 'unbind', dev, pasid: 2, mm, handle: '0xffff88810a2b4c00', ...app(103), phase: 'enter' },
+      { type: 'unbind', dev, pasid: 2, mm, handle: '0xffff88810a2b4c00', ...app(103.00002), phase: 'exit' },
       { type: 'mm_exit', mm, ...app(103.5) },
     ]);
     expect(summary).toMatchObject({ lines: 22, events: 13, unparseable: 0, gaps: 0, unknown: new Map([['sched_switch', 1]]) });

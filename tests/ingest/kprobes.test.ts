@@ -23,7 +23,7 @@ describe('kprobe events of the capture recipe', () => {
     ]);
     const bind = { type: 'bind', dev: '0000:00:0a.0', mm: '0xffff888104c3a000', flags: 0, tid: 7 };
     expect(records).toEqual([
-      { ...bind, phase: 'enter' }, { ...bind, phase: 'exit', ret: 0 },
+      { ...bind, phase: 'enter' }, { ...bind, phase: 'exit', ret: 0, handle: '0xffff88810a2b4c00' },
       { ...bind, phase: 'enter' }, { ...bind, phase: 'exit', ret: -22 },
       { ...bind, phase: 'enter' }, { ...bind, phase: 'exit', ret: -17 },
     ]);
@@ -41,8 +41,8 @@ describe('kprobe events of the capture recipe', () => {
       'app-8 [002] ..... 3.1: sva_unbind_ret: (idxd_cdev_release+0x50/0x90 [idxd] <- iommu_sva_unbind_device)',
     ]);
     expect(records.slice(2)).toEqual([
-      { type: 'unbind', dev: '0000:00:0a.0', pasid: 5, tid: 8, phase: 'enter' },
-      { type: 'unbind', dev: '0000:00:0a.0', pasid: 5, tid: 8, phase: 'exit' },
+      { type: 'unbind', dev: '0000:00:0a.0', pasid: 5, mm: '0xffff888104c3a000', handle: '0xffff88810a2b4c00', tid: 8, phase: 'enter' },
+      { type: 'unbind', dev: '0000:00:0a.0', pasid: 5, mm: '0xffff888104c3a000', handle: '0xffff88810a2b4c00', tid: 8, phase: 'exit' },
     ]);
     // The handle was freed by the first unbind: the second cannot be resolved, and is counted.
     expect(summary.ignored).toEqual(new Map([

@@ -73,7 +73,7 @@ describe('intel_iommu events', () => {
     // The bind's PASID is the one its cache tags name when no iommu_sva_get_pasid() follows.
     expect(records.map(({ ts, cpu, tid, comm, ...r }) => r)).toEqual([
       { type: 'bind', dev: '0000:00:01.0', mm: '0xff11000010000000', flags: 0, phase: 'enter' },
-      { type: 'bind', dev: '0000:00:01.0', mm: '0xff11000010000000', flags: 0, phase: 'exit', ret: 0, pasid: 9 },
+      { type: 'bind', dev: '0000:00:01.0', mm: '0xff11000010000000', flags: 0, phase: 'exit', ret: 0, handle: '0xff110001234e5a00', pasid: 9 },
     ]);
     expect(summary.ignored).toEqual(new Map([
       ['cache_tag_assign:sva-domain', 2], ['cache_tag_assign:non-sva-pasid', 1], ['cache_tag_assign:dma-domain', 1],
