@@ -2,7 +2,6 @@
  * The profile a trace command applies: `--profile` when given, else the generation of the
  * kernel release in the trace header (docs/trace-header.md), else the default `v3`.
  */
-import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { decodeHeader, type TraceHeader } from '../events/header.js';
@@ -31,11 +30,14 @@ export function profileLabel(c: ProfileChoice): string {
   return c.reason === '--profile' || c.reason === 'default' ? c.profile : `${c.profile}, from ${c.reason}`;
 }
 
-/** The header of a trace file (or of stdin, whose bytes are put back), null when it has none. */
+/**
+ * The header of a trace file, null when it has none. Standard input is not read ahead (a pipe
+ * may stay silent, and `debug` reads its commands there): give `--profile` for `-`.
+ */
 export async function peekHeader(file: string): Promise<TraceHeader | null> {
+  if (file === '-') return null;
   try {
-    const head = file === '-' ? await peekStdin() : await peekFile(file);
-    return head === null ? null : headerIn(head);
+    return headerIn(await peekFile(file));
   } catch {
     return null; // the reader reports an unreadable source itself
   }
@@ -63,7 +65,7 @@ function headerIn(bytes: Buffer): TraceHeader | null {
   return Object.keys(fromComments).length > 0 ? fromComments : null;
 }
 
-async function peekFile(file: string): Promise<Buffer | null> {
+async function peekFile(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const buf = Buffer.alloc(PEEK_BYTES);
@@ -72,18 +74,4 @@ async function peekFile(file: string): Promise<Buffer | null> {
   } finally {
     await handle.close();
   }
-}
-
-/** The first chunk of stdin, unshifted so the reader still sees every byte. */
-async function peekStdin(): Promise<Buffer | null> {
-  const stdin = process.stdin;
-  if (stdin.isTTY) return null;
-  let chunk: Buffer | null = stdin.read() as Buffer | null;
-  while (chunk === null && !stdin.readableEnded) {
-    await Promise.race([once(stdin, 'readable'), once(stdin, 'end')]);
-    chunk = stdin.read() as Buffer | null;
-  }
-  if (chunk === null) return null;
-  stdin.unshift(chunk);
-  return chunk;
 }

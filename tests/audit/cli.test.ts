@@ -11,7 +11,7 @@ describe('sva-replay audit', () => {
     expect(r.out).toBe(
       '{"findings":[{"rule":"stale-pasid-unbind","severity":"error","seq":8,"related":[6,7],"entity":"0000:00:01.0/pasid:1",' +
       `"message":${JSON.stringify(JSON.parse(r.out).findings[0].message)}}],` +
-      '"summary":{"events":8,"errors":1,"warnings":0,"infos":0}}\n');
+      '"summary":{"events":8,"errors":1,"warnings":0,"infos":0,"profile":"v3"}}\n');
   });
 
   it('gives the same JSON byte for byte on every run', async () => {
