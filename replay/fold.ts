@@ -10,6 +10,7 @@ import { beginMmExit } from './kernel/mmExit.js';
 import type { Outcome } from './kernel/outcome.js';
 import { createKernelState, type KernelState, type Profile } from './kernel/state.js';
 import { KernelStore } from './kernel/store.js';
+import { kernelStateFromJSON, kernelStateToJSON, type KernelStateJSON } from './kernel/stateJSON.js';
 import { pendingKey } from './kernel/state.js';
 import { ObservedOpMatcher, type MatcherAnchorJSON } from './observedOps.js';
 import type { Observed, StepResult } from './stepResult.js';
@@ -28,9 +29,9 @@ export interface OpenCall {
   ops: { seq: number; op: Op }[];
 }
 
-/** A fold as plain JSON (checkpoints): the state's Maps as entry arrays, open calls, op-matcher anchors. */
+/** A fold as plain JSON (checkpoints): the kernel state field by field, open calls, op-matcher anchors. */
 export interface FoldJSON {
-  state: { profile: Profile } & Record<string, unknown>;
+  state: KernelStateJSON;
   openCalls: OpenCall[];
   anchors: MatcherAnchorJSON[];
 }
@@ -87,17 +88,13 @@ export class Fold {
   }
 
   toJSON(): FoldJSON {
-    const state: FoldJSON['state'] = { profile: this.state.profile };
-    for (const [k, v] of Object.entries(this.state)) if (v instanceof Map) state[k] = [...v];
-    return { state, openCalls: [...this.openCalls.values()], anchors: this.opMatcher.toJSON() };
+    return { state: kernelStateToJSON(this.state), openCalls: [...this.openCalls.values()], anchors: this.opMatcher.toJSON() };
   }
 
   /** The exact fold a `toJSON` was taken from (the profile comes from the JSON). */
   static fromJSON(json: FoldJSON, options: FoldOptions = {}): Fold {
-    const state = createKernelState(json.state.profile) as unknown as Record<string, unknown>;
-    for (const [k, v] of Object.entries(json.state)) if (k !== 'profile') state[k] = new Map(v as [unknown, unknown][]);
-    const fold = new Fold({ ...options, profile: json.state.profile }, state as unknown as KernelState);
-    for (const c of json.openCalls) fold.openCalls.set(callKey(c.tid, c.type), c);
+    const fold = new Fold({ ...options, profile: json.state.profile }, kernelStateFromJSON(json.state));
+    for (const c of json.openCalls) fold.openCalls.set(callKey(c.tid, c.type), { ...c, ops: [...c.ops] });
     fold.opMatcher.restore(json.anchors);
     return fold;
   }

@@ -1,0 +1,40 @@
+import type { KernelState } from './state.js';
+
+type Entries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
+
+/**
+ * The kernel state as plain JSON: every field of KernelState by name, each Map as its
+ * [key, value] entries in insertion order. A mapped type, so a field added to KernelState
+ * fails to compile here until the two functions below name it.
+ */
+export type KernelStateJSON = {
+  [F in keyof KernelState]: KernelState[F] extends Map<unknown, unknown> ? Entries<KernelState[F]> : KernelState[F];
+};
+
+export function kernelStateToJSON(s: KernelState): KernelStateJSON {
+  return {
+    profile: s.profile,
+    devices: [...s.devices],
+    ioMms: [...s.ioMms],
+    ioMmsByMm: [...s.ioMmsByMm],
+    domains: [...s.domains],
+    pasids: [...s.pasids],
+    partials: [...s.partials],
+    pending: [...s.pending],
+    queuedByPasid: [...s.queuedByPasid],
+  };
+}
+
+export function kernelStateFromJSON(j: KernelStateJSON): KernelState {
+  return {
+    profile: j.profile,
+    devices: new Map(j.devices),
+    ioMms: new Map(j.ioMms),
+    ioMmsByMm: new Map(j.ioMmsByMm),
+    domains: new Map(j.domains),
+    pasids: new Map(j.pasids),
+    partials: new Map(j.partials),
+    pending: new Map(j.pending),
+    queuedByPasid: new Map(j.queuedByPasid),
+  };
+}
