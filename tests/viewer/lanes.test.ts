@@ -89,10 +89,10 @@ describe('a range query', () => {
     d = await buildLanes(SMALL);
   });
 
-  it('sends bars wide enough to draw, clipped to the range', () => {
+  it('sends bars wide enough to draw, clipped to the range, open ones to the end', () => {
     const a = rangeQuery(d, { axis: 'seq', from: 8, to: 13, width: 100, first: 0, count: 1 });
     expect(a.lanes).toHaveLength(1);
-    expect(a.lanes[0].bars.map((b) => [b[0], b[1], b[4], b[5]])).toEqual([[8, 10, 6, 10], [11, 12, 11, null]]);
+    expect(a.lanes[0].bars.map((b) => [b[0], b[1], b[4], b[5]])).toEqual([[8, 10, 6, 10], [11, 13, 11, null]]); // the open one runs to just after the last event
   });
 
   it('sums spans narrower than two pixels instead of sending them', () => {

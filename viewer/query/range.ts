@@ -57,6 +57,8 @@ export function rangeQuery(d: LaneData, q: RangeQuery): RangeAnswer {
   const per = (q.to - q.from) / q.width || 1;
   const bucket = (x: number) => Math.min(q.width - 1, Math.max(0, Math.floor((x - q.from) / per)));
   const lastSeq = d.events > 0 ? d.seqs[d.events - 1] : 0;
+  // A span still open at the end runs to the end of the axis (seq: just after the last event).
+  const endPos = q.axis === 'seq' ? lastSeq + 1 : pos(lastSeq);
   const lanes: LaneSlice[] = [];
   const slices = new Map<number, LaneSlice>();
   const end = Math.min(d.lanes.length, q.first + q.count);
@@ -65,10 +67,9 @@ export function rangeQuery(d: LaneData, q: RangeQuery): RangeAnswer {
     const dense = new Map<number, number>();
     for (const s of d.lanes[i].spans) {
       if (s.start > seqTo) break;
-      const e = s.end ?? lastSeq;
-      if (e < seqFrom) continue;
+      if (s.end !== null && s.end < seqFrom) continue;
       const x0 = pos(s.start);
-      const x1 = pos(e);
+      const x1 = s.end === null ? endPos : pos(s.end);
       if (x1 - x0 >= 2 * per) slice.bars.push([Math.max(x0, q.from), Math.min(x1, q.to), s.cls, s.label, s.start, s.end, s.how ?? null]);
       else dense.set(bucket(x0), (dense.get(bucket(x0)) ?? 0) + 1);
     }
