@@ -15,6 +15,7 @@ import { core } from './bench/core.js';
 import { engines } from './bench/engines.js';
 import { startup } from './bench/startup.js';
 import { others } from './bench/others.js';
+import { view } from './bench/view.js';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -23,7 +24,7 @@ const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
 const dir = join(tmpdir(), `sva-bench-${process.pid}`);
 
 /** In order: core builds the index and measures replay, which later sections compare with. */
-const sections: Section[] = [core, startup, engines, others];
+const sections: Section[] = [core, startup, engines, others, view];
 
 function simulate(events: number): string {
   const file = join(dir, `sim-${events}.jsonl`);

@@ -11,7 +11,7 @@ import { fingerprint, mismatch, type TraceFingerprint } from '../../timetravel/i
 import type { Lane, LaneData } from './types.js';
 
 const MAGIC = 'sva-replay-lanes';
-const VERSION = 1;
+const VERSION = 2;
 
 type ColumnKind = 'f64' | 'i32' | 'u8';
 interface ColumnRef { name: string; kind: ColumnKind; at: number; length: number }
@@ -34,9 +34,6 @@ export function lanesPath(trace: string): string {
 function columnsOf(d: LaneData): [string, Float64Array | Int32Array | Uint8Array][] {
   const cols: [string, Float64Array | Int32Array | Uint8Array][] = [
     ['seqs', d.seqs], ['tick.seq', d.ticks.seq], ['tick.lane', d.ticks.lane], ['tick.kind', d.ticks.kind],
-    ['flow.from', d.flows.from], ['flow.to', d.flows.to], ['flow.lane', d.flows.lane], ['flow.by', d.flows.by],
-    ['live.seq', d.counters.pasidsLive.seq], ['live.value', d.counters.pasidsLive.value],
-    ['inflight.seq', d.counters.inFlight.seq], ['inflight.value', d.counters.inFlight.value],
   ];
   if (d.ts) cols.push(['ts', d.ts]);
   return cols;
@@ -88,8 +85,9 @@ export async function readLanes(path: string, trace: string, profile: string): P
   return {
     profile: h.profile, events: h.events, seqs: f('seqs'), ts: h.hasTs ? f('ts') : null, lanes: h.lanes,
     ticks: { seq: f('tick.seq'), lane: col.get('tick.lane') as Int32Array, kind: col.get('tick.kind') as Uint8Array },
-    flows: { from: f('flow.from'), to: f('flow.to'), lane: col.get('flow.lane') as Int32Array, by: col.get('flow.by') as Uint8Array },
-    counters: { pasidsLive: { seq: f('live.seq'), value: f('live.value') }, inFlight: { seq: f('inflight.seq'), value: f('inflight.value') } },
+    // Flows and counters are for the export, which computes its own lanes: not cached.
+    flows: { from: new Float64Array(0), to: new Float64Array(0), lane: new Int32Array(0), by: new Uint8Array(0) },
+    counters: { pasidsLive: { seq: new Float64Array(0), value: new Float64Array(0) }, inFlight: { seq: new Float64Array(0), value: new Float64Array(0) } },
     findings: h.findings,
   };
 }

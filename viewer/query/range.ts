@@ -77,20 +77,22 @@ export function rangeQuery(d: LaneData, q: RangeQuery): RangeAnswer {
     lanes.push(slice);
     slices.set(i, slice);
   }
-  const ticks = new Map<number, Map<number, [number, number]>>();
+  // Per lane asked for: requests and responses per pixel, in one typed array [req0, resp0, req1, ...].
+  const counts = new Map<number, Int32Array>();
+  for (const i of slices.keys()) counts.set(i, new Int32Array(q.width * 2));
   const t = d.ticks;
+  const seqAxis = q.axis === 'seq';
   for (let k = floorIndex(t.seq, seqFrom - 1) + 1; k < t.seq.length && t.seq[k] <= seqTo; k++) {
-    const lane = t.lane[k];
-    if (!slices.has(lane)) continue;
-    let m = ticks.get(lane);
-    if (!m) ticks.set(lane, (m = new Map()));
-    const b = bucket(pos(t.seq[k]));
-    const c = m.get(b) ?? [0, 0];
-    if (t.kind[k] === TICK_REQUEST) c[0]++;
-    else c[1]++;
-    m.set(b, c);
+    const c = counts.get(t.lane[k]);
+    if (!c) continue;
+    const b = bucket(seqAxis ? t.seq[k] : pos(t.seq[k]));
+    c[2 * b + (t.kind[k] === TICK_REQUEST ? 0 : 1)]++;
   }
-  for (const [lane, m] of ticks) slices.get(lane)!.ticks = [...m].map(([b, [r, s]]) => [b, r, s]);
+  for (const [lane, c] of counts) {
+    const out: TickBucket[] = [];
+    for (let b = 0; b < q.width; b++) if (c[2 * b] > 0 || c[2 * b + 1] > 0) out.push([b, c[2 * b], c[2 * b + 1]]);
+    slices.get(lane)!.ticks = out;
+  }
   const inRange = findingsIn(d.findings, seqFrom, seqTo);
   if (inRange.length <= MAX_MARKERS) {
     const findings = inRange.map((f) => ({ seq: f.seq, x: pos(f.seq), rule: f.rule, severity: f.severity, entity: f.entity }));

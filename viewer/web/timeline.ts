@@ -27,6 +27,18 @@ export interface TimelineProps {
   onScroll: (first: number) => void;
 }
 
+/** Consecutive pixel buckets where `on` holds, as [first, last] runs: one rect each, not one per pixel. */
+function runs<T extends readonly number[]>(items: readonly T[], on: (t: T) => boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (const t of items) {
+    if (!on(t)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === t[0] - 1) last[1] = t[0];
+    else out.push([t[0], t[0]]);
+  }
+  return out;
+}
+
 const marker = (x: number) => `M${x - 5},2 L${x + 5},2 L${x},${FINDINGS - 3} Z`;
 
 /**
@@ -105,11 +117,9 @@ export function Timeline(p: TimelineProps) {
           ${(s?.bars ?? []).map(([x0, x1, cls, label, start, end, how]) => html`<rect class=${`bar own-${cls}`} x=${x(x0)} y=${y + 2}
             width=${Math.max(1, x(x1) - x(x0) - 1)} height=${ROW - 4} data-span-start=${start} data-span-end=${end ?? ''} data-cls=${cls}>
             <title>${lane.label}: ${label} (seq ${start}..${end ?? 'end'}${how ? `, ${how}` : ''})</title></rect>`)}
-          ${(s?.dense ?? []).map(([b, n]) => html`<rect class="dense" x=${bx(b)} y=${y + 2} width="1" height=${ROW - 4}><title>${n} short spans</title></rect>`)}
-          ${(s?.ticks ?? []).map(([b, req, resp]) => html`<g>
-            ${req > 0 ? html`<rect class="tick-req" x=${bx(b)} y=${y} width="1" height="4" data-tick="request" />` : null}
-            ${resp > 0 ? html`<rect class="tick-resp" x=${bx(b)} y=${y + ROW - 4} width="1" height="4" data-tick="response" />` : null}
-          </g>`)}
+          ${runs([...(s?.dense ?? [])].sort((a, b) => a[0] - b[0]), () => true).map(([b0, b1]) => html`<rect class="dense" x=${bx(b0)} y=${y + 2} width=${b1 - b0 + 1} height=${ROW - 4} />`)}
+          ${runs(s?.ticks ?? [], (t) => t[1] > 0).map(([b0, b1]) => html`<rect class="tick-req" x=${bx(b0)} y=${y} width=${b1 - b0 + 1} height="4" data-tick="request" />`)}
+          ${runs(s?.ticks ?? [], (t) => t[2] > 0).map(([b0, b1]) => html`<rect class="tick-resp" x=${bx(b0)} y=${y + ROW - 4} width=${b1 - b0 + 1} height="4" data-tick="response" />`)}
         </g>`;
       })}
       ${cursorLine(p.cursor, 'cursor', { 'data-cursor-line': '1' })}
