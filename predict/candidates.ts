@@ -34,7 +34,8 @@ export interface CandidateCounts {
  */
 export const MAX_MOVED = 4;
 
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+/** The integers a..b (empty when b < a). */
+export const range = (a: number, b: number): number[] => (b < a ? [] : Array.from({ length: b - a + 1 }, (_, i) => a + i));
 
 /**
  * For each conflicting pair (a, b), a before b on different threads at most `window` units

@@ -16,14 +16,18 @@ export const CHECKPOINT_EVERY = 256;
 export class Forker {
   private readonly checkpoints: { unit: number; json: string; schedule: ReturnType<Schedule['toJSON']> }[] = [];
   readonly restores: boolean;
+  /** The log's order run as requests, whole (what every candidate is compared against). */
+  readonly baseline: Schedule;
 
   constructor(private readonly units: readonly Unit[], private readonly deps: Dependencies, private readonly options: SessionOptions) {
-    const probe = new Schedule(units, deps, options);
-    this.restores = Session.fromJSON(probe.session.toJSON(), options).auditor !== null;
-    if (!this.restores) return;
+    const baseline = new Schedule(units, deps, options);
+    this.baseline = baseline;
+    this.restores = Session.fromJSON(baseline.session.toJSON(), options).auditor !== null;
     for (let u = 0; u < units.length; u++) {
-      if (u % CHECKPOINT_EVERY === 0) this.checkpoints.push({ unit: u, json: JSON.stringify(probe.session.toJSON()), schedule: probe.toJSON() });
-      probe.run(u);
+      if (this.restores && u % CHECKPOINT_EVERY === 0) {
+        this.checkpoints.push({ unit: u, json: JSON.stringify(baseline.session.toJSON()), schedule: baseline.toJSON() });
+      }
+      baseline.run(u);
     }
   }
 

@@ -3,7 +3,7 @@ import type { TraceEvent } from '../events/types.js';
 import type { MachineEngine } from '../machines/engine.js';
 import type { Profile } from '../replay/kernel/state.js';
 import { Session } from '../session/index.js';
-import { candidates, MAX_MOVED, type Candidate, type CandidateCounts } from './candidates.js';
+import { candidates, MAX_MOVED, range, type Candidate, type CandidateCounts } from './candidates.js';
 import { dependencies } from './dependencies.js';
 import { Forker } from './forker.js';
 import { Schedule, type Stepped } from './schedule.js';
@@ -74,8 +74,8 @@ export function predict(events: readonly TraceEvent[], options: PredictOptions =
   const results = units.map((u) => u.events.map((e) => observed.step(e).result));
   const known = new Set(observed.finish().map(key));
   const deps = dependencies(units, results);
-  const baseline = new Schedule(units, deps, sessionOptions);
-  baseline.runPrefix(units.length);
+  const forker = new Forker(units, deps, sessionOptions);
+  const baseline = forker.baseline;
   for (const f of baseline.session.finish()) known.add(key(f));
 
   const touches = units.map((u, i) => touchesOf(u, results[i]));
@@ -84,7 +84,6 @@ export function predict(events: readonly TraceEvent[], options: PredictOptions =
     units: units.length, threads: new Set(units.map((u) => u.thread)).size, window, maxMoved: MAX_MOVED, pairs: 0, candidates: 0, infeasible: 0, tooLarge: 0, duplicates: 0, folded: 0,
   };
   const predictions: Prediction[] = [];
-  const forker = new Forker(units, deps, sessionOptions);
   for (const c of candidates(units, touches, deps, window, counts)) {
     explored.candidates++;
     explored.folded++;
@@ -144,5 +143,3 @@ function confirm(
     witness: s.stepped,
   };
 }
-
-const range = (a: number, b: number) => (b < a ? [] : Array.from({ length: b - a + 1 }, (_, i) => a + i));
