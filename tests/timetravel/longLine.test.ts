@@ -6,14 +6,14 @@ import { cli, tempDir } from './support.js';
 const tmp = tempDir();
 const OP = '{"type":"op","op":"mm_alloc","domain":"A","mm":"X","tid":7}';
 
-/** SMALL with a 30 MB line (one that mentions "op" all along) after its 7th line, and an op line of tid 7 last. */
+/** SMALL with a 3 MB line (one that mentions "op" all along) after its 7th line, and an op line of tid 7 last. */
 function withLongLine(): string {
   const lines = SMALL.trimEnd().split('\n');
-  const long = `{"type":"op","pad":"${'"op" '.repeat(6_000_000).replace(/"/g, "'")}"}`;
+  const long = `{"type":"op","pad":"${'"op" '.repeat(600_000).replace(/"/g, "'")}"}`;
   return [...lines.slice(0, 7), long, ...lines.slice(7), OP].join('\n') + '\n';
 }
 
-describe('a trace with a 30 MB line', () => {
+describe('a trace with a 3 MB line (over the 1 MiB line limit)', () => {
   const text = withLongLine();
 
   it('Given the index pre-pass, Then the long line counts as one line and is not read as an op', async () => {
