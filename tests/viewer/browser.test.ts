@@ -11,6 +11,7 @@ interface StateJson { pasids: { pasid: number; owner: string; mm?: string; dev?:
 interface DiffJson { added: { table: string; key: string }[]; removed: { table: string; key: string }[]; changed: { table: string; key: string }[] }
 
 const SEED = join(__dirname, '..', '..', 'examples', 'seed-diagram.jsonl');
+const KERNEL = join(__dirname, '..', '..', '..', 'shared', 'examples', 'kernel');
 const INJECT = 'stale-pasid-unbind,pasid-freed-pending-faults,stale-page-response,non-sva-pasid,detach-with-bonds';
 
 async function audit(file: string): Promise<AuditJson> {
@@ -70,6 +71,35 @@ describe('the viewer in chromium', () => {
       await page.goto(`${server.url}?at=14`);
       await cursorAt(page, 14);
       expect(await pasidRows(page)).toEqual([[1, 'sva', 'X'], [2, 'sva', 'Y']]);
+    });
+  });
+
+  // Issue 14's done-means: the shipped kernel captures (imported as a user would) show every
+  // finding audit reports, and a click on one shows the PASID table of state --at there.
+  describe.each(['intel-6.6-tracefs.txt', 'intel-6.12-tracecmd.txt'])('on the shipped kernel capture %s', (capture) => {
+    let server: ViewerServer;
+    let file: string;
+    let findings: AuditJson['findings'];
+    beforeAll(async () => {
+      file = join(s.dir, `${capture}.jsonl`);
+      expect((await cli('import', 'ftrace', join(KERNEL, capture), '-o', file)).code).toBe(0);
+      findings = (await audit(file)).findings;
+      server = await view(file);
+      await browser.page.goto(server.url);
+      await browser.page.waitForSelector('[data-findings-row]', { state: 'attached' });
+    });
+    afterAll(() => server.close());
+
+    it('shows every finding of audit --json as a marker, and a click gives the tables of state --at', async () => {
+      const page = browser.page;
+      const marks = await page.$$eval('[data-finding-seq]', (m) => m.map((e) => [Number(e.getAttribute('data-finding-seq')), e.getAttribute('data-rule')]));
+      expect(findings.length).toBeGreaterThan(0);
+      expect(marks).toEqual(findings.map((f) => [f.seq, f.rule]));
+      const f = findings[findings.length - 1];
+      await page.locator(`[data-finding-seq="${f.seq}"][data-rule="${f.rule}"]`).first().click();
+      await cursorAt(page, f.seq);
+      const state = JSON.parse((await cli('state', file, '--at', String(f.seq), '--json')).out) as StateJson;
+      expect(await pasidRows(page)).toEqual(state.pasids.map((p) => [p.pasid, p.owner, p.owner === 'sva' ? p.mm ?? '' : p.dev ?? '-']));
     });
   });
 

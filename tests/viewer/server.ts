@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveTrace } from '../../cli/commands/view.js';
+import { chooseProfile, peekHeader } from '../../cli/traceProfile.js';
 import { webAssets } from '../../viewer/assets.js';
 import { bundleWeb } from '../../viewer/bundle.js';
 import type { ViewerServer } from '../../viewer/server/http.js';
@@ -21,10 +22,11 @@ export function bundle(): Promise<string> {
   return bundled;
 }
 
-/** `sva-replay view FILE --port 0` in-process: resolves once it listens. */
+/** `sva-replay view FILE --port 0` in-process (the profile from the trace header, as the command picks it): resolves once it listens. */
 export async function view(file: string): Promise<ViewerServer> {
   await bundle();
-  return serveTrace(file, { port: '0', host: '127.0.0.1', profile: 'v3', engine: 'compiled' }, fakeIo());
+  const { profile } = chooseProfile(undefined, await peekHeader(file));
+  return serveTrace(file, { port: '0', host: '127.0.0.1', profile, engine: 'compiled' }, fakeIo());
 }
 
 /** A raw GET (or another method): the path is sent as given, never normalised. */
