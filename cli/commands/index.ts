@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<RegisterCommand>> = {
   export: async () => (await import('./export.js')).registerExport,
   predict: async () => (await import('./predict.js')).registerPredict,
   explore: async () => (await import('./explore.js')).registerExplore,
+  fleet: async () => (await import('./fleet.js')).registerFleet,
 };
 
 /**
