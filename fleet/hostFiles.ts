@@ -1,7 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** DIR cannot be read, or holds no per-host trace: the user's to fix. */
+/** DIR holds no per-host trace, or two for one host, or --db is not a fleet store: the user's to fix. */
 export class FleetInputError extends Error {}
 
 export interface HostFile {
@@ -12,16 +11,13 @@ export interface HostFile {
 
 const TRACE = /^(.+)\.jsonl(\.gz)?$/;
 
-/** Every per-host trace in `dir`, by host name; a host with both a plain and a gzipped file is refused. */
-export async function hostFiles(dir: string): Promise<HostFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    throw new FleetInputError(`${dir}: cannot read the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+/**
+ * The per-host traces among the file `names` of `dir` (the caller lists it), by host name;
+ * a host with both a plain and a gzipped file is refused.
+ */
+export function hostFiles(dir: string, names: readonly string[]): HostFile[] {
   const hosts = new Map<string, HostFile>();
-  for (const name of names.sort()) {
+  for (const name of [...names].sort()) {
     const m = TRACE.exec(name);
     if (!m) continue;
     const seen = hosts.get(m[1]);

@@ -1,4 +1,3 @@
-import { rm, stat } from 'node:fs/promises';
 import { TableWriter } from '../sql/columnWriter.js';
 import { duckdbDdl, TABLES } from '../sql/schema.js';
 import { SqlStore } from '../sql/store.js';
@@ -8,29 +7,24 @@ import { fleetTable, HostSink } from './hostSink.js';
 /** One row per host: what its trace gave (`error`: the bad line that stopped it). */
 const HOSTS_DDL = 'CREATE TABLE fleet_hosts ("host" VARCHAR PRIMARY KEY, "file" VARCHAR, "events" BIGINT, "complete" BOOLEAN, "error" VARCHAR)';
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
-}
-
 /**
  * The embedded fleet store: the tables of sql/schema.ts with `host` first, in DuckDB (in
- * memory, or in `path`). A file that holds a fleet store is replaced; any other file is refused.
+ * memory, or in `path`). A file that holds a fleet store has its tables replaced; a database
+ * with other tables, or a file that is not a database, is refused.
  */
 export async function openFleetStore(path?: string): Promise<SqlStore> {
-  if (path !== undefined && (await exists(path))) {
-    let store: SqlStore;
-    try {
-      store = await SqlStore.open(path);
-    } catch (e) {
-      throw new FleetInputError(`--db: cannot open ${path} as a DuckDB database: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const tables = await store.tableNames();
-    store.close();
-    if (!tables.includes('fleet_hosts')) throw new FleetInputError(`--db: ${path} holds no sva-replay fleet tables; give a new file name or remove it`);
-    await rm(path, { force: true });
-    await rm(`${path}.wal`, { force: true });
+  let store: SqlStore;
+  try {
+    store = await SqlStore.open(path);
+  } catch (e) {
+    throw new FleetInputError(`--db: cannot open ${path} as a DuckDB database: ${(e as Error).message.trim()}`);
   }
-  const store = await SqlStore.open(path);
+  const tables = await store.tableNames();
+  if (tables.length > 0 && !tables.includes('fleet_hosts')) {
+    store.close();
+    throw new FleetInputError(`--db: ${path} holds no sva-replay fleet tables; give a new file name or remove it`);
+  }
+  for (const t of tables) await store.connection.run(`DROP TABLE IF EXISTS "${t.replace(/"/g, '""')}"`);
   for (const t of TABLES) await store.connection.run(duckdbDdl(fleetTable(t)));
   await store.connection.run(HOSTS_DDL);
   return store;

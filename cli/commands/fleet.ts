@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { consumeHosts, FleetInputError, fleetReport, hostFiles, openFleetStore, type FleetReport } from '../../fleet/index.js';
 import type { SqlStore } from '../../sql/store.js';
@@ -30,6 +31,14 @@ function reportText(report: FleetReport): string {
   return `Fleet: ${plural(report.hosts.length, 'host')}\n${hosts}\nRules\n${rules}${newest}`;
 }
 
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (e) {
+    throw new UsageError(`${dir}: cannot read the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 async function open(db: string | undefined): Promise<SqlStore> {
   try {
     return await openFleetStore(db);
@@ -53,7 +62,7 @@ export function registerFleet(program: Command, io: CliIo, exit: ExitBox): void 
     if (!Number.isInteger(newest) || newest < 0) throw new UsageError(`--newest: expected a count, got '${flags.newest}'`);
     let hosts;
     try {
-      hosts = await hostFiles(dir);
+      hosts = hostFiles(dir, await listDir(dir));
     } catch (e) {
       if (e instanceof FleetInputError) throw new UsageError(e.message);
       throw e;
