@@ -9,6 +9,7 @@
 import { parseRet } from './errno.js';
 import { addr, bool, code, fail, get, oneOf, optUint, perm, show, str, uint, uintValue, type Obj } from './fieldReaders.js';
 import { opRecord } from './opRecord.js';
+import { didYouMean } from './suggest.js';
 import {
   DRIVER_NAMES, EVENT_TYPES, NON_SVA_OWNERS,
   type AttachDevEvent, type BindEvent, type DetachDevEvent, type DeviceAddEvent, type DeviceRemoveEvent,
@@ -183,7 +184,7 @@ export function toEvent(raw: unknown, line: number, file: string, prevSeq: numbe
     }
     default:
       return fail(file, line, 'type', typeof type === 'string'
-        ? `unknown event type ${show(type)} (expected one of ${EVENT_TYPES.join(', ')})`
+        ? `unknown event type ${show(type)}${didYouMean(type, EVENT_TYPES)} (expected one of ${EVENT_TYPES.join(', ')})`
         : `expected a string, got ${show(type)}`);
   }
 }

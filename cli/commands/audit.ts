@@ -1,17 +1,28 @@
-import type { Command } from 'commander';
-import { RULE_IDS, unknownRuleIds } from '../../audit/auditor.js';
+import { Option, type Command } from 'commander';
+import { compareFindings, RULE_IDS, unknownRuleIds } from '../../audit/auditor.js';
 import { RULES } from '../../audit/rules/index.js';
-import { sourceLines } from '../../events/source/sourceLines.js';
+import type { Finding } from '../../audit/types.js';
+import { TraceInputError } from '../../events/inputError.js';
+import { sourceLineNumbers, sourceLines } from '../../events/source/sourceLines.js';
+import { didYouMean } from '../../events/suggest.js';
+import { Session } from '../../session/session.js';
 import { runTrace } from '../../session/runTrace.js';
-import { UsageError, type CliIo } from '../io.js';
+import { newFindings, readBaseline } from '../baseline.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { findingsJson, findingsReport, seqsToShow } from '../format/findings.js';
+import { findingsSarif } from '../format/sarif.js';
+import { plural } from '../format/plural.js';
 import { exitFor, failOnOption, type FailOn } from './replay.js';
+
+type Format = 'text' | 'json' | 'sarif';
 
 interface AuditFlags extends TraceFlags {
   json?: boolean;
+  format?: Format;
+  baseline?: string;
   only?: string;
   ignore?: string;
   failOn: FailOn;
@@ -23,9 +34,25 @@ export function parseRuleIds(value: string | undefined, option: string): string[
   const ids = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const unknown = unknownRuleIds(ids);
   if (unknown.length > 0) {
-    throw new UsageError(`${option}: unknown rule id${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ')}; valid ids: ${RULE_IDS.join(', ')}`);
+    const named = unknown.map((u) => `"${u}"${didYouMean(u, RULE_IDS)}`).join(', ');
+    throw new UsageError(`${option}: unknown rule id${unknown.length === 1 ? '' : 's'} ${named}; valid ids: ${RULE_IDS.join(', ')}`);
   }
   return ids;
+}
+
+/**
+ * Replays the trace; on a bad line (not under --skip-bad) returns the findings raised before it
+ * with the error, so the report still shows them (README: nothing computed before a bad line is lost).
+ */
+async function auditTrace(file: string, options: ReturnType<typeof replayOptions> & { tables: typeof AUDIT_TABLES; audit: object }) {
+  const session = new Session(options);
+  try {
+    await runTrace(file, options, (_step, run) => options.tick(run.events), session);
+    return { session, findings: session.finish(), failure: null };
+  } catch (e) {
+    if (!(e instanceof TraceInputError) || e.line === 0) throw e;
+    return { session, findings: [...session.findings].sort(compareFindings), failure: e };
+  }
 }
 
 export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void {
@@ -34,25 +61,43 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
       .command('audit')
       .description('replay a trace and report SVA lifecycle races and misuse, grouped by rule')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
-      .option('--json', 'print {"findings":[...],"summary":{...}} (trace-format.md)')
-      .option('--only <ids>', 'run only these rules (comma-separated ids)')
+      .addOption(new Option('--format <format>', 'output: text, json (trace-format.md) or sarif (SARIF 2.1.0, for code scanning)').choices(['text', 'json', 'sarif']))
+      .option('--json', 'same as --format json: print {"findings":[...],"summary":{...}}')
+      .option('--baseline <file>', 'a previous --json or --format sarif output: report only findings not in it (matched by rule and entity)')
+      .option('--only <ids>', 'run only these rules (comma-separated ids; sva-replay rules lists them)')
       .option('--ignore <ids>', 'skip these rules (comma-separated ids)')
-      .addOption(failOnOption()),
+      .addOption(failOnOption())
+      .addHelpText('after', '\nExamples:\n  sva-replay audit trace.jsonl\n  sva-replay audit trace.jsonl --format sarif > audit.sarif\n' +
+        '  sva-replay audit trace.jsonl --baseline known.json --fail-on warning'),
     io, true,
   ).action(async (file: string, flags: AuditFlags) => {
+    const format: Format = flags.json ? 'json' : flags.format ?? 'text';
+    if (flags.json && flags.format !== undefined && flags.format !== 'json') throw new UsageError(`--json conflicts with --format ${flags.format}`);
     const only = parseRuleIds(flags.only, '--only');
     const ignore = parseRuleIds(flags.ignore, '--ignore');
+    const known = flags.baseline === undefined ? null : await readBaseline(flags.baseline);
     const bad = new BadLines(io);
     const progress = new Progress(io, 'audit');
     const options = { ...replayOptions(file, flags, bad, progress), tables: AUDIT_TABLES, audit: { only, ignore } };
-    const run = await runTrace(file, options, (_step, run) => options.tick(run.events));
+    const { session, findings: all, failure } = await auditTrace(file, options);
     progress.done();
-    const findings = run.finish();
     bad.summary();
-    if (flags.json) io.out(findingsJson(findings, run.events, flags.profile));
-    else {
+    const findings: readonly Finding[] = known === null ? all : newFindings(all, known);
+    const events = session.events;
+    if (format === 'json') io.out(findingsJson(findings, events, flags.profile));
+    else if (format === 'sarif') {
+      const lineOf = await sourceLineNumbers(file, new Set(findings.map((f) => f.seq)));
+      io.out(findingsSarif({ file, findings, rules: RULES, lineOf, version: '0.1.0' }));
+    } else {
       const lines = await sourceLines(file, seqsToShow(findings));
-      io.out(findingsReport({ file, profile: profileText(flags), events: run.events, findings, rules: RULES, lines }));
+      io.out(findingsReport({ file, profile: profileText(flags), events, findings, rules: RULES, lines }));
+      if (known !== null) io.out(`${plural(all.length - findings.length, 'known finding')} hidden (--baseline ${flags.baseline})\n`);
+      if (failure !== null) io.out(`audit stopped at line ${failure.line}: the findings above are from the events before it\n`);
+    }
+    if (failure !== null) {
+      io.err(`sva-replay: ${failure.message}\n  (use --skip-bad to skip bad lines)\n`);
+      exit.code = EXIT.badInput;
+      return;
     }
     exit.code = exitFor(findings, flags.failOn);
   });

@@ -30,7 +30,7 @@ export function seqsToShow(findings: readonly Finding[]): Set<number> {
   return out;
 }
 
-function wrap(text: string, indent: string, width = 96): string {
+export function wrap(text: string, indent: string, width = 96): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {

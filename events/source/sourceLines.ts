@@ -21,9 +21,18 @@ function seqOf(text: string, lineNo: number): number {
  * seq → the trimmed text of its line, for the wanted seqs found. Null when the trace cannot be
  * read again (standard input, or the file went away); what was found when reading broke off.
  */
-export async function sourceLines(file: string, wanted: ReadonlySet<number>): Promise<Map<number, string> | null> {
+export function sourceLines(file: string, wanted: ReadonlySet<number>): Promise<Map<number, string> | null> {
+  return scanLines(file, wanted, (text) => text);
+}
+
+/** seq → its 1-based line number in the file (SARIF locations), like sourceLines. */
+export function sourceLineNumbers(file: string, wanted: ReadonlySet<number>): Promise<Map<number, number> | null> {
+  return scanLines(file, wanted, (_text, lineNo) => lineNo);
+}
+
+async function scanLines<T>(file: string, wanted: ReadonlySet<number>, keep: (text: string, lineNo: number) => T): Promise<Map<number, T> | null> {
   if (file === '-') return null;
-  const found = new Map<number, string>();
+  const found = new Map<number, T>();
   if (wanted.size === 0) return found;
   let lineNo = 0;
   const sink: LineSink & { stopped: boolean } = {
@@ -34,7 +43,7 @@ export async function sourceLines(file: string, wanted: ReadonlySet<number>): Pr
       const trimmed = text.trim();
       if (trimmed === '' || trimmed.startsWith('#')) return;
       const seq = seqOf(trimmed, lineNo);
-      if (wanted.has(seq) && !found.has(seq)) found.set(seq, trimmed);
+      if (wanted.has(seq) && !found.has(seq)) found.set(seq, keep(trimmed, lineNo));
       if (found.size === wanted.size) this.stopped = true;
     },
     overlong() {

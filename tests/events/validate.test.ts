@@ -247,7 +247,7 @@ describe('a bad value', () => {
   it('names an unknown type and lists the known ones', () => {
     const e = inputError(() => parse({ type: 'bnid' }, 3));
     expect(e.message).toBe(
-      `${FILE}:3: field 'type': unknown event type "bnid" (expected one of device_add, device_remove, domain_alloc, ` +
+      `${FILE}:3: field 'type': unknown event type "bnid" (did you mean "bind"?) (expected one of device_add, device_remove, domain_alloc, ` +
       'attach_dev, detach_dev, sva_init, sva_shutdown, bind, unbind, mm_exit, mm_drop, invalidate, fault, page_response, ' +
       'pasid_alloc, pasid_free, op)',
     );
