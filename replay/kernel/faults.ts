@@ -2,6 +2,7 @@ import type { FaultEvent, PageResponseEvent } from '../../events/types.js';
 import { deviceQueries } from '../../machines/deviceMachine.js';
 import { ensureDevice, hasIopf } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
+import { profileRules } from './profiles.js';
 import { pendingKey } from './state.js';
 import type { KernelStore } from './store.js';
 
@@ -9,8 +10,9 @@ import type { KernelStore } from './store.js';
  * A page request (sva-model.md, "IO page faults"). A non-last request waits on the device
  * under its group index; the last one completes the group with every partial of that index,
  * whatever their PASID, and the group takes the last request's PASID. Without a live bond
- * (or with the io_mm exiting, or a non-SVA PASID) the group is answered `invalid`; otherwise
- * it is routed to the mm and stays pending until answered or flushed.
+ * (or, under v3, with the io_mm exiting; or a non-SVA PASID) the group is answered `invalid`;
+ * otherwise it is routed to the mm and stays pending until answered or flushed. Mainline
+ * routes a request after mm exit too: its handler answers it (ProfileRules.queuesAfterExit).
  */
 export function fault(k: KernelStore, e: FaultEvent): Outcome {
   ensureDevice(k, e.dev, 'sva');
@@ -25,7 +27,8 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
   const io = k.ioMm(e.pasid);
   // Routed only for a device still attached (a detached device's requests cannot be translated).
   const device = k.device(e.dev)!;
-  const bonded = iopf && io !== undefined && io.value === 'live' && deviceQueries.routesFaults(device, e.pasid);
+  const handled = io?.value === 'live' || (io?.value === 'exiting' && profileRules(k.state.profile).queuesAfterExit);
+  const bonded = iopf && handled && deviceQueries.routesFaults(device, e.pasid);
   if (!bonded || !io) {
     k.op({ op: 'page_response', dev: e.dev, pasid: e.pasid, group: e.group, code: 'invalid' });
     k.fact({ kind: 'group_closed', dev: e.dev, pasid: e.pasid, group: e.group, by: 'invalid' });

@@ -7,10 +7,18 @@ export interface ProfileRules {
   pasidOutOfRangeErrno: Errno;
   /** A mainline generation (kernel-generations.md): its bind, unbind and mm exit are in replay/kernel/generations/. */
   generation: boolean;
+  /**
+   * A page request whose mm has exited while its bond stands: v3 answers it `invalid` at once
+   * (sva-model.md, "IO page faults"); mainline queues it to the SVA fault handler like any
+   * other, and the iopf worker answers `invalid` itself (`iommu_sva_handle_iopf`:
+   * `mmget_not_zero()` fails), so the group stays pending until that logged response or the
+   * flush at unbind.
+   */
+  queuesAfterExit: boolean;
 }
 
-const V3: ProfileRules = { pasidOutOfRangeErrno: 'ERANGE', generation: false };
-const GENERATION: ProfileRules = { pasidOutOfRangeErrno: 'EOVERFLOW', generation: true };
+const V3: ProfileRules = { pasidOutOfRangeErrno: 'ERANGE', generation: false, queuesAfterExit: false };
+const GENERATION: ProfileRules = { pasidOutOfRangeErrno: 'EOVERFLOW', generation: true, queuesAfterExit: true };
 
 export function profileRules(profile: Profile): ProfileRules {
   return profile === 'v3' ? V3 : GENERATION;

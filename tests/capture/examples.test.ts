@@ -63,16 +63,18 @@ describe.each([
     expect(order).toEqual(['fault:0', 'page_response:0', 'fault:1', 'fault:1', 'page_response:1', 'fault:2', 'page_response:2']);
   });
 
-  // Fails until the model follows what these captures show (kernel-model, issue 11 item 2):
-  // LAM's -EBUSY as info, the exited and unbound mm dropped so its PASID can go to the next
-  // process, and the `invalid` response to a request after mm exit.
-  it.failing(`audits with 0 errors and 0 warnings under profile ${profile}, the one its header names`, async () => {
+  // The kernel's own `invalid` answer to the request after mm exit closes that request's group.
+  it(`audits with 0 errors and 0 warnings under profile ${profile}, the one its header names`, async () => {
     const { lines } = await importAll(join(EXAMPLES, name));
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'sva-capture-')), 'trace.jsonl');
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const summary = JSON.parse((await cli('audit', file, '--json')).out).summary;
+    const { summary, findings } = JSON.parse((await cli('audit', file, '--json')).out);
     expect(summary).toMatchObject({ profile, errors: 0, warnings: 0 });
+    // Infos: the device and its domain first seen in a bind, the request after dsa_test's exit
+    // (answered invalid), lam_app's LAM -EBUSY.
+    expect((findings as { rule: string }[]).map((f) => f.rule).sort()).toEqual(
+      ['fault-after-exit', 'implicit-entity', 'implicit-entity', 'unseen-state']);
   });
 });

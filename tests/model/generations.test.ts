@@ -9,7 +9,7 @@
 import type { Profile } from '../../replay/kernel/state.js';
 import { given, seedTopology, A, D0, D1, type Ev } from '../support/given.js';
 import {
-  bind, device, deviceBonds, domains, failed, fault, ioMmAt, mmExit, OK, owner, pendingOf, unbind,
+  bind, device, deviceBonds, domains, failed, fault, ioMmAt, mmExit, OK, owner, pendingOf, response, unbind,
 } from './support.js';
 
 const GENERATIONS: Profile[] = ['5.3', '5.17', '5.18', '6.2', '6.8'];
@@ -98,10 +98,21 @@ describe.each(GENERATIONS)('profile %s', (profile) => {
       expect(w.result.ops.slice(0, 2)).toEqual([{ op: 'iopf_flush', dev: D0, pasid: 1 }, { op: 'remove_dev_pasid', dev: D0, pasid: 1 }]);
       expect(pendingOf(w.fold, D0, 1, 3)).toBeUndefined();
     });
-    it('a page request after exit, while the handle stands, is answered invalid', () => {
-      given([...history, mmExit('X')], opts).when(fault(D0, 1, 4, true)).then({
-        ...OK, ops: [{ op: 'page_response', dev: D0, pasid: 1, group: 4, code: 'invalid' }],
-      });
+    // The handler answers it, not the fault path: iommu_sva_handle_iopf's mmget_not_zero() fails.
+    it('a page request after exit, while the handle stands, goes to the fault handler and waits for its answer', () => {
+      const w = given([...history, mmExit('X')], opts).when(fault(D0, 1, 4, true));
+      w.then({ ...OK, ops: [{ op: 'iopf_handle', dev: D0, pasid: 1, group: 4, mm: 'X' }] });
+      expect(pendingOf(w.fold, D0, 1, 4)).toBeDefined();
+    });
+    it('the handler\'s logged invalid answer to that request closes its group', () => {
+      const w = given([...history, mmExit('X'), fault(D0, 1, 4, true)], opts).when(response(D0, 1, 4, 'invalid'));
+      w.then({ ...OK, ops: [{ op: 'page_response', dev: D0, pasid: 1, group: 4, code: 'invalid' }] });
+      expect(pendingOf(w.fold, D0, 1, 4)).toBeUndefined();
+    });
+    it('without a logged answer, the unbind\'s flush completes that group', () => {
+      const w = given([...history, mmExit('X'), fault(D0, 1, 4, true), unbind(D1, 1)], opts).when(unbind(D0, 1));
+      expect(w.result.ops[0]).toEqual({ op: 'iopf_flush', dev: D0, pasid: 1 });
+      expect(pendingOf(w.fold, D0, 1, 4)).toBeUndefined();
     });
     it('X bound again after its exit is a new mm: it gets a PASID of its own (pasid_alloc)', () => {
       const r = given([...history, mmExit('X')], opts).when(bind(D1, 'X')).result;
