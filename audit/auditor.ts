@@ -2,11 +2,13 @@ import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { Tables } from '../projections/tables.js';
 import type { Fold } from '../replay/fold.js';
 import type { StepResult } from '../replay/stepResult.js';
+import type { AuditorJSON } from './auditorJSON.js';
 import { CallTracker } from './concurrency.js';
 import { AuditHistory } from './history/index.js';
 import { RULES } from './rules/index.js';
+import type { StateJSON } from './ruleState.js';
 import { seqs } from './stepInfo.js';
-import type { AuditStep, Finding, Report, Rule } from './types.js';
+import type { AnyRule, AuditStep, Finding, Report } from './types.js';
 
 export interface AuditOptions {
   /** Rule ids to run (default: all). */
@@ -16,12 +18,12 @@ export interface AuditOptions {
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
 
-/** Ids among `ids` that name no rule. */
+/** Unknown rule ids among `ids`. */
 export function unknownRuleIds(ids: readonly string[]): string[] {
   return ids.filter((id) => !RULE_IDS.includes(id));
 }
 
-export function selectRules(options: AuditOptions = {}): Rule[] {
+export function selectRules(options: AuditOptions = {}): AnyRule[] {
   return RULES.filter((r) => (!options.only || options.only.includes(r.id)) && !options.ignore?.includes(r.id));
 }
 
@@ -32,28 +34,33 @@ export function compareFindings(a: Finding, b: Finding): number {
     by(a.related.join(','), b.related.join(','));
 }
 
+/** A rule as one audit runs it: with its reporter and its own state (Rule.state). */
+interface Running {
+  rule: AnyRule;
+  report: Report;
+  state: unknown;
+}
+
 /**
  * Runs the audit rules alongside a replay: `observe` after each fold step, with the
  * projections as they were before the step (session/session.ts keeps that order);
  * `finish` at the end of the trace returns the findings in deterministic order. The shared
  * indexes (history, open calls) are updated after every rule has seen the step, so they
- * always describe what came before it.
+ * always describe what came before it. `toJSON`/`fromJSON` (audit/auditorJSON.ts) carry all
+ * of it through a checkpoint.
  */
 export class Auditor {
   readonly findings: Finding[] = [];
-  private readonly rules: { rule: Rule; report: Report }[];
-  private readonly history = new AuditHistory();
-  private readonly calls = new CallTracker();
+  private readonly rules: Running[];
+  private history = new AuditHistory();
+  private calls = new CallTracker();
   private lastSeq = 0;
 
   /** Per event type, the rules whose onStep looks at it (resolved once: this runs per event). */
-  private readonly byType = new Map<EventType, { rule: Rule; report: Report }[]>();
+  private readonly byType = new Map<EventType, Running[]>();
 
   constructor(options: AuditOptions = {}) {
-    this.rules = selectRules(options).map((r) => {
-      const rule = r.fresh ? r.fresh() : r;
-      return { rule, report: this.reporter(rule) };
-    });
+    this.rules = selectRules(options).map((rule) => ({ rule, report: this.reporter(rule), state: rule.state?.init() }));
     for (const type of EVENT_TYPES) {
       this.byType.set(type, this.rules.filter(({ rule }) => rule.onStep && (!rule.events || rule.events.includes(type))));
     }
@@ -61,7 +68,7 @@ export class Auditor {
 
   observe(result: StepResult, fold: Fold, before: Tables): void {
     const step: AuditStep = { result, after: fold.state, before, fold, history: this.history, calls: this.calls, faultProblem: undefined };
-    for (const { rule, report } of this.byType.get(result.type)!) rule.onStep!(step, report);
+    for (const { rule, report, state } of this.byType.get(result.type)!) rule.onStep!(step, report, state);
     this.history.apply(result);
     this.calls.apply(result);
     this.lastSeq = result.seq;
@@ -74,11 +81,38 @@ export class Auditor {
 
   finish(fold: Fold, tables: Tables): Finding[] {
     const end = { fold, tables, lastSeq: this.lastSeq, history: this.history, calls: this.calls };
-    for (const { rule, report } of this.rules) rule.onEnd?.(end, report);
+    for (const { rule, report, state } of this.rules) rule.onEnd?.(end, report, state);
     return this.findings.sort(compareFindings);
   }
 
-  private reporter(rule: Rule): Report {
+  /** Everything the audit has learnt so far, as plain JSON: each field by name, each rule's state by id. */
+  toJSON(): AuditorJSON {
+    return {
+      rules: this.rules.map(({ rule, state }) => (rule.state ? { id: rule.id, state: rule.state.toJSON(state) } : { id: rule.id })),
+      findings: this.findings.map((f) => ({ ...f, related: [...f.related] })),
+      history: this.history.toJSON(),
+      calls: this.calls.toJSON(),
+      lastSeq: this.lastSeq,
+    };
+  }
+
+  /** The exact auditor a `toJSON` was taken from: the same rules, their state and the shared indexes. */
+  static fromJSON(json: AuditorJSON): Auditor {
+    const ids = json.rules.map((r) => r.id);
+    const auditor = new Auditor({ only: ids });
+    if (auditor.rules.length !== ids.length) throw new Error(`audit checkpoint names unknown rules: ${unknownRuleIds(ids).join(', ')}`);
+    for (const running of auditor.rules) {
+      const saved = json.rules.find((r) => r.id === running.rule.id)!;
+      if (running.rule.state) running.state = running.rule.state.fromJSON(saved.state as StateJSON<unknown>);
+    }
+    auditor.findings.push(...json.findings.map((f) => ({ ...f, related: [...f.related] })));
+    auditor.history = AuditHistory.fromJSON(json.history);
+    auditor.calls = CallTracker.fromJSON(json.calls);
+    auditor.lastSeq = json.lastSeq;
+    return auditor;
+  }
+
+  private reporter(rule: AnyRule): Report {
     return (f) => this.findings.push({
       rule: rule.id, severity: rule.severity, seq: f.seq, related: seqs(...f.related), entity: f.entity, message: f.message,
     });

@@ -20,6 +20,12 @@ export interface DomainUpdate {
   type: string;
 }
 
+/** A CallTracker as JSON (checkpoints): open calls by key, in insertion order, and the kept updates. */
+export interface CallTrackerJSON {
+  open: [string, OpenCall][];
+  updates: DomainUpdate[];
+}
+
 /** Records kept for overlap checks when an unmatched enter pins the window open. */
 const MAX_UPDATES = 4096;
 
@@ -42,6 +48,17 @@ export function updatedDomains(r: StepResult): readonly string[] {
 export class CallTracker {
   private readonly open = new Map<string, OpenCall>();
   private updates: DomainUpdate[] = [];
+
+  toJSON(): CallTrackerJSON {
+    return { open: [...this.open], updates: [...this.updates] };
+  }
+
+  static fromJSON(json: CallTrackerJSON): CallTracker {
+    const t = new CallTracker();
+    for (const [k, c] of json.open) t.open.set(k, { ...c, exitsDuring: [...c.exitsDuring] });
+    t.updates = json.updates.map((u) => ({ ...u }));
+    return t;
+  }
 
   /** Entries held: open calls and finished updates kept for overlap checks. */
   size(): { open: number; updates: number } {

@@ -6,6 +6,7 @@ import type { KernelState } from '../replay/kernel/state.js';
 import type { StepResult } from '../replay/stepResult.js';
 import type { CallTracker } from './concurrency.js';
 import type { AuditHistory } from './history/index.js';
+import type { RuleState } from './ruleState.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -55,18 +56,23 @@ export interface AuditEnd {
 
 /**
  * One audit rule (audit-rules.md). `explanation` says, in a paragraph, what breaks for the
- * user when the race happens; the report prints it.
+ * user when the race happens; the report prints it. A rule that remembers something across
+ * steps declares it as `state` (S): each audit makes its own with `init`, passes it to
+ * `onStep`/`onEnd`, and writes it to checkpoints with the codec (audit/ruleState.ts).
  */
-export interface Rule {
+export interface Rule<S = unknown> {
   readonly id: string;
   readonly severity: Severity;
   readonly title: string;
   readonly explanation: string;
   /** The event types `onStep` looks at; absent: every event (rules that read facts or ops). */
   readonly events?: readonly EventType[];
-  onStep?(step: AuditStep, report: Report): void;
+  onStep?(step: AuditStep, report: Report, state: S): void;
   /** At the end of the trace. */
-  onEnd?(end: AuditEnd, report: Report): void;
-  /** A rule that keeps state across steps gives each audit its own copy. */
-  fresh?(): Rule;
+  onEnd?(end: AuditEnd, report: Report, state: S): void;
+  /** The rule's own state across steps, and how it is checkpointed; absent: the rule keeps none. */
+  readonly state?: RuleState<S>;
 }
+
+/** A rule of any state type, as the auditor holds them (each with its own state). */
+export type AnyRule = Rule<unknown>;

@@ -11,7 +11,8 @@ export const CHECKPOINT_EVERY = 256;
  * for each candidate: the baseline is folded once, with a checkpoint of its Session (fold,
  * tables and the audit's own state) every CHECKPOINT_EVERY units; a fork restores the
  * nearest checkpoint at or before the unit and folds the few units after it. Where a Session
- * cannot carry its audit through a checkpoint, a fork folds its prefix from the start.
+ * cannot carry its audit through a checkpoint (none today: session/session.ts SessionJSON
+ * holds the audit), a fork folds its prefix from the start.
  */
 export class Forker {
   private readonly checkpoints: { unit: number; json: string; schedule: ReturnType<Schedule['toJSON']> }[] = [];

@@ -1,4 +1,5 @@
 import { Auditor, type AuditOptions } from '../audit/auditor.js';
+import type { AuditorJSON } from '../audit/auditorJSON.js';
 import type { Finding } from '../audit/types.js';
 import type { TraceEvent } from '../events/types.js';
 import type { MachineEngine } from '../machines/engine.js';
@@ -29,10 +30,14 @@ export interface SessionStep {
   findings: readonly Finding[];
 }
 
-/** A session's state as JSON (checkpoints): the fold and the tables. The audit is not kept. */
+/**
+ * A session's state as JSON (checkpoints): the fold, the tables and, when the session runs an
+ * audit, the audit (its rules, their state, the shared indexes and the findings so far).
+ */
 export interface SessionJSON {
   fold: FoldJSON;
   tables: Record<string, [string, unknown][]>;
+  audit?: AuditorJSON;
 }
 
 /** Where a restored session stands: events stepped before the checkpoint, and the last seq. */
@@ -72,12 +77,15 @@ export class Session {
   }
 
   /**
-   * The exact session a `toJSON` was taken from, at `at`. It runs no audit: the rules' history
-   * is not in a checkpoint, so findings need a session from the start of the trace.
+   * The exact session a `toJSON` was taken from, at `at`: stepping it on gives the findings and
+   * tables a session run from the start would. A checkpoint of a session without an audit (the
+   * index's) restores one without an audit.
    */
   static fromJSON(json: SessionJSON, options: Omit<SessionOptions, 'audit'> = {}, at?: SessionPoint): Session {
     const fold = Fold.fromJSON(json.fold, { engine: options.engine });
-    const s = new Session(options, { fold, tables: Tables.fromJSON(json.tables), auditor: null });
+    const auditor = json.audit ? Auditor.fromJSON(json.audit) : null;
+    const tables = Tables.fromJSON(json.tables, Object.keys(json.tables) as TableName[]);
+    const s = new Session(options, { fold, tables, auditor });
     if (at) {
       s.events = at.events;
       s.lastSeq = at.seq;
@@ -85,8 +93,11 @@ export class Session {
     return s;
   }
 
+  /** Taken between steps, before `finish` (the end-of-trace checks are not a checkpoint's). */
   toJSON(): SessionJSON {
-    return { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
+    const json: SessionJSON = { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
+    if (this.auditor) json.audit = this.auditor.toJSON();
+    return json;
   }
 
   get profile(): Profile {

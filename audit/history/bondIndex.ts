@@ -19,12 +19,27 @@ export interface BondRecord extends BondSpan {
 
 const key = (dev: string, pasid: number): string => `${dev}\u0000${pasid}`;
 
+/** A BondIndex as JSON (checkpoints): its records in insertion order. */
+export interface BondIndexJSON {
+  records: [string, BondRecord][];
+}
+
 /**
  * Bonds by (device, PASID): only the latest and the previous one are kept, so memory follows
  * the pairs in use, not the trace's length.
  */
 export class BondIndex {
   private readonly records = new Map<string, BondRecord>();
+
+  toJSON(): BondIndexJSON {
+    return { records: [...this.records] };
+  }
+
+  static fromJSON(json: BondIndexJSON): BondIndex {
+    const index = new BondIndex();
+    for (const [k, r] of json.records) index.records.set(k, r.prev ? { ...r, prev: { ...r.prev } } : { ...r });
+    return index;
+  }
 
   get size(): number {
     return this.records.size;

@@ -4,8 +4,23 @@ export interface DeviceRecord {
   removedSeq?: number;
 }
 
+/** A DeviceIndex as JSON (checkpoints). */
+export interface DeviceIndexJSON {
+  records: [string, DeviceRecord][];
+}
+
 export class DeviceIndex {
   private readonly records = new Map<string, DeviceRecord>();
+
+  toJSON(): DeviceIndexJSON {
+    return { records: [...this.records] };
+  }
+
+  static fromJSON(json: DeviceIndexJSON): DeviceIndex {
+    const index = new DeviceIndex();
+    for (const [dev, r] of json.records) index.records.set(dev, { ...r });
+    return index;
+  }
 
   get(dev: string): DeviceRecord | undefined {
     return this.records.get(dev);

@@ -1,8 +1,15 @@
 import type { StepResult } from '../../replay/stepResult.js';
 import { effectiveRet, ESRCH } from '../stepInfo.js';
-import { BondIndex } from './bondIndex.js';
-import { DeviceIndex } from './deviceIndex.js';
-import { PasidIndex } from './pasidIndex.js';
+import { BondIndex, type BondIndexJSON } from './bondIndex.js';
+import { DeviceIndex, type DeviceIndexJSON } from './deviceIndex.js';
+import { PasidIndex, type PasidIndexJSON } from './pasidIndex.js';
+
+/** The audit history as JSON (checkpoints): each index by name. */
+export interface AuditHistoryJSON {
+  bonds: BondIndexJSON;
+  pasids: PasidIndexJSON;
+  devices: DeviceIndexJSON;
+}
 
 /**
  * The audit's memory of earlier lifecycle moments, built from each step's facts: the seqs a
@@ -10,9 +17,19 @@ import { PasidIndex } from './pasidIndex.js';
  * applies the event after every rule has seen it.
  */
 export class AuditHistory {
-  readonly bonds = new BondIndex();
-  readonly pasids = new PasidIndex();
-  readonly devices = new DeviceIndex();
+  constructor(
+    readonly bonds = new BondIndex(),
+    readonly pasids = new PasidIndex(),
+    readonly devices = new DeviceIndex(),
+  ) {}
+
+  toJSON(): AuditHistoryJSON {
+    return { bonds: this.bonds.toJSON(), pasids: this.pasids.toJSON(), devices: this.devices.toJSON() };
+  }
+
+  static fromJSON(json: AuditHistoryJSON): AuditHistory {
+    return new AuditHistory(BondIndex.fromJSON(json.bonds), PasidIndex.fromJSON(json.pasids), DeviceIndex.fromJSON(json.devices));
+  }
 
   apply(r: StepResult): void {
     const seq = r.seq;

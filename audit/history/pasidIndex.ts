@@ -25,6 +25,14 @@ export interface PasidRecord {
   groups: Map<string, GroupRecord>;
 }
 
+/** A PasidRecord as JSON: its groups as [key, group] entries in insertion order. */
+export type PasidRecordJSON = Omit<PasidRecord, 'groups'> & { groups: [string, GroupRecord][] };
+
+/** A PasidIndex as JSON (checkpoints): its records in insertion order. */
+export interface PasidIndexJSON {
+  records: [number, PasidRecordJSON][];
+}
+
 /** Groups remembered per PASID; the oldest goes first (hardware group indices are 9 bits). */
 const MAX_GROUPS = 1024;
 
@@ -37,6 +45,19 @@ const groupKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
  */
 export class PasidIndex {
   private readonly records = new Map<number, PasidRecord>();
+
+  toJSON(): PasidIndexJSON {
+    return { records: [...this.records].map(([p, r]) => [p, { ...r, groups: [...r.groups] }]) };
+  }
+
+  static fromJSON(json: PasidIndexJSON): PasidIndex {
+    const index = new PasidIndex();
+    for (const [p, r] of json.records) {
+      const groups = new Map(r.groups.map(([k, g]) => [k, g.closed ? { ...g, closed: { ...g.closed } } : { ...g }]));
+      index.records.set(p, { ...r, groups });
+    }
+    return index;
+  }
 
   get(pasid: number): PasidRecord | undefined {
     return this.records.get(pasid);

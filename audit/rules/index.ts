@@ -1,4 +1,4 @@
-import type { Rule } from '../types.js';
+import type { AnyRule } from '../types.js';
 import { bindDuringExit } from './bindDuringExit.js';
 import { concurrentDomainUpdate } from './concurrentDomainUpdate.js';
 import { detachWithBonds } from './detachWithBonds.js';
@@ -19,9 +19,13 @@ import { unbindAfterExit } from './unbindAfterExit.js';
 import { unmatchedPhase } from './unmatchedPhase.js';
 import { unseenState } from './unseenState.js';
 
-/** Every rule of audit-rules.md, in the order of that table, then the extensions. */
-export const RULES: readonly Rule[] = [
+/**
+ * Every rule of audit-rules.md, in the order of that table, then the extensions. Frozen: a
+ * rule keeps no state of its own (what it remembers is its declared `state`, checkpointed).
+ */
+const ALL: AnyRule[] = [
   divergence, stalePasidUnbind, unbindAfterExit, pasidFreedPendingFaults, stalePageResponse, orphanPageResponse,
   faultUnboundPasid, bindDuringExit, nonSvaPasid, pasidOwnerConflict, pasidOutOfRange, concurrentDomainUpdate,
   detachWithBonds, ioMmLeak, doubleFree, implicitEntity, unmatchedPhase, faultAfterExit, unseenState,
 ];
+export const RULES: readonly AnyRule[] = Object.freeze(ALL.map((r) => Object.freeze(r)));

@@ -39,30 +39,34 @@ function scan(state: KernelState, history: AuditHistory, seq: number, reported: 
   return leaks;
 }
 
-/** Checks at sva_shutdown, device_remove and the end of the trace; each leak is reported once. */
-function ioMmLeakRule(): Rule {
-  let reported = new Set<string>();
-  return {
-    id: 'io-mm-leak',
-    severity: 'warning',
-    title: 'io_mm (and its PASID) leaked',
-    explanation:
-      'An io_mm is still held although nothing can release it any more: it has no bond left (a reference was taken ' +
-      'and never dropped), or its remaining bond belongs to a device that was removed, so no unbind or sva_shutdown ' +
-      'will ever detach it. The PASID stays allocated and the mm\'s structures stay pinned for as long as the ' +
-      'process lives; repeated device hot-unplug exhausts the PASID space and later binds fail with -ENOSPC.',
-  events: ['sva_shutdown', 'device_remove'],
-    onStep({ result, after, history }, report) {
-      const e = result.event;
-      if ((e.type !== 'sva_shutdown' && e.type !== 'device_remove') || e.phase === 'enter') return;
-      if (effectiveRet(result) !== 0) return;
-      reported = scan(after, history, result.seq, reported, report);
-    },
-    onEnd({ fold, history, lastSeq }, report) {
-      reported = scan(fold.state, history, lastSeq, reported, report);
-    },
-    fresh: ioMmLeakRule,
-  };
+/** Leaks found at the last check (each is reported once, while it lasts). */
+interface LeakState {
+  reported: Set<string>;
 }
 
-export const ioMmLeak: Rule = ioMmLeakRule();
+/** Checks at sva_shutdown, device_remove and the end of the trace; each leak is reported once. */
+export const ioMmLeak: Rule<LeakState> = {
+  id: 'io-mm-leak',
+  severity: 'warning',
+  title: 'io_mm (and its PASID) leaked',
+  explanation:
+    'An io_mm is still held although nothing can release it any more: it has no bond left (a reference was taken ' +
+    'and never dropped), or its remaining bond belongs to a device that was removed, so no unbind or sva_shutdown ' +
+    'will ever detach it. The PASID stays allocated and the mm\'s structures stay pinned for as long as the ' +
+    'process lives; repeated device hot-unplug exhausts the PASID space and later binds fail with -ENOSPC.',
+  events: ['sva_shutdown', 'device_remove'],
+  onStep({ result, after, history }, report, state) {
+    const e = result.event;
+    if ((e.type !== 'sva_shutdown' && e.type !== 'device_remove') || e.phase === 'enter') return;
+    if (effectiveRet(result) !== 0) return;
+    state.reported = scan(after, history, result.seq, state.reported, report);
+  },
+  onEnd({ fold, history, lastSeq }, report, state) {
+    state.reported = scan(fold.state, history, lastSeq, state.reported, report);
+  },
+  state: {
+    init: () => ({ reported: new Set() }),
+    toJSON: (s) => ({ reported: [...s.reported] }),
+    fromJSON: (j) => ({ reported: new Set(j.reported) }),
+  },
+};

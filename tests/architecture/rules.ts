@@ -47,15 +47,22 @@ export const LAYER_RULES: readonly LayerRule[] = [
     imports: { modules: FS },
   },
   {
+    id: 'rules-declare-their-state',
+    why: 'an audit rule remembers only through its declared `state` (audit/ruleState.ts), which checkpoints carry; module-level variables would be shared by every audit and lost at a restore',
+    files: { in: ['audit/rules'] },
+    code: /^(export\s+)?(let|var)\s/, // at the top of the module (no indentation): state shared by every audit
+  },
+  {
     id: 'one-pipeline',
     why: 'session/ is the one place that assembles and steps fold, audit and tables (session/session.ts explains the order); use Session or runTrace',
     files: { notIn: ['session'] },
     except: [
       { path: 'replay/fold.ts', reason: 'Fold.fromJSON builds a Fold' },
       { path: 'projections/tables.ts', reason: 'Tables.fromJSON builds the Tables' },
+      { path: 'audit/auditor.ts', reason: 'Auditor.fromJSON builds an Auditor' },
       { path: 'scripts/benchWorker.ts', reason: 'times the fold alone (no audit, no tables) and the engines' },
     ],
-    code: /\bnew\s+(Fold|Auditor|Tables)\s*\(|\b(Fold|Tables)\s*\.\s*fromJSON\s*\(|\.observe\s*\(|\btables\s*\.\s*apply\s*\(/,
+    code: /\bnew\s+(Fold|Auditor|Tables)\s*\(|\b(Fold|Tables|Auditor)\s*\.\s*fromJSON\s*\(|\.observe\s*\(|\btables\s*\.\s*apply\s*\(/,
   },
   {
     id: 'one-trace-source',
