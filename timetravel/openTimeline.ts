@@ -10,9 +10,10 @@ import type { Profile } from '../replay/kernel/state.js';
 import type { StepResult } from '../replay/stepResult.js';
 import { implicitEntityError, strictCheck } from '../session/strict.js';
 import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
-import { buildCheckpoints, DEFAULT_EVERY, indexedEntries, indexPath } from './index/buildIndex.js';
-import { fingerprint, mismatch } from './index/fingerprint.js';
-import { IndexWriteError, readIndexHeader, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
+import { buildCheckpoints, DEFAULT_EVERY, indexPath } from './index/buildIndex.js';
+import { checkFreshness } from './index/fingerprint.js';
+import { IndexWriteError, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
+import { indexedEntries } from './index/verify.js';
 import type { IndexNotice } from './index/notice.js';
 import { sourceKind } from './source/eventSource.js';
 import { Timeline, type TimelineEntry } from './timeline.js';
@@ -88,7 +89,10 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
     return memory();
   }
   if (!('problem' in read)) {
-    problem = mismatch(read.header.trace, await fingerprint(file));
+    const fresh = await checkFreshness(read.header.trace, file);
+    problem = fresh.problem;
+    if (fresh.restamp) read.header.trace = fresh.restamp;
+    if (fresh.restamp) await restampIndex(path, read.header, read.blobStart).catch(() => undefined); // only spares the next full check
     if (problem === null && read.header.profile !== profile) {
       notify({ kind: 'otherProfile', path, built: read.header.profile, wanted: profile });
       return memory();
@@ -109,7 +113,7 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
   } else {
     const fresh = read as { header: IndexHeader; blobStart: number };
     header = fresh.header;
-    entries = indexedEntries(path, header, fresh.blobStart);
+    entries = indexedEntries(path, header, fresh.blobStart, file);
   }
   const onRestore = restoreChecks(req, header.badLines, report);
   const onDamage = (meta: CheckpointMeta, reason: string, fallback: CheckpointMeta | null): void =>

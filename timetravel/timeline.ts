@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AuditOptions } from '../audit/auditor.js';
 import type { StepResult } from '../replay/stepResult.js';
@@ -7,6 +8,23 @@ import { Cursor, type CheckpointMeta, type CursorSource, type SnapshotJSON } fro
 export interface TimelineEntry {
   meta: CheckpointMeta;
   blob(): Promise<Buffer>;
+  /** SHA-256 (hex) of the snapshot's JSON text, when the timeline records digests. */
+  digest?: string;
+  /** Throws (a reason) when the restored snapshot is not the state it claims to be (index/verify.ts). */
+  verify?(text: string, json: SnapshotJSON): Promise<void>;
+}
+
+/**
+ * Checkpoints are `every` events apart, further when the state is large: a snapshot of more
+ * than LARGE bytes waits for at least one event per BYTES_PER_EVENT of it, so the bytes of all
+ * checkpoints stay linear in the trace's length however many entities are live (issue 12, P2).
+ */
+export const LARGE = 1 << 20;
+export const BYTES_PER_EVENT = 256;
+
+export function gapAfter(snapshotBytes: number, every: number): number {
+  if (snapshotBytes <= LARGE) return every;
+  return Math.ceil(snapshotBytes / BYTES_PER_EVENT / every) * every;
 }
 
 export interface TimelineOptions {
@@ -23,8 +41,10 @@ export interface TimelineOptions {
    * `fallback`, the one before it (null: the start of the trace).
    */
   onDamage?: (meta: CheckpointMeta, reason: string, fallback: CheckpointMeta | null) => void;
-  /** Drops from a checkpoint's snapshot what the rest of the trace cannot need (see index/opLines.ts). */
+  /** Drops from a checkpoint's snapshot what the rest of the trace cannot need (see index/opLines.ts), or adds to it. */
   shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void;
+  /** Record each checkpoint's `digest`. */
+  digest?: boolean;
 }
 
 type Key = 'seq' | 'events';
@@ -77,7 +97,9 @@ export class Timeline {
   }
 
   private async restore(entry: TimelineEntry): Promise<Cursor> {
-    const json = JSON.parse(gunzipSync(await entry.blob()).toString('utf8')) as SnapshotJSON;
+    const text = gunzipSync(await entry.blob()).toString('utf8');
+    const json = JSON.parse(text) as SnapshotJSON;
+    await entry.verify?.(text, json);
     return Cursor.restore(this.cursorSource, entry.meta, json);
   }
 
@@ -121,12 +143,19 @@ export class Timeline {
     return c;
   }
 
+  /** Events after the last checkpoint before the next may be taken (gapAfter). */
+  private gap = 0;
+
   private record(c: Cursor): void {
     const n = c.point.events;
-    if (n % this.options.every !== 0) return;
+    const every = this.options.every;
+    if (n % every !== 0) return;
     const last = this.entries[this.entries.length - 1];
-    if (last && last.meta.events >= n) return;
-    const blob = gzipSync(c.snapshot(this.options.shrink));
-    this.entries.push({ meta: c.meta(), blob: async () => blob });
+    if (last && (last.meta.events >= n || n - last.meta.events < this.gap)) return;
+    const text = c.snapshot(this.options.shrink);
+    const blob = gzipSync(text);
+    this.gap = gapAfter(text.length, every);
+    const digest = this.options.digest ? createHash('sha256').update(text).digest('hex') : undefined;
+    this.entries.push({ meta: c.meta(), blob: async () => blob, digest });
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { buildIndex, indexedEntries } from '../../timetravel/index/buildIndex.js';
+import { buildIndex } from '../../timetravel/index/buildIndex.js';
+import { indexedEntries } from '../../timetravel/index/verify.js';
 import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { Timeline } from '../../timetravel/timeline.js';
 import { cursorState, fileSource, phasedTraceArb, straightFold, tempDir, traceText } from './support.js';
@@ -37,7 +38,7 @@ async function expectEverySeq(t: Timeline, ref: ReturnType<typeof straightFold>,
 async function indexTimeline(file: string, every: number): Promise<Timeline> {
   await buildIndex(fileSource(file), 'v3', every, `${file}.idx`);
   const { header, blobStart } = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
-  return new Timeline(fileSource(file), { every, record: false }, indexedEntries(`${file}.idx`, header, blobStart));
+  return new Timeline(fileSource(file), { every, record: false }, indexedEntries(`${file}.idx`, header, blobStart, file));
 }
 
 describe('checkpoints', () => {

@@ -1,10 +1,12 @@
-import type { TraceInputError } from '../../events/inputError.js';
+import { TraceInputError } from '../../events/inputError.js';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta, CursorSource, SnapshotJSON } from '../cursor.js';
 import { Timeline, type TimelineEntry } from '../timeline.js';
 import { fingerprint } from './fingerprint.js';
+import { lineEndingAt, lineHash } from './lineAt.js';
 import { lastOpLines } from './opLines.js';
-import { INDEX_VERSION, readCheckpointBlob, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
+import { INDEX_VERSION, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
+import type { IndexedSnapshot } from './verify.js';
 
 export const DEFAULT_EVERY = 1000;
 
@@ -55,8 +57,9 @@ export async function buildCheckpoints(
   const opLines = await lastOpLines(src.file, { maxLineBytes: src.read?.maxLineBytes });
   const shrink = (json: SnapshotJSON, meta: CheckpointMeta): void => {
     json.fold.anchors = json.fold.anchors.filter((a) => a.tid === null || (opLines.get(a.tid) ?? 0) > meta.line);
+    (json as IndexedSnapshot).at = { events: meta.events, seq: meta.seq, line: meta.line, offset: meta.offset };
   };
-  const timeline = new Timeline({ ...src, read }, { every, record: true, shrink });
+  const timeline = new Timeline({ ...src, read }, { every, record: true, shrink, digest: true });
   const cursor = await timeline.at(null);
   while ((await cursor.step()) !== null) {
     const p = cursor.point;
@@ -67,7 +70,9 @@ export async function buildCheckpoints(
   let at = 0;
   for (const entry of timeline.entries) {
     const blob = await entry.blob();
-    checkpoints.push({ ...entry.meta, at, length: blob.length });
+    const line = await lineEndingAt(src.file, entry.meta.offset!);
+    if (line === null || entry.digest === undefined) throw new TraceInputError(src.file, entry.meta.line, null, 'the file changed while it was being indexed');
+    checkpoints.push({ ...entry.meta, at, length: blob.length, state: entry.digest, lineHash: lineHash(line) });
     blobs.push(blob);
     at += blob.length;
   }
@@ -77,9 +82,4 @@ export async function buildCheckpoints(
     totals: { events: p.events, seq: p.seq, line: p.line }, badLines, badCount: cursor.bad, checkpoints,
   };
   return { entries: timeline.entries, header, blobs };
-}
-
-/** A timeline over a fresh index file: checkpoints are read from it one at a time, on demand. */
-export function indexedEntries(path: string, header: IndexHeader, blobStart: number): TimelineEntry[] {
-  return header.checkpoints.map((cp) => ({ meta: cp, blob: () => readCheckpointBlob(path, blobStart, cp) }));
 }

@@ -1,41 +1,99 @@
+/**
+ * What identifies a trace file's content for its index (docs/index-format.md, "Freshness").
+ * Every seek checks the cheap part: size, modification time, and a hash of 64 blocks sampled
+ * across the whole file. When the file's inode or inode change time differ from the index's
+ * (any write through the file system sets ctime; so do a copy and `touch`), the whole file is
+ * hashed and compared too, so an edit anywhere is caught, whatever mtime says.
+ */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { TraceInputError } from '../../events/inputError.js';
 
-/** What identifies a trace file's content for its index (docs/index-format.md, "Freshness"). */
 export interface TraceFingerprint {
   size: number;
   mtimeMs: number;
-  /** SHA-256 of the first MiB, the last MiB and the decimal size. */
+  ctimeMs: number;
+  ino: number;
+  /** SHA-256 of SAMPLES blocks of BLOCK bytes spread evenly over the file (the first and the last among them), and the decimal size. */
   sample: string;
+  /** SHA-256 of the whole file. */
+  sha256: string;
 }
 
-const SAMPLE = 1 << 20;
+const BLOCK = 4096;
+const SAMPLES = 64;
+const READ = 1 << 20;
 
-export async function fingerprint(file: string): Promise<TraceFingerprint> {
+async function openTrace(file: string): Promise<FileHandle> {
   const handle = await open(file, 'r').catch((e: Error) => {
     throw new TraceInputError(file, 0, null, `cannot open: ${e.message}`);
   });
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw new TraceInputError(file, 0, null, 'cannot open: it is a directory');
+  }
+  return handle;
+}
+
+async function sampleHash(handle: FileHandle, size: number): Promise<string> {
+  const hash = createHash('sha256');
+  const buf = Buffer.alloc(BLOCK);
+  const span = Math.max(0, size - BLOCK);
+  let last = -1;
+  for (let i = 0; i < SAMPLES; i++) {
+    const at = Math.floor((span * i) / (SAMPLES - 1));
+    if (at === last) continue;
+    last = at;
+    const { bytesRead } = await handle.read(buf, 0, BLOCK, at);
+    hash.update(buf.subarray(0, bytesRead));
+  }
+  return hash.update(String(size)).digest('hex');
+}
+
+async function wholeHash(handle: FileHandle): Promise<string> {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(READ);
+  for (let pos = 0; ;) {
+    const { bytesRead } = await handle.read(buf, 0, READ, pos);
+    if (bytesRead === 0) return hash.digest('hex');
+    hash.update(buf.subarray(0, bytesRead));
+    pos += bytesRead;
+  }
+}
+
+/** The full fingerprint (reads the whole file once), for a new index. */
+export async function fingerprint(file: string): Promise<TraceFingerprint> {
+  const handle = await openTrace(file);
   try {
     const st = await handle.stat();
-    if (st.isDirectory()) throw new TraceInputError(file, 0, null, 'cannot open: it is a directory');
-    const size = st.size;
-    const headLen = Math.min(size, SAMPLE);
-    const tailLen = Math.min(size - headLen, SAMPLE);
-    const buf = Buffer.alloc(headLen + tailLen);
-    await handle.read(buf, 0, headLen, 0);
-    if (tailLen > 0) await handle.read(buf, headLen, tailLen, size - tailLen);
-    const sample = createHash('sha256').update(buf).update(String(size)).digest('hex');
-    return { size, mtimeMs: st.mtimeMs, sample };
+    return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sample: await sampleHash(handle, st.size), sha256: await wholeHash(handle) };
   } finally {
     await handle.close();
   }
 }
 
-/** Why an index made for `indexed` does not describe `now`, or null when it does. */
-export function mismatch(indexed: TraceFingerprint, now: TraceFingerprint): string | null {
-  if (indexed.size !== now.size) return `trace size changed from ${indexed.size} to ${now.size} bytes`;
-  if (indexed.mtimeMs !== now.mtimeMs) return 'trace modification time changed';
-  if (indexed.sample !== now.sample) return 'trace content changed';
-  return null;
+export interface Freshness {
+  /** Why the index does not describe the file, or null when it does. */
+  problem: string | null;
+  /** The file was verified in full under a new inode or ctime: the fingerprint to record (null: none new). */
+  restamp: TraceFingerprint | null;
+}
+
+/** Whether an index made for `indexed` describes `file` now. */
+export async function checkFreshness(indexed: TraceFingerprint, file: string): Promise<Freshness> {
+  const handle = await openTrace(file);
+  try {
+    const st = await handle.stat();
+    const stale = (problem: string): Freshness => ({ problem, restamp: null });
+    if (indexed.size !== st.size) return stale(`trace size changed from ${indexed.size} to ${st.size} bytes`);
+    if (indexed.mtimeMs !== st.mtimeMs) return stale('trace modification time changed');
+    const sample = await sampleHash(handle, st.size);
+    if (indexed.sample !== sample) return stale('trace content changed');
+    if (indexed.ino === st.ino && indexed.ctimeMs === st.ctimeMs) return { problem: null, restamp: null };
+    const sha256 = await wholeHash(handle);
+    if (indexed.sha256 !== sha256) return stale('trace content changed');
+    return { problem: null, restamp: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sample, sha256 } };
+  } finally {
+    await handle.close();
+  }
 }

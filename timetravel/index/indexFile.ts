@@ -1,15 +1,16 @@
 /**
  * The sidecar index `TRACE.idx` (docs/index-format.md): a first line naming the format, its
- * version and the header's length; a JSON header (trace fingerprint, profile, interval,
- * checkpoint table); then one gzip member per checkpoint, so a seek inflates only one.
+ * version, the header's length and its SHA-256; a JSON header (trace fingerprint, profile,
+ * interval, checkpoint table); then one gzip member per checkpoint, so a seek inflates only one.
  */
+import { createHash } from 'node:crypto';
 import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta } from '../cursor.js';
 import type { TraceFingerprint } from './fingerprint.js';
 
 export const INDEX_MAGIC = 'sva-replay-index';
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 
 /** A skipped bad line (--skip-bad), as TraceInputError's parts. */
 export interface BadRecord {
@@ -22,6 +23,10 @@ export interface IndexedCheckpoint extends CheckpointMeta {
   /** The gzip member: byte offset from the end of the header, and length. */
   at: number;
   length: number;
+  /** SHA-256 (hex) of the member's uncompressed JSON. */
+  state: string;
+  /** lineHash (lineAt.ts) of the trace line ending at `offset`: the last event folded. */
+  lineHash: string;
 }
 
 export interface IndexHeader {
@@ -61,7 +66,7 @@ export function fsReason(e: unknown): string {
 /** Writes the index atomically (a temporary file renamed over the old one); returns its size. */
 export async function writeIndex(path: string, header: IndexHeader, blobs: readonly Buffer[]): Promise<number> {
   const head = Buffer.from(JSON.stringify(header));
-  const first = Buffer.from(`${INDEX_MAGIC} ${INDEX_VERSION} ${head.length}\n`);
+  const first = Buffer.from(`${INDEX_MAGIC} ${INDEX_VERSION} ${head.length} ${sha256(head)}\n`);
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, [first, head, ...blobs]);
@@ -71,6 +76,23 @@ export async function writeIndex(path: string, header: IndexHeader, blobs: reado
     throw new IndexWriteError(path, fsReason(e));
   }
   return first.length + head.length + blobs.reduce((n, b) => n + b.length, 0);
+}
+
+/**
+ * Rewrites the index with a new header (the trace's fingerprint after it was verified in full
+ * under a new inode or ctime), keeping its checkpoint members.
+ */
+export async function restampIndex(path: string, header: IndexHeader, blobStart: number): Promise<void> {
+  const handle = await open(path, 'r');
+  let members: Buffer;
+  try {
+    const size = (await handle.stat()).size;
+    members = Buffer.alloc(size - blobStart);
+    await handle.read(members, 0, members.length, blobStart);
+  } finally {
+    await handle.close();
+  }
+  await writeIndex(path, header, [members]);
 }
 
 /** The header, `{problem}` when the file is not a usable index of this version, null when absent. */
@@ -84,17 +106,19 @@ export async function readIndexHeader(path: string): Promise<IndexRead> {
   try {
     const st = await handle.stat();
     if (st.isDirectory()) return { problem: 'it is a directory' };
-    const probe = Buffer.alloc(64);
-    const { bytesRead } = await handle.read(probe, 0, 64, 0);
+    const probe = Buffer.alloc(128);
+    const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
     const nl = probe.subarray(0, bytesRead).indexOf(0x0a);
     const parts = probe.toString('latin1', 0, nl < 0 ? 0 : nl).split(' ');
-    if (nl < 0 || parts.length !== 3 || parts[0] !== INDEX_MAGIC) return { problem: 'not an sva-replay index' };
+    if (nl < 0 || parts.length < 3 || parts[0] !== INDEX_MAGIC) return { problem: 'not an sva-replay index' };
     if (parts[1] !== String(INDEX_VERSION)) return { problem: `index format version ${parts[1]}, expected ${INDEX_VERSION}` };
+    if (parts.length !== 4) return { problem: 'not an sva-replay index' };
     const length = Number(parts[2]);
     if (!/^\d+$/.test(parts[2]) || length > st.size) return { problem: 'index is truncated' };
     const head = Buffer.alloc(length);
     const got = (await handle.read(head, 0, length, nl + 1)).bytesRead;
     if (got !== length) return { problem: 'index is truncated' };
+    if (sha256(head) !== parts[3]) return { problem: 'index header checksum does not match' };
     const header = JSON.parse(head.toString('utf8')) as unknown;
     const malformed = headerProblem(header);
     if (malformed !== null) return { problem: `index header is malformed (${malformed})` };
@@ -131,15 +155,28 @@ function headerProblem(h: unknown): string | null {
   const o = h as Record<string, unknown>;
   const trace = o.trace as Record<string, unknown> | null;
   if (trace === null || typeof trace !== 'object' || !isCount(trace.size) || typeof trace.mtimeMs !== 'number') return 'trace';
+  if (typeof trace.ctimeMs !== 'number' || typeof trace.ino !== 'number' || typeof trace.sample !== 'string' || typeof trace.sha256 !== 'string') return 'trace';
+  const totals = o.totals as Record<string, unknown> | null;
+  if (totals === null || typeof totals !== 'object' || !isCount(totals.events) || !isCount(totals.seq) || !isCount(totals.line)) return 'totals';
   if (!isCount(o.every) || (o.every as number) < 1 || typeof o.profile !== 'string') return 'every or profile';
   if (!Array.isArray(o.badLines) || !isCount(o.badCount)) return 'bad lines';
+  for (const r of o.badLines as Record<string, unknown>[]) {
+    if (r === null || typeof r !== 'object' || !isCount(r.line) || typeof r.reason !== 'string' || (r.field !== null && typeof r.field !== 'string')) return 'bad lines';
+  }
   if (!Array.isArray(o.checkpoints)) return 'checkpoints';
   let prev = -1;
   for (const cp of o.checkpoints as Record<string, unknown>[]) {
     if (cp === null || typeof cp !== 'object') return 'checkpoint';
     for (const k of ['events', 'seq', 'line', 'offset', 'bad', 'at', 'length']) if (!isCount(cp[k])) return `checkpoint ${k}`;
+    if (typeof cp.state !== 'string' || typeof cp.lineHash !== 'string') return 'checkpoint checksums';
+    const imp = cp.implicit as Record<string, unknown> | null;
+    if (imp !== null && (typeof imp !== 'object' || !isCount(imp.line) || typeof imp.entity !== 'string')) return 'checkpoint implicit';
     if ((cp.events as number) <= prev) return 'checkpoints out of order';
     prev = cp.events as number;
   }
   return null;
+}
+
+function sha256(b: Buffer | string): string {
+  return createHash('sha256').update(b).digest('hex');
 }

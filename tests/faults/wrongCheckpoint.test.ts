@@ -1,0 +1,150 @@
+/**
+ * Indexes that look valid but are wrong (issue 12, T3/T4): the trace edited in the middle with
+ * its size and mtime kept, checkpoint members swapped, an offset moved by one line, a member
+ * rewritten consistently with its own checksum. The header's checksum is recomputed each time
+ * (the file is valid-looking), so only the checks on the checkpoint itself can catch it.
+ */
+import { readFileSync, statSync, utimesSync, writeFileSync, copyFileSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { readIndexHeader, writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
+import { SMALL } from '../timetravel/fixtures.js';
+import { cli, expectNoCrash, faultDir, straight } from './support.js';
+
+const tmp = faultDir();
+
+interface Index { header: IndexHeader; members: Buffer[] }
+
+async function load(file: string): Promise<Index> {
+  const { header, blobStart } = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
+  const raw = readFileSync(`${file}.idx`);
+  return { header, members: header.checkpoints.map((cp) => raw.subarray(blobStart + cp.at, blobStart + cp.at + cp.length)) };
+}
+
+/** Writes the index back with consistent member positions and a valid header checksum. */
+async function save(file: string, { header, members }: Index): Promise<void> {
+  let at = 0;
+  header.checkpoints.forEach((cp, i) => { cp.at = at; cp.length = members[i].length; at += members[i].length; });
+  await writeIndex(`${file}.idx`, header, members);
+}
+
+async function expectStraight(file: string, points: string[]): Promise<string> {
+  let err = '';
+  for (const at of points) {
+    const r = await cli('state', file, '--at', at, '--json');
+    expectNoCrash(r);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await straight(file, 'state', '--at', at, '--json')).out);
+    err += r.err;
+  }
+  return err;
+}
+
+/** SMALL with explicit seqs 10, 20, ... (so a line's seq does not follow from its line number). */
+const SEQS = SMALL.trim().split('\n').map((l, i) => l.replace(/}$/, `,"seq":${(i + 1) * 10}}`)).join('\n') + '\n';
+const POINTS = ['0', '30', '45', '60', '90', '110', '120', '999'];
+
+async function indexed(name: string, text = SEQS, every = '3'): Promise<string> {
+  const file = tmp.path(name);
+  writeFileSync(file, text);
+  expect((await cli('index', file, '--every', every)).code).toBe(0);
+  return file;
+}
+
+describe('given checkpoint members swapped in a valid-looking index', () => {
+  it('each swapped checkpoint fails its checksum: answers are a straight fold, one notice', async () => {
+    const file = await indexed('swapped.jsonl');
+    const ix = await load(file);
+    [ix.members[1], ix.members[2]] = [ix.members[2], ix.members[1]];
+    await save(file, ix);
+    const err = await expectStraight(file, POINTS);
+    expect(err).toContain('is damaged (checkpoint at seq');
+    expect(err).toContain('its checksum does not match');
+  });
+
+  it('members and their checksums swapped together: the member names another point', async () => {
+    const file = await indexed('swapped2.jsonl');
+    const ix = await load(file);
+    [ix.members[1], ix.members[2]] = [ix.members[2], ix.members[1]];
+    const [a, b] = [ix.header.checkpoints[1].state, ix.header.checkpoints[2].state];
+    [ix.header.checkpoints[1].state, ix.header.checkpoints[2].state] = [b, a];
+    await save(file, ix);
+    const err = await expectStraight(file, POINTS);
+    expect(err).toContain('it stands for another point of the trace');
+  });
+});
+
+describe('given a checkpoint whose offset is moved by one line', () => {
+  const LINE = SEQS.split('\n')[6].length + 1; // checkpoint 1 (6 events) ends at line 6; line 7 follows
+
+  it('in the header only: the trace line there is not the one it was taken after', async () => {
+    const file = await indexed('moved.jsonl');
+    const ix = await load(file);
+    const moved = ix.header.checkpoints[1];
+    moved.offset = moved.offset! + LINE;
+    await save(file, ix);
+    const err = await expectStraight(file, POINTS);
+    expect(err).toMatch(/is damaged \(checkpoint at seq 60: it stands for another point of the trace\); replaying from seq 30, the last good checkpoint before it\n/);
+  });
+
+  it('in the member too, with its checksum and the line hash recomputed: the line is not the event with that seq', async () => {
+    const file = await indexed('moved2.jsonl');
+    const ix = await load(file);
+    const cp = ix.header.checkpoints[1];
+    const json = JSON.parse(gunzipSync(ix.members[1]).toString('utf8'));
+    cp.offset = cp.offset! + LINE;
+    json.at.offset = cp.offset;
+    const text = JSON.stringify(json);
+    ix.members[1] = gzipSync(text);
+    cp.state = createHash('sha256').update(text).digest('hex');
+    const nextLine = Buffer.from(SEQS.split('\n')[6]);
+    cp.lineHash = createHash('sha256').update(nextLine).digest('hex').slice(0, 32);
+    await save(file, ix);
+    const err = await expectStraight(file, POINTS);
+    expect(err).toContain('is not the event with seq 60');
+  });
+});
+
+describe('given the trace edited in the middle, its size and modification time kept (T3)', () => {
+  /** 2000 devices bound one by one: about 470 KB, so 64 sampled blocks of 4 KiB miss much of it. */
+  const BIG = ['{"type":"domain_alloc","domain":"A"}', ...Array.from({ length: 2000 }, (_, i) => {
+    const dev = `0000:${(i >> 8).toString(16).padStart(2, '0')}:${((i >> 3) & 0x1f).toString(16).padStart(2, '0')}.${i & 7}`;
+    return `{"type":"device_add","dev":"${dev}"}\n{"type":"attach_dev","dev":"${dev}","domain":"A"}\n` +
+      `{"type":"sva_init","dev":"${dev}","features":1,"min_pasid":1,"max_pasid":1048575}\n{"type":"bind","dev":"${dev}","mm":"M${i}","flags":1}`;
+  })].join('\n') + '\n';
+
+  const T = 1_700_000_000; // whole seconds: restorable exactly
+
+  it('is detected (the whole file is hashed when its ctime changed) and the index rebuilt', async () => {
+    const file = await indexed('edited.jsonl', BIG, '5000');
+    utimesSync(file, T, T);
+    await cli('index', file, '--every', '5000');
+    // Between the first two of the 64 sampled blocks (4 KiB each, evenly spread over the file).
+    const at = BIG.indexOf('"mm":"M', 4096);
+    expect(at + 8).toBeLessThan(Math.floor((Buffer.byteLength(BIG) - 4096) / 63));
+    writeFileSync(file, `${BIG.slice(0, at)}"mm":"N${BIG.slice(at + 7)}`);
+    utimesSync(file, T, T);
+    expect(statSync(file).size).toBe(Buffer.byteLength(BIG));
+    const r = await cli('state', file, '--at', '8001', '--json');
+    expect(r.err).toBe(`sva-replay: index ${file}.idx is stale (trace content changed); rebuilt it\n`);
+    expect(r.out).toBe((await straight(file, 'state', '--at', '8001', '--json')).out);
+    expect(r.out).toContain('"mm":"N');
+  });
+
+  it('a copy with the same content and mtime (new inode) is verified in full once, then trusted', async () => {
+    const file = await indexed('copied.jsonl', BIG, '5000');
+    utimesSync(file, T, T);
+    await cli('index', file, '--every', '5000');
+    const copy = `${file}.tmp`;
+    copyFileSync(file, copy);
+    unlinkSync(file);
+    copyFileSync(copy, file);
+    utimesSync(file, T, T);
+    const before = (await load(file)).header.trace;
+    const r = await cli('state', file, '--at', '8001', '--json');
+    expect(r.err).toBe('');
+    expect(r.out).toBe((await straight(file, 'state', '--at', '8001', '--json')).out);
+    const after = (await load(file)).header.trace;
+    expect([after.sha256, after.ino === statSync(file).ino, after.ctimeMs]).toEqual([before.sha256, true, statSync(file).ctimeMs]);
+  });
+});
