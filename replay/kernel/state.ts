@@ -2,6 +2,7 @@ import type { NonSvaOwner } from '../../events/types.js';
 import type { DeviceContext } from '../../machines/deviceMachine.js';
 import type { IoMmContext } from '../../machines/ioMmMachine.js';
 import type { MachineSnapshot } from '../../machines/snapshot.js';
+import { PasidTable } from './pasidTable.js';
 
 /**
  * Kernel generation whose lifecycle rules the fold applies: `v3`, the 2018 series
@@ -76,7 +77,7 @@ export function createKernelState(profile: Profile = 'v3'): KernelState {
     ioMms: new Map(),
     ioMmsByMm: new Map(),
     domains: new Map(),
-    pasids: new Map(),
+    pasids: new PasidTable(),
     partials: new Map(),
     pending: new Map(),
     queuedByPasid: new Map(),

@@ -1,3 +1,4 @@
+import { PasidTable } from './pasidTable.js';
 import type { KernelState } from './state.js';
 
 type Entries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
@@ -32,9 +33,16 @@ export function kernelStateFromJSON(j: KernelStateJSON): KernelState {
     ioMms: new Map(j.ioMms),
     ioMmsByMm: new Map(j.ioMmsByMm),
     domains: new Map(j.domains),
-    pasids: new Map(j.pasids),
+    pasids: pasidTable(j.pasids),
     partials: new Map(j.partials),
     pending: new Map(j.pending),
     queuedByPasid: new Map(j.queuedByPasid),
   };
+}
+
+/** Set one by one: the table's bitmap is built by its own `set` (issue 12, P2). */
+function pasidTable(entries: KernelStateJSON['pasids']): PasidTable {
+  const table = new PasidTable();
+  for (const [pasid, entry] of entries) table.set(pasid, entry);
+  return table;
 }
