@@ -21,6 +21,13 @@ export interface SessionOptions {
    * before the event, and the event is not counted.
    */
   check?: (result: StepResult) => void;
+  /**
+   * Keep every finding for `findings` and `finish` (default). `false`: each step's findings are
+   * handed out once, in its SessionStep, and forgotten, so memory does not grow with them
+   * (`audit --json` spools them, audit/findingSpool.ts); `finish` then returns only the
+   * end-of-trace ones.
+   */
+  retainFindings?: boolean;
 }
 
 /** What one step produced: the fold's result and the findings the step raised. */
@@ -68,12 +75,14 @@ export class Session {
   lastSeq = 0;
   private finished: Finding[] | null = null;
   private readonly check: ((result: StepResult) => void) | undefined;
+  private readonly retain: boolean;
 
   constructor(options: SessionOptions = {}, restored?: { fold: Fold; tables: Tables; auditor?: Auditor | null }) {
     this.fold = restored?.fold ?? new Fold({ profile: options.profile, engine: options.engine });
     this.tables = restored?.tables ?? new Tables(options.tables);
     this.auditor = restored?.auditor !== undefined ? restored.auditor : options.audit === false ? null : new Auditor(options.audit ?? {});
     this.check = options.check;
+    this.retain = options.retainFindings ?? true;
   }
 
   /**
@@ -113,7 +122,7 @@ export class Session {
       const all = this.auditor.findings;
       const seen = all.length;
       this.auditor.observe(result, this.fold, this.tables);
-      if (all.length > seen) findings = all.slice(seen);
+      if (all.length > seen) findings = this.retain ? all.slice(seen) : all.splice(0);
     }
     this.tables.apply(result, onChange);
     this.events++;

@@ -12,10 +12,11 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
-import { findingsJson, findingsReport, seqsToShow } from '../format/findings.js';
+import { findingsJsonChunks, findingsReport, seqsToShow } from '../format/findings.js';
 import { findingsSarif } from '../format/sarif.js';
 import { plural } from '../format/plural.js';
-import { exitFor, failOnOption, type FailOn } from './replay.js';
+import { FindingSpool } from '../../audit/findingSpool.js';
+import { exitFor, exitForCounts, failOnOption, type FailOn } from './replay.js';
 
 type Format = 'text' | 'json' | 'sarif';
 
@@ -79,13 +80,16 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
     const bad = new BadLines(io);
     const progress = new Progress(io, 'audit');
     const options = { ...replayOptions(file, flags, bad, progress), tables: AUDIT_TABLES, audit: { only, ignore } };
+    if (format === 'json') {
+      exit.code = await auditJson(file, options, io, bad, progress, flags, known);
+      return;
+    }
     const { session, findings: all, failure } = await auditTrace(file, options);
     progress.done();
     bad.summary();
     const findings: readonly Finding[] = known === null ? all : newFindings(all, known);
     const events = session.events;
-    if (format === 'json') io.out(findingsJson(findings, events, flags.profile));
-    else if (format === 'sarif') {
+    if (format === 'sarif') {
       const lineOf = await sourceLineNumbers(file, new Set(findings.map((f) => f.seq)));
       io.out(findingsSarif({ file, findings, rules: RULES, lineOf, version: '0.1.0' }));
     } else {
@@ -95,10 +99,49 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
       if (failure !== null) io.out(`audit stopped at line ${failure.line}: the findings above are from the events before it\n`);
     }
     if (failure !== null) {
-      io.err(`sva-replay: ${failure.message}\n  (use --skip-bad to skip bad lines)\n`);
-      exit.code = EXIT.badInput;
+      exit.code = badLineExit(io, failure);
       return;
     }
     exit.code = exitFor(findings, flags.failOn);
   });
+}
+
+function badLineExit(io: CliIo, failure: TraceInputError): number {
+  io.err(`sva-replay: ${failure.message}\n  (use --skip-bad to skip bad lines)\n`);
+  return EXIT.badInput;
+}
+
+/**
+ * `audit --json`: findings spooled as they are raised and streamed out in order, so memory does
+ * not grow with them (issue 12, P3); on a bad line, the findings before it, then the error.
+ */
+async function auditJson(
+  file: string, options: Parameters<typeof auditTrace>[1], io: CliIo, bad: BadLines, progress: Progress,
+  flags: AuditFlags, known: ReadonlySet<string> | null,
+): Promise<number> {
+  const spool = new FindingSpool();
+  const keep = (f: Finding) => { if (known === null || newFindings([f], known).length === 1) spool.add(f); };
+  try {
+    const session = new Session({ ...options, retainFindings: false });
+    let failure: TraceInputError | null = null;
+    try {
+      await runTrace(file, options, (step, run) => {
+        for (const f of step.findings) keep(f);
+        options.tick(run.events);
+      }, session);
+      for (const f of session.finish()) keep(f);
+    } catch (e) {
+      if (!(e instanceof TraceInputError) || e.line === 0) throw e;
+      failure = e;
+    }
+    progress.done();
+    bad.summary();
+    for await (const text of findingsJsonChunks(spool.sorted(), session.events, spool.counts, flags.profile)) {
+      io.out(text);
+      await io.drain?.();
+    }
+    return failure === null ? exitForCounts(spool.counts, flags.failOn) : badLineExit(io, failure);
+  } finally {
+    spool.close();
+  }
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { SEVERITY_RANK, type Finding } from '../../audit/types.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../../audit/types.js';
 import { runTrace } from '../../session/runTrace.js';
 import { Session } from '../../session/session.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -15,9 +15,16 @@ export const failOnOption = () =>
   new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('error');
 
 export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return exitForCounts(counts, failOn);
+}
+
+/** The exit code from how many findings there are of each severity. */
+export function exitForCounts(counts: Record<Severity, number>, failOn: FailOn): number {
   if (failOn === 'never') return EXIT.clean;
   const floor = SEVERITY_RANK[failOn];
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? EXIT.findings : EXIT.clean;
+  return (Object.keys(counts) as Severity[]).some((s) => counts[s] > 0 && SEVERITY_RANK[s] >= floor) ? EXIT.findings : EXIT.clean;
 }
 
 interface ReplayFlags extends TraceFlags {

@@ -6,14 +6,30 @@ export const SHOWN_PER_RULE = 50;
 
 const count = (findings: readonly Finding[], s: Severity) => findings.filter((f) => f.severity === s).length;
 
-/** `audit --json` (trace-format.md): findings with their keys in contract order, then the summary. */
-export function findingsJson(findings: readonly Finding[], events: number, profile?: string): string {
-  const rows = findings.map((f) => ({ rule: f.rule, severity: f.severity, seq: f.seq, related: f.related, entity: f.entity, message: f.message }));
+const row = (f: Finding) => ({ rule: f.rule, severity: f.severity, seq: f.seq, related: f.related, entity: f.entity, message: f.message });
+
+/**
+ * `audit --json` (trace-format.md): `{"findings":[...],"summary":{...}}`, findings with their
+ * keys in contract order, written in pieces of about `chunk` characters as they stream in.
+ */
+export async function* findingsJsonChunks(
+  findings: AsyncIterable<Finding>, events: number, counts: Record<Severity, number>, profile?: string, chunk = 1 << 16,
+): AsyncGenerator<string> {
+  let text = '{"findings":[';
+  let first = true;
+  for await (const f of findings) {
+    text += `${first ? '' : ','}${JSON.stringify(row(f))}`;
+    first = false;
+    if (text.length >= chunk) {
+      yield text;
+      text = '';
+    }
+  }
   const summary = {
-    events, errors: count(findings, 'error'), warnings: count(findings, 'warning'), infos: count(findings, 'info'),
+    events, errors: counts.error, warnings: counts.warning, infos: counts.info,
     ...(profile === undefined ? {} : { profile }),
   };
-  return `${JSON.stringify({ findings: rows, summary })}\n`;
+  yield `${text}],"summary":${JSON.stringify(summary)}}\n`;
 }
 
 /** Seqs whose source lines the human report prints: each shown finding's own and related ones. */
