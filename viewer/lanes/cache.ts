@@ -7,7 +7,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Finding } from '../../audit/types.js';
-import { fingerprint, mismatch, type TraceFingerprint } from '../../timetravel/index/fingerprint.js';
+import { checkFreshness, type TraceFingerprint } from '../../timetravel/index/fingerprint.js';
 import type { Lane, LaneData } from './types.js';
 
 const MAGIC = 'sva-replay-lanes';
@@ -72,7 +72,7 @@ export async function readLanes(path: string, trace: string, profile: string): P
   if (Number(m[1]) !== VERSION) return { problem: `format version ${m[1]}, expected ${VERSION}` };
   const start = nl + 1;
   const h = JSON.parse(buf.subarray(start, start + Number(m[2])).toString('utf8')) as CacheHeader;
-  const problem = mismatch(h.trace, await fingerprint(trace));
+  const { problem } = await checkFreshness(h.trace, trace);
   if (problem) return { problem };
   if (h.profile !== profile) return { problem: `built for profile ${h.profile}` };
   const base = align8(start + Number(m[2]));
