@@ -24,7 +24,7 @@ export interface SessionOptions {
   /**
    * Keep every finding for `findings` and `finish` (default). `false`: each step's findings are
    * handed out once, in its SessionStep, and forgotten, so memory does not grow with them
-   * (`audit --json` spools them, audit/findingSpool.ts); `finish` then returns only the
+   * (`audit --json` spools them, cli/findingSpool.ts); `finish` then returns only the
    * end-of-trace ones.
    */
   retainFindings?: boolean;

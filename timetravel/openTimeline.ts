@@ -91,8 +91,15 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
   if (!('problem' in read)) {
     const fresh = await checkFreshness(read.header.trace, file);
     problem = fresh.problem;
-    if (fresh.restamp) read.header.trace = fresh.restamp;
-    if (fresh.restamp) await restampIndex(path, read.header, read.blobStart).catch(() => undefined); // only spares the next full check
+    if (fresh.restamp) {
+      const old = read.header.trace;
+      read.header.trace = fresh.restamp;
+      // Only spares the next command the full hash; when it cannot be written, nothing changes.
+      read.blobStart = await restampIndex(path, read.header, read.blobStart).catch(() => {
+        read.header.trace = old;
+        return read.blobStart;
+      });
+    }
     if (problem === null && read.header.profile !== profile) {
       notify({ kind: 'otherProfile', path, built: read.header.profile, wanted: profile });
       return memory();

@@ -15,7 +15,7 @@ import type { ExitBox } from '../program.js';
 import { findingsJsonChunks, findingsReport, seqsToShow } from '../format/findings.js';
 import { findingsSarif } from '../format/sarif.js';
 import { plural } from '../format/plural.js';
-import { FindingSpool } from '../../audit/findingSpool.js';
+import { FindingSpool } from '../findingSpool.js';
 import { exitFor, exitForCounts, failOnOption, type FailOn } from './replay.js';
 
 type Format = 'text' | 'json' | 'sarif';

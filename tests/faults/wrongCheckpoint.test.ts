@@ -106,44 +106,50 @@ describe('given a checkpoint whose offset is moved by one line', () => {
 });
 
 describe('given the trace edited in the middle, its size and modification time kept (T3)', () => {
-  /** 2000 devices bound one by one: about 470 KB, so 64 sampled blocks of 4 KiB miss much of it. */
-  const BIG = ['{"type":"domain_alloc","domain":"A"}', ...Array.from({ length: 2000 }, (_, i) => {
-    const dev = `0000:${(i >> 8).toString(16).padStart(2, '0')}:${((i >> 3) & 0x1f).toString(16).padStart(2, '0')}.${i & 7}`;
-    return `{"type":"device_add","dev":"${dev}"}\n{"type":"attach_dev","dev":"${dev}","domain":"A"}\n` +
-      `{"type":"sva_init","dev":"${dev}","features":1,"min_pasid":1,"max_pasid":1048575}\n{"type":"bind","dev":"${dev}","mm":"M${i}","flags":1}`;
+  /** 100 devices bound one by one, each line followed by a 1 KiB comment: about 440 KB, so 64 sampled blocks of 4 KiB miss much of it. */
+  const PAD = `# ${'x'.repeat(1022)}`;
+  const BIG = ['{"type":"domain_alloc","domain":"A"}', ...Array.from({ length: 100 }, (_, i) => {
+    const dev = `0000:00:${(i >> 3).toString(16).padStart(2, '0')}.${i & 7}`;
+    return [`{"type":"device_add","dev":"${dev}"}`, `{"type":"attach_dev","dev":"${dev}","domain":"A"}`,
+      `{"type":"sva_init","dev":"${dev}","features":1,"min_pasid":1,"max_pasid":1048575}`, `{"type":"bind","dev":"${dev}","mm":"M${i}","flags":1}`]
+      .map((l) => `${l}\n${PAD}`).join('\n');
   })].join('\n') + '\n';
 
   const T = 1_700_000_000; // whole seconds: restorable exactly
 
   it('is detected (the whole file is hashed when its ctime changed) and the index rebuilt', async () => {
-    const file = await indexed('edited.jsonl', BIG, '5000');
+    const file = await indexed('edited.jsonl', BIG, '50');
     utimesSync(file, T, T);
-    await cli('index', file, '--every', '5000');
-    // Between the first two of the 64 sampled blocks (4 KiB each, evenly spread over the file).
-    const at = BIG.indexOf('"mm":"M', 4096);
-    expect(at + 8).toBeLessThan(Math.floor((Buffer.byteLength(BIG) - 4096) / 63));
+    await cli('index', file, '--every', '50');
+    // An mm name outside all 64 sampled blocks (4 KiB each, evenly spread over the file).
+    const size = Buffer.byteLength(BIG);
+    const blocks = Array.from({ length: 64 }, (_, i) => Math.floor(((size - 4096) * i) / 63));
+    const unsampled = (at: number) => blocks.every((b) => at + 8 <= b || at >= b + 4096);
+    let at = BIG.indexOf('"mm":"M');
+    while (!unsampled(at)) at = BIG.indexOf('"mm":"M', at + 1);
+    expect(at).toBeGreaterThan(0);
     writeFileSync(file, `${BIG.slice(0, at)}"mm":"N${BIG.slice(at + 7)}`);
     utimesSync(file, T, T);
     expect(statSync(file).size).toBe(Buffer.byteLength(BIG));
-    const r = await cli('state', file, '--at', '8001', '--json');
+    const r = await cli('state', file, '--at', '801', '--json');
     expect(r.err).toBe(`sva-replay: index ${file}.idx is stale (trace content changed); rebuilt it\n`);
-    expect(r.out).toBe((await straight(file, 'state', '--at', '8001', '--json')).out);
+    expect(r.out).toBe((await straight(file, 'state', '--at', '801', '--json')).out);
     expect(r.out).toContain('"mm":"N');
   });
 
   it('a copy with the same content and mtime (new inode) is verified in full once, then trusted', async () => {
-    const file = await indexed('copied.jsonl', BIG, '5000');
+    const file = await indexed('copied.jsonl', BIG, '50');
     utimesSync(file, T, T);
-    await cli('index', file, '--every', '5000');
+    await cli('index', file, '--every', '50');
     const copy = `${file}.tmp`;
     copyFileSync(file, copy);
     unlinkSync(file);
     copyFileSync(copy, file);
     utimesSync(file, T, T);
     const before = (await load(file)).header.trace;
-    const r = await cli('state', file, '--at', '8001', '--json');
+    const r = await cli('state', file, '--at', '801', '--json');
     expect(r.err).toBe('');
-    expect(r.out).toBe((await straight(file, 'state', '--at', '8001', '--json')).out);
+    expect(r.out).toBe((await straight(file, 'state', '--at', '801', '--json')).out);
     const after = (await load(file)).header.trace;
     expect([after.sha256, after.ino === statSync(file).ino, after.ctimeMs]).toEqual([before.sha256, true, statSync(file).ctimeMs]);
   });

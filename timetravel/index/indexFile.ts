@@ -80,9 +80,9 @@ export async function writeIndex(path: string, header: IndexHeader, blobs: reado
 
 /**
  * Rewrites the index with a new header (the trace's fingerprint after it was verified in full
- * under a new inode or ctime), keeping its checkpoint members.
+ * under a new inode or ctime), keeping its checkpoint members; returns their new start.
  */
-export async function restampIndex(path: string, header: IndexHeader, blobStart: number): Promise<void> {
+export async function restampIndex(path: string, header: IndexHeader, blobStart: number): Promise<number> {
   const handle = await open(path, 'r');
   let members: Buffer;
   try {
@@ -92,7 +92,8 @@ export async function restampIndex(path: string, header: IndexHeader, blobStart:
   } finally {
     await handle.close();
   }
-  await writeIndex(path, header, [members]);
+  const bytes = await writeIndex(path, header, [members]);
+  return bytes - members.length; // where the members start now: the header's length changed
 }
 
 /** The header, `{problem}` when the file is not a usable index of this version, null when absent. */

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareFindings } from '../../audit/auditor.js';
-import { FindingSpool } from '../../audit/findingSpool.js';
+import { FindingSpool } from '../../cli/findingSpool.js';
 import type { Finding } from '../../audit/types.js';
 import { runs } from '../support/runs.js';
 
@@ -72,7 +72,7 @@ describe('FindingSpool', () => {
 describe('audit --json with more findings than the spool buffers', () => {
   it('prints every finding in order and the summary, as a replay that kept them all', async () => {
     const { writeFileSync } = await import('node:fs');
-    const { SPOOL_BUFFER } = await import('../../audit/findingSpool.js');
+    const { SPOOL_BUFFER } = await import('../../cli/findingSpool.js');
     const { cli } = await import('../support/cliIo.js');
     const { runTrace } = await import('../../session/runTrace.js');
     const dir = mkdtempSync(join(tmpdir(), 'sva-spool-cli-'));

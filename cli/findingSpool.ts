@@ -10,8 +10,8 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { compareFindings } from './auditor.js';
-import type { Finding, Severity } from './types.js';
+import { compareFindings } from '../audit/auditor.js';
+import type { Finding, Severity } from '../audit/types.js';
 
 export const SPOOL_BUFFER = 20_000;
 
