@@ -87,10 +87,10 @@ describe('audit --json with more findings than the spool buffers', () => {
       writeFileSync(file, `${lines.join('\n')}\n`);
       const r = await cli('audit', file, '--json', '--fail-on', 'warning');
       const kept = [...(await runTrace(file, {})).finish()];
-      const out = JSON.parse(r.out) as { findings: Finding[]; summary: Record<string, number> };
+      const out = JSON.parse(r.out) as { findings: Finding[]; summary: Record<string, number | string> };
       expect(kept.length).toBeGreaterThanOrEqual(n);
       expect(out.findings).toEqual(kept);
-      expect(out.summary).toEqual({ events: n + 4, errors: 0, warnings: kept.length, infos: 0 });
+      expect(out.summary).toEqual({ events: n + 4, errors: 0, warnings: kept.length, infos: 0, profile: 'v3' });
       expect(r.code).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });

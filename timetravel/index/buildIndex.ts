@@ -3,7 +3,7 @@ import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta, CursorSource, SnapshotJSON } from '../cursor.js';
 import { Timeline, type TimelineEntry } from '../timeline.js';
 import { fingerprint } from './fingerprint.js';
-import { lineEndingAt, lineHash } from './lineAt.js';
+import { lineEndingAt, lineHash } from '../../events/source/lineAt.js';
 import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 import type { IndexedSnapshot } from './verify.js';

@@ -25,7 +25,7 @@ export interface IndexedCheckpoint extends CheckpointMeta {
   length: number;
   /** SHA-256 (hex) of the member's uncompressed JSON. */
   state: string;
-  /** lineHash (lineAt.ts) of the trace line ending at `offset`: the last event folded. */
+  /** lineHash (events/source/lineAt.ts) of the trace line ending at `offset`: the last event folded. */
   lineHash: string;
 }
 

@@ -10,7 +10,7 @@ import type { SnapshotJSON } from '../cursor.js';
 import type { TracePoint } from '../source/eventSource.js';
 import type { TimelineEntry } from '../timeline.js';
 import { readCheckpointBlob, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
-import { lineEndingAt, lineHash } from './lineAt.js';
+import { lineEndingAt, lineHash } from '../../events/source/lineAt.js';
 
 /** A checkpoint member's JSON: the snapshot and the point it stands for. */
 export type IndexedSnapshot = SnapshotJSON & { at?: TracePoint };

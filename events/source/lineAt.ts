@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { MIB } from '../../events/parseLine.js';
+import { MIB } from '../parseLine.js';
 
 const NL = 0x0a;
 
