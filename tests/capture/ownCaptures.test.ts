@@ -1,25 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { importAll } from '../ingest/support.js';
-import { cli } from '../support/cliIo.js';
+import { captureAuditor } from './support.js';
 
-const capture = (name: string) => join(__dirname, '..', 'fixtures', 'kernel', name);
-
-let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'sva-own-captures-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-
-/** Imports a capture and audits it under the profile its header names: the summary and the non-info findings. */
-async function importAndAudit(name: string) {
-  const imported = await importAll(capture(name));
-  expect([imported.summary.unparseable, [...imported.summary.unknown.keys()]]).toEqual([0, []]);
-  const file = join(dir, `${name}.jsonl`);
-  writeFileSync(file, `${imported.lines.join('\n')}\n`);
-  const { findings, summary } = JSON.parse((await cli('audit', file, '--json')).out);
-  const real = (findings as { rule: string; severity: string; entity: string }[]).filter((f) => f.severity !== 'info');
-  return { imported, summary, findings: real.map((f) => [f.rule, f.entity]) };
-}
+const auditor = captureAuditor();
+afterAll(() => auditor.cleanup());
+const importAndAudit = (name: string) => auditor.importAndAudit(name);
 
 describe('captures of ordinary sessions, written line by line from the kernel formats', () => {
   it('Intel VT-d on 5.15: one refcounted handle, the PASID reused after the last unbind; clean under 5.3', async () => {
