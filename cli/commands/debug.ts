@@ -12,6 +12,7 @@ import { parseCount } from './indexCmd.js';
 interface DebugFlags extends TraceFlags {
   commands?: string;
   every?: string;
+  json?: boolean;
 }
 
 export function registerDebug(program: Command, io: CliIo, exit: ExitBox): void {
@@ -21,7 +22,13 @@ export function registerDebug(program: Command, io: CliIo, exit: ExitBox): void 
       .description('step a trace forwards and backwards, watch entities, print the tables (uses FILE.idx when present)')
       .argument('<file>', 'trace in JSON Lines (.gz accepted: seeks then re-read it from the start)')
       .option('--commands <file>', 'run the commands in this file and print the transcript, instead of a prompt')
-      .option('--every <n>', 'events between the checkpoints kept in memory when there is no index'),
+      .option('--every <n>', 'events between the checkpoints kept in memory when there is no index')
+      .option('--json', 'with --commands: one JSON object per command (a stop: {"stop": SEQ, "reason": "finding", "rule": ...})')
+      .addHelpText('after', `
+Examples:
+  sva-replay debug trace.jsonl                       # prompt: break finding, continue, step, print pasid 7
+  printf 'break finding\ncontinue\ncontinue\n' > cmds
+  sva-replay debug trace.jsonl --commands cmds --json # one JSON object per command`),
     io,
   ).action(async (file: string, flags: DebugFlags) => {
     if (file === '-') throw new UsageError('debug needs a file: standard input cannot be re-read to go back');
@@ -29,19 +36,20 @@ export function registerDebug(program: Command, io: CliIo, exit: ExitBox): void 
       throw new UsageError(`cannot read --commands ${flags.commands}: ${e.message}`);
     });
     if (script === null && !io.stdin) throw new UsageError('debug needs a terminal, or --commands FILE');
+    if (flags.json && script === null) throw new UsageError('--json needs --commands FILE (the prompt is for people)');
     const every = flags.every === undefined ? undefined : parseCount(flags.every, '--every');
     const bad = new BadLines(io);
     const timeline = await openTimeline(traceRequest(file, flags, io, bad), { record: true, every });
     const nav = await Navigator.open(timeline);
     try {
-      if (script !== null) await runScript(nav, script, io);
+      if (script !== null) await runScript(nav, script, io, flags.json);
       else {
         const indexed = timeline.entries.length > 0 ? `${timeline.entries.length} checkpoints` : 'checkpoints kept in memory';
         io.out(`sva-replay debug ${file} (${indexed}); type help\n`);
         await runInteractive(nav, io, io.stdin!);
       }
     } finally {
-      await nav.cursor.close();
+      await nav.close();
     }
     bad.summary();
     exit.code = EXIT.clean;

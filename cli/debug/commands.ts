@@ -1,63 +1,40 @@
 import type { BondRow } from '../../projections/bondTable.js';
 import { stateView } from '../../projections/stateView.js';
-import type { StepResult } from '../../replay/stepResult.js';
+import { didYouMean } from '../../events/suggest.js';
+import { parseBreak } from '../../timetravel/debug/breakpoints.js';
 import type { DebugStep, Navigator } from '../../timetravel/debug/navigator.js';
 import { entityLabel, parseEntity, touches, type Entity } from '../../timetravel/query/entity.js';
-import { eventText, jsonText } from '../../timetravel/render.js';
-import { deltaText } from '../format/history.js';
-import { stateTables } from '../format/state.js';
 import { inputProblem } from '../errors.js';
 import { UsageError } from '../io.js';
+import type { Reply } from './replies.js';
 
-export const COMMANDS = ['step', 'back', 'goto', 'watch', 'unwatch', 'continue', 'reverse-continue', 'print', 'findings', 'help', 'quit'];
+export const COMMANDS = [
+  'step', 'next', 'back', 'goto', 'break', 'delete', 'watch', 'unwatch', 'continue', 'reverse-continue', 'print', 'findings', 'help', 'quit',
+];
 
-const HELP = `commands:
-  step [n]            fold the next n events (1); shows them and any watched row that changed
-  back [n]            go back n events (1)
-  goto SEQ            the state after the last event whose seq is at most SEQ
+/** gdb's short names. */
+const ABBREVIATIONS: Record<string, string> = {
+  s: 'step', n: 'next', c: 'continue', rc: 'reverse-continue', p: 'print', b: 'break', d: 'delete', q: 'quit', exit: 'quit',
+};
+
+const HELP = `commands (short names in brackets; Enter repeats the last command):
+  step [n]   (s, next, n)   fold the next n events (1): each event, its result, driver ops, findings
+  back [n]                  go back n events (1)
+  goto SEQ                  the state after the last event whose seq is at most SEQ
+  break finding [RULE] | seq N | pasid N | dev D | mm M   (b)
+                            stop continue / reverse-continue there; alone: list the breakpoints
+                            (pasid N: any change of its rows, its page requests and responses)
+  delete [N]  (d)           remove breakpoint N (all without an argument)
   watch pasid N | dev D | mm M
-                      stop continue / reverse-continue when that entity's rows change; alone: list
+                            stop continue / reverse-continue when that entity's rows change; alone: list
   unwatch [pasid N | dev D | mm M]
-                      remove a watch (all without an argument)
-  continue            step until a watched row changes, or to the end of the trace
-  reverse-continue    back to the latest earlier event that changed a watched row
-  print [pasid N | dev D | mm M | tables]
-                      the position, an entity's rows, or every table
-  findings            audit findings up to the position
-  help, quit`;
-
-/** One folded event: `seq S (event N, line L): {event} → ret R (ERRNO), pasid P`. */
-export function resultLine(r: StepResult, events: number): string {
-  const outcome = `ret ${r.ret}${r.errno ? ` (${r.errno})` : ''}${r.pasid !== undefined ? `, pasid ${r.pasid}` : ''}`;
-  return `seq ${r.seq} (event ${events}, line ${r.line}): ${eventText(r.event)} → ${outcome}`;
-}
-
-/** The current position, with the last event folded. */
-function where(nav: Navigator): string {
-  const r = nav.last();
-  return r === null ? 'at the start of the trace (no events folded)' : `at ${resultLine(r, nav.events)}`;
-}
-
-/** Lines for the events a step folded: each one when few, else those that changed a watched row. */
-function stepLines(out: string[], all: boolean): (s: DebugStep) => void {
-  return ({ result, events, hits }) => {
-    if (all || hits.length > 0) out.push(resultLine(result, events));
-    for (const d of hits) out.push(`  watch: ${deltaText(d)}`);
-  };
-}
-
-async function step(nav: Navigator, n: number, stopAtWatch: boolean): Promise<string[]> {
-  const out: string[] = [];
-  const { ended } = await nav.step(n, stopAtWatch, stepLines(out, n <= 10));
-  if (ended) out.push(`end of the trace (${nav.events} events)`);
-  return out;
-}
-
-async function reverseContinue(nav: Navigator): Promise<string[]> {
-  const out: string[] = [];
-  if (await nav.reverseContinue(stepLines(out, true))) return out;
-  return [nav.watches.length > 0 ? `no earlier change to ${nav.watches.map(entityLabel).join(', ')}; at the start of the trace` : 'at the start of the trace'];
-}
+                            remove a watch (all without an argument)
+  continue  (c)             step until a breakpoint or a watch, or to the end of the trace
+  reverse-continue  (rc)    back to the latest earlier event that hits a breakpoint or a watch
+  print [pasid N | dev D | mm M | tables]  (p)
+                            the position, an entity's rows, or every table
+  findings                  audit findings up to the position
+  help, quit  (q)`;
 
 function count(arg: string | undefined): number {
   if (arg === undefined) return 1;
@@ -65,66 +42,95 @@ function count(arg: string | undefined): number {
   return Number(arg);
 }
 
-function rowsOf(nav: Navigator, e: Entity): string {
-  const lines: string[] = [];
+/** Steps shown: each one when few, else those that stopped or changed a followed row. */
+async function steps(nav: Navigator, n: number, stopAtBreak: boolean): Promise<Reply> {
+  const shown: DebugStep[] = [];
+  const { ended } = await nav.step(n, stopAtBreak, (s) => {
+    if (n <= 10 || s.stops.length > 0 || s.hits.length > 0) shown.push(s);
+  });
+  const end = ended ? { events: nav.events, findings: await nav.endFindings() } : null;
+  return { kind: 'steps', steps: shown, end };
+}
+
+async function reverseContinue(nav: Navigator): Promise<Reply> {
+  const shown: DebugStep[] = [];
+  if (await nav.reverseContinue((s) => shown.push(s))) return { kind: 'steps', steps: shown, end: null };
+  const followed = [...nav.watches.map(entityLabel), ...nav.breaks.map((b) => `breakpoint ${b.id}`)];
+  return { kind: 'message', message: followed.length > 0 ? `no earlier stop for ${followed.join(', ')}; at the start of the trace` : 'at the start of the trace' };
+}
+
+function rowsOf(nav: Navigator, e: Entity): Reply {
+  const rows: { table: string; key: string; row: unknown }[] = [];
   const tables = nav.cursor.tables;
   // Besides the entity's own rows, a PASID or a device shows its bond rows.
   const bondOf = (b: BondRow) => (e.kind === 'pasid' && b.pasid === e.pasid) || (e.kind === 'dev' && b.dev === e.dev);
-  for (const [table, rows] of tables.rows) {
-    for (const [key, row] of rows) {
+  for (const [table, all] of tables.rows) {
+    for (const [key, row] of all) {
       const bond = table === 'bonds' ? tables.table('bonds').get(key) : undefined;
-      if (touches(e, { table, key, after: row }) || (bond && bondOf(bond))) lines.push(`${table}[${key}]: ${jsonText(row)}`);
+      if (touches(e, { table, key, after: row }) || (bond && bondOf(bond))) rows.push({ table, key, row });
     }
   }
-  return lines.length > 0 ? lines.join('\n') : `no rows for ${entityLabel(e)}`;
+  return { kind: 'rows', entity: entityLabel(e), rows };
 }
 
-async function findings(nav: Navigator): Promise<string> {
-  const list = await nav.findings();
-  if (list.length === 0) return `no findings up to event ${nav.events}`;
-  return list.map((f) => `${f.severity} ${f.rule} at seq ${f.seq} (${f.entity}): ${f.message}`).join('\n');
+const at = (nav: Navigator): Reply => ({ kind: 'at', at: nav.last(), events: nav.events });
+const message = (text: string): Reply => ({ kind: 'message', message: text });
+
+/** The command a word names (`s` is step), or null. */
+export function commandOf(word: string): string | null {
+  if (COMMANDS.includes(word)) return word;
+  return ABBREVIATIONS[word] ?? null;
 }
 
-/** Runs one command line; returns its output (no trailing newline) and whether to quit. */
-export async function runCommand(nav: Navigator, line: string): Promise<{ out: string; quit: boolean }> {
-  const [cmd, ...args] = line.trim().split(/\s+/);
-  const done = (out: string | string[]) => ({ out: Array.isArray(out) ? out.join('\n') : out, quit: false });
+/** Runs one command line; returns its reply and whether to quit. */
+export async function runCommand(nav: Navigator, line: string): Promise<{ reply: Reply; quit: boolean }> {
+  const [word, ...args] = line.trim().split(/\s+/);
+  const done = (reply: Reply) => ({ reply, quit: false });
   try {
-    switch (cmd) {
-      case '': return done('');
-      case 'step': return done(await step(nav, count(args[0]), false));
+    if (word === '') return done({ kind: 'none' });
+    switch (commandOf(word)) {
+      case 'step': case 'next': return done(await steps(nav, count(args[0]), false));
       case 'back':
         await nav.goEvents(nav.events - count(args[0]));
-        return done(where(nav));
+        return done(at(nav));
       case 'goto':
         if (!/^\d+$/.test(args[0] ?? '')) throw new UsageError('goto expects a seq');
         await nav.goSeq(Number(args[0]));
-        return done(where(nav));
+        return done(at(nav));
+      case 'break':
+        if (args.length === 0) return done({ kind: 'breakpoints', breakpoints: nav.breaks });
+        return done({ kind: 'breakpoints', breakpoints: [nav.addBreak(parseBreak(args))], added: true });
+      case 'delete': {
+        if (args[0] !== undefined && !/^\d+$/.test(args[0])) throw new UsageError(`delete expects a breakpoint number, got "${args[0]}"`);
+        const kept = nav.breaks.filter((b) => args[0] !== undefined && b.id !== Number(args[0]));
+        const removed = nav.breaks.length - kept.length;
+        nav.breaks.splice(0, nav.breaks.length, ...kept);
+        return done(message(`${removed} breakpoint${removed === 1 ? '' : 's'} removed`));
+      }
       case 'watch':
-        if (args.length === 0) return done(nav.watches.length ? nav.watches.map((w) => `watching ${entityLabel(w)}`) : 'no watches');
+        if (args.length === 0) return done(message(nav.watches.length ? nav.watches.map((w) => `watching ${entityLabel(w)}`).join('\n') : 'no watches'));
         nav.watches.push(parseEntity(args[0], args[1]));
-        return done(`watching ${entityLabel(nav.watches[nav.watches.length - 1])}`);
+        return done(message(`watching ${entityLabel(nav.watches[nav.watches.length - 1])}`));
       case 'unwatch': {
         const label = args.length ? entityLabel(parseEntity(args[0], args[1])) : null;
         const kept = nav.watches.filter((w) => label !== null && entityLabel(w) !== label);
         const removed = nav.watches.length - kept.length;
         nav.watches.splice(0, nav.watches.length, ...kept);
-        return done(`${removed} watch${removed === 1 ? '' : 'es'} removed`);
+        return done(message(`${removed} watch${removed === 1 ? '' : 'es'} removed`));
       }
-      case 'continue': return done(await step(nav, Infinity, true));
+      case 'continue': return done(await steps(nav, Infinity, true));
       case 'reverse-continue': return done(await reverseContinue(nav));
-      case 'print': {
-        if (args.length === 0) return done(where(nav));
-        if (args[0] === 'tables') return done(stateTables(stateView(nav.cursor.tables, nav.cursor.point.seq)).trimEnd());
+      case 'print':
+        if (args.length === 0) return done(at(nav));
+        if (args[0] === 'tables') return done({ kind: 'tables', view: stateView(nav.cursor.tables, nav.cursor.point.seq) });
         return done(rowsOf(nav, parseEntity(args[0], args[1])));
-      }
-      case 'findings': return done(await findings(nav));
-      case 'help': return done(HELP);
-      case 'quit': case 'exit': return { out: '', quit: true };
-      default: return done(`unknown command "${cmd}" (type help)`);
+      case 'findings': return done({ kind: 'findings', events: nav.events, findings: await nav.findings() });
+      case 'help': return done(message(HELP));
+      case 'quit': return { reply: { kind: 'none' }, quit: true };
+      default: return done({ kind: 'error', error: `unknown command "${word}"${didYouMean(word, COMMANDS)} (type help)` });
     }
   } catch (e) {
-    if (inputProblem(e) !== null) return done(`error: ${(e as Error).message}`);
+    if (inputProblem(e) !== null) return done({ kind: 'error', error: (e as Error).message });
     throw e;
   }
 }

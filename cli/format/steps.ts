@@ -1,7 +1,7 @@
 import type { Op, TraceEvent } from '../../events/types.js';
 import type { StepResult } from '../../replay/stepResult.js';
 
-function opText(o: Op): string {
+export function opText(o: Op): string {
   const { op, ...fields } = o;
   return `${op}(${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(', ')})`;
 }

@@ -39,28 +39,36 @@ const TRANSCRIPT = [
   '(sva) watch pasid 1', 'watching pasid 1',
   '(sva) continue',
   ev(8, `"type":"bind","dev":"${D0}","mm":"X","flags":0`, 'ret 0, pasid 1'),
-  `  watch: pasids[1] added: ${p1(1, [D0])}`,
+  // sva-model.md: the first bond of X allocates its io_mm and attaches it to domain A
+  `  ops: mm_alloc(domain=A, mm=X), mm_attach(domain=A, dev=${D0}, pasid=1, attach_domain=true)`,
+  `  change: pasids[1] added: ${p1(1, [D0])}`,
   '(sva) back 3',
   `at ${ev(5, `"type":"device_add","dev":"${D1}"`)}`,
-  '(sva) reverse-continue', 'no earlier change to pasid 1; at the start of the trace',
+  '(sva) reverse-continue', 'no earlier stop for pasid 1; at the start of the trace',
   '(sva) goto 11',
   `at ${ev(11, `"type":"bind","dev":"${D0}","mm":"Y","flags":0`, 'ret 0, pasid 2')}`,
   '(sva) continue',
   ev(12, `"type":"unbind","dev":"${D1}","pasid":1`),
-  `  watch: pasids[1] removed (was ${p1(1, [D1])})`,
+  // the last bond of X: the domain's last user of the io_mm detaches it, and the io_mm is freed
+  `  ops: mm_detach(domain=A, dev=${D1}, pasid=1, detach_domain=true), mm_free(mm=X, pasid=1)`,
+  `  change: pasids[1] removed (was ${p1(1, [D1])})`,
   '(sva) continue', 'end of the trace (12 events)',
   '(sva) reverse-continue',
   ev(10, `"type":"unbind","dev":"${D0}","pasid":1`),
-  `  watch: pasids[1] changed: refs 2 → 1, bonds [{"dev":"${D1}","domain":"A"},{"dev":"${D0}","domain":"A"}] → [{"dev":"${D1}","domain":"A"}]`,
+  // D1 still holds X in domain A: the domain keeps the io_mm attached
+  `  ops: mm_detach(domain=A, dev=${D0}, pasid=1, detach_domain=false)`,
+  `  change: pasids[1] changed: refs 2 → 1, bonds [{"dev":"${D1}","domain":"A"},{"dev":"${D0}","domain":"A"}] → [{"dev":"${D1}","domain":"A"}]`,
   `(sva) print dev ${D1}`,
   `devices[${D1}]: {"dev":"${D1}","driver":"generic","state":"svaEnabled","domain":"A","sva":{"features":0,"min_pasid":1,"max_pasid":10},"pasids":[1]}`,
   `bonds[${D1}/1]: {"dev":"${D1}","pasid":1,"mm":"X","domain":"A","since":9,"state":"live"}`,
   '(sva) unwatch', '1 watch removed',
   '(sva) step 9',
   ev(11, `"type":"bind","dev":"${D0}","mm":"Y","flags":0`, 'ret 0, pasid 2'),
+  `  ops: mm_alloc(domain=A, mm=Y), mm_attach(domain=A, dev=${D0}, pasid=2, attach_domain=true)`,
   ev(12, `"type":"unbind","dev":"${D1}","pasid":1`),
+  `  ops: mm_detach(domain=A, dev=${D1}, pasid=1, detach_domain=true), mm_free(mm=X, pasid=1)`,
   'end of the trace (12 events)',
-  '(sva) bogus', 'unknown command "bogus" (type help)',
+  '(sva) bogus', 'error: unknown command "bogus" (type help)',
   '(sva) quit',
 ].join('\n') + '\n';
 
@@ -130,6 +138,6 @@ describe('debug', () => {
     expect(r.out).toContain('(sva) findings\nno findings up to event 0\n');
     expect(r.out).toMatch(/\(sva\) findings\ninfo implicit-entity at seq 2 \(/);
     expect(r.out).toContain('State after seq 2');
-    expect(r.out).toContain('reverse-continue    back to the latest earlier event that changed a watched row');
+    expect(r.out).toContain('reverse-continue  (rc)    back to the latest earlier event that hits a breakpoint or a watch');
   });
 });

@@ -1,4 +1,5 @@
 import { PROJECTION_OF, type AnyRow, type TableName } from '../../projections/tables.js';
+import type { TraceEvent } from '../../events/types.js';
 import { QueryError } from '../errors.js';
 
 /** An entity whose rows history and watches follow. */
@@ -30,14 +31,31 @@ export interface RowSeen {
 
 const mmOf = (row: AnyRow | undefined): string | undefined => (row && 'mm' in row ? row.mm : undefined);
 
+const faultOf = (row: AnyRow | undefined): { dev: string; pasid: number } | undefined =>
+  (row && 'group' in row ? row : undefined);
+
 /**
- * The rows of an entity: a PASID's row in `pasids`; a device's row in `devices`; an mm's PASID
- * rows (those whose mm it is) and its bond rows.
+ * The rows of an entity: a PASID's row in `pasids` and its page requests in flight (`faults`);
+ * a device's row in `devices` and its page requests; an mm's PASID rows (those whose mm it
+ * is) and its bond rows.
  */
 export function touches(e: Entity, c: RowSeen): boolean {
   switch (e.kind) {
-    case 'pasid': return c.table === 'pasids' && c.key === PROJECTION_OF.pasids.keyText(e.pasid);
-    case 'dev': return c.table === 'devices' && c.key === PROJECTION_OF.devices.keyText(e.dev);
+    case 'pasid':
+      if (c.table === 'faults') return faultOf(c.before)?.pasid === e.pasid || faultOf(c.after)?.pasid === e.pasid;
+      return c.table === 'pasids' && c.key === PROJECTION_OF.pasids.keyText(e.pasid);
+    case 'dev':
+      if (c.table === 'faults') return faultOf(c.before)?.dev === e.dev || faultOf(c.after)?.dev === e.dev;
+      return c.table === 'devices' && c.key === PROJECTION_OF.devices.keyText(e.dev);
     case 'mm': return (c.table === 'pasids' || c.table === 'bonds') && (mmOf(c.before) === e.mm || mmOf(c.after) === e.mm);
   }
+}
+
+/**
+ * A page request or response of the entity (its PASID, its device), which shows in its history
+ * even when it changes no row: a response to a group no longer pending (stale-page-response).
+ */
+export function pageEventOf(e: Entity, ev: TraceEvent): boolean {
+  if (ev.type !== 'fault' && ev.type !== 'page_response') return false;
+  return e.kind === 'pasid' ? ev.pasid === e.pasid : e.kind === 'dev' ? ev.dev === e.dev : false;
 }

@@ -2,6 +2,12 @@ import type { RowChange } from '../../projections/tables.js';
 import { rowDelta, type RowDelta } from '../rows.js';
 import { touches, type Entity, type RowSeen } from './entity.js';
 
+/** A row delta and the entities (of those followed) whose row it is. */
+export interface EntityDelta {
+  delta: RowDelta;
+  of: readonly Entity[];
+}
+
 /**
  * Collects one event's row changes for some entities, merged per row (the row before the event,
  * the row after it): `onChange` goes to Tables.apply, `take` after the step.
@@ -21,12 +27,18 @@ export class EventChanges {
 
   /** The deltas of the event (rows that ended as they began are left out), oldest row first. */
   take(): RowDelta[] {
+    return this.takeOf().map((d) => d.delta);
+  }
+
+  /** As `take`, each delta with the entities it belongs to. */
+  takeOf(): EntityDelta[] {
     if (this.rows.size === 0) return [];
-    const out: RowDelta[] = [];
+    const out: EntityDelta[] = [];
     for (const c of this.rows.values()) {
-      if (!this.entities.some((e) => touches(e, c))) continue;
-      const d = rowDelta(c.table, c.key, c.before, c.after);
-      if (d) out.push(d);
+      const of = this.entities.filter((e) => touches(e, c));
+      if (of.length === 0) continue;
+      const delta = rowDelta(c.table, c.key, c.before, c.after);
+      if (delta) out.push({ delta, of });
     }
     this.rows.clear();
     return out;
