@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type EventType } from '../events/types.js';
-import type { Tables } from '../projections/tables.js';
-import type { Fold } from '../replay/fold.js';
+import type { TablesView } from '../projections/tables.js';
+import type { ReadonlyKernelState } from '../replay/readonlyView.js';
 import type { StepResult } from '../replay/stepResult.js';
 import type { AuditorJSON } from './auditorJSON.js';
 import { CallTracker } from './concurrency.js';
@@ -8,7 +8,7 @@ import { AuditHistory } from './history/index.js';
 import { RULES } from './rules/index.js';
 import type { StateJSON } from './ruleState.js';
 import { seqs } from './stepInfo.js';
-import type { AnyRule, AuditStep, Finding, Report } from './types.js';
+import type { AnyRule, AuditStep, Finding, Report, TablesReader } from './types.js';
 
 export interface AuditOptions {
   /** Rule ids to run (default: all). */
@@ -33,6 +33,13 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.seq - b.seq || by(a.rule, b.rule) || by(a.entity, b.entity) || by(a.message, b.message) ||
     by(a.related.join(','), b.related.join(','));
 }
+
+/**
+ * The tables as the rules read them: the same object, its rows typed read-only. (TypeScript
+ * cannot relate RowOf<N> to DeepReadonly<RowOf<N>> for a generic N, hence the cast; the two
+ * differ only in readonly modifiers.)
+ */
+const reader = (t: TablesView): TablesReader => t as unknown as TablesReader;
 
 /** A rule as one audit runs it: with its reporter and its own state (Rule.state). */
 interface Running {
@@ -66,8 +73,9 @@ export class Auditor {
     }
   }
 
-  observe(result: StepResult, fold: Fold, before: Tables): void {
-    const step: AuditStep = { result, after: fold.state, before, fold, history: this.history, calls: this.calls, faultProblem: undefined };
+  /** `after`: the kernel state after the step; `before`: the tables before it. */
+  observe(result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
+    const step: AuditStep = { result, after, before: reader(before), history: this.history, calls: this.calls, faultProblem: undefined };
     for (const { rule, report, state } of this.byType.get(result.type)!) rule.onStep!(step, report, state);
     this.history.apply(result);
     this.calls.apply(result);
@@ -79,8 +87,8 @@ export class Auditor {
     return { bonds: this.history.bonds.size, ...this.history.pasids.size(), ...this.calls.size(), findings: this.findings.length };
   }
 
-  finish(fold: Fold, tables: Tables): Finding[] {
-    const end = { fold, tables, lastSeq: this.lastSeq, history: this.history, calls: this.calls };
+  finish(state: ReadonlyKernelState, tables: TablesView): Finding[] {
+    const end = { state, tables: reader(tables), lastSeq: this.lastSeq, history: this.history, calls: this.calls };
     for (const { rule, report, state } of this.rules) rule.onEnd?.(end, report, state);
     return this.findings.sort(compareFindings);
   }

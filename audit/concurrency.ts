@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../events/types.js';
 import { callKey } from '../replay/fold.js';
+import type { DeepReadonly, ReadonlyStepResult } from '../replay/readonlyView.js';
 import type { StepResult } from '../replay/stepResult.js';
 
 /** A call whose `enter` line was seen and whose `exit` was not (yet). */
@@ -33,10 +34,19 @@ const MAX_UPDATES = 4096;
 /** Domains whose PASID table this step's computed ops wrote. */
 const NONE: readonly string[] = Object.freeze([]);
 
-export function updatedDomains(r: StepResult): readonly string[] {
+export function updatedDomains(r: ReadonlyStepResult): readonly string[] {
   let out: Set<string> | undefined;
   for (const o of r.ops) if (o.op === 'mm_attach' || o.op === 'mm_detach') (out ??= new Set()).add(o.domain);
   return out ? [...out].sort() : NONE;
+}
+
+/** What rules read of the open calls (audit/types.ts AuditStep). */
+export interface CallsView {
+  size(): { open: number; updates: number };
+  openCall(tid: number | undefined, type: string): DeepReadonly<OpenCall> | undefined;
+  openCalls(): DeepReadonly<OpenCall>[];
+  openExits(mm: string): DeepReadonly<OpenCall>[];
+  updatesEndingAfter(domain: string, seq: number): DeepReadonly<DomainUpdate>[];
 }
 
 /**
@@ -45,7 +55,7 @@ export function updatedDomains(r: StepResult): readonly string[] {
  * applies the event. Memory: the open calls, plus the finished domain updates that may still
  * overlap one of them.
  */
-export class CallTracker {
+export class CallTracker implements CallsView {
   private readonly open = new Map<string, OpenCall>();
   private updates: DomainUpdate[] = [];
 

@@ -1,9 +1,9 @@
 import { err } from '../events/errno.js';
 import type { TraceEvent } from '../events/types.js';
-import type { StepResult } from '../replay/stepResult.js';
+import type { ReadonlyStepResult } from '../replay/readonlyView.js';
 
 /** What the call returned: the log's value when it says one, else the model's. */
-export function effectiveRet(r: StepResult): number {
+export function effectiveRet(r: ReadonlyStepResult): number {
   return r.observed?.ret ?? r.ret;
 }
 

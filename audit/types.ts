@@ -1,11 +1,9 @@
 import type { FaultProblem } from './faultClass.js';
 import type { EventType } from '../events/types.js';
-import type { Tables } from '../projections/tables.js';
-import type { Fold } from '../replay/fold.js';
-import type { KernelState } from '../replay/kernel/state.js';
-import type { StepResult } from '../replay/stepResult.js';
-import type { CallTracker } from './concurrency.js';
-import type { AuditHistory } from './history/index.js';
+import type { KeyOf, RowOf, TableName } from '../projections/tables.js';
+import type { DeepReadonly, ReadonlyKernelState, ReadonlyStepResult } from '../replay/readonlyView.js';
+import type { CallsView } from './concurrency.js';
+import type { HistoryView } from './history/index.js';
 import type { RuleState } from './ruleState.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -25,33 +23,41 @@ export interface Finding {
 /** What a rule reports; `related` may hold unknown seqs (dropped) in any order (sorted). */
 export type Report = (f: { seq: number; related: readonly (number | undefined)[]; entity: string; message: string }) => void;
 
+/** The projections as rules read them: typed rows by structured key, read-only (projections/tables.ts TablesView). */
+export interface TablesReader {
+  get<N extends TableName>(name: N, key: KeyOf<N>): DeepReadonly<RowOf<N>> | undefined;
+  has<N extends TableName>(name: N, key: KeyOf<N>): boolean;
+}
+
 /**
  * What a rule sees at each step: the state after the event, the projections and the audit's
- * own indexes (history, open calls) as they were before it.
+ * own indexes (history, open calls) as they were before it. All of it read-only: a rule judges
+ * the step and reports, it changes neither the fold, nor the tables, nor the indexes (the
+ * auditor updates those after every rule has seen the step).
  */
 export interface AuditStep {
-  result: StepResult;
+  result: ReadonlyStepResult;
   /** Kernel state after the event. */
-  after: KernelState;
+  after: ReadonlyKernelState;
   /** Projections before the event's facts are applied. */
-  before: Tables;
-  fold: Fold;
+  before: TablesReader;
   /** Seqs of earlier lifecycle moments (binds, ends, allocations), before this event. */
-  history: AuditHistory;
+  history: HistoryView;
   /** Calls logged as enter/exit pairs, before this event. */
-  calls: CallTracker;
+  calls: CallsView;
   /** A page request's classification, computed once for the rules that share it (faultClass.ts). */
   faultProblem?: FaultProblem;
 }
 
-/** What a rule sees at the end of the trace. */
+/** What a rule sees at the end of the trace (read-only, as AuditStep). */
 export interface AuditEnd {
-  fold: Fold;
-  tables: Tables;
+  /** Kernel state at the end of the trace. */
+  state: ReadonlyKernelState;
+  tables: TablesReader;
   /** Seq of the last event (0 when the trace was empty). */
   lastSeq: number;
-  history: AuditHistory;
-  calls: CallTracker;
+  history: HistoryView;
+  calls: CallsView;
 }
 
 /**

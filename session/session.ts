@@ -121,7 +121,7 @@ export class Session {
     if (this.auditor) {
       const all = this.auditor.findings;
       const seen = all.length;
-      this.auditor.observe(result, this.fold, this.tables);
+      this.auditor.observe(result, this.fold.state, this.tables);
       if (all.length > seen) findings = this.retain ? all.slice(seen) : all.splice(0);
     }
     this.tables.apply(result, onChange);
@@ -141,7 +141,7 @@ export class Session {
    */
   finish(): readonly Finding[] {
     if (this.finished) return this.finished;
-    this.finished = this.auditor ? this.auditor.finish(this.fold, this.tables) : [];
+    this.finished = this.auditor ? this.auditor.finish(this.fold.state, this.tables) : [];
     return this.finished;
   }
 }

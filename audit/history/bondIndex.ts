@@ -1,4 +1,5 @@
 import type { BondEnd } from '../../replay/kernel/facts.js';
+import type { DeepReadonly } from '../../replay/readonlyView.js';
 
 /** One bond of a (device, PASID): when it was made and, once ended, when and how. */
 export interface BondSpan {
@@ -24,11 +25,17 @@ export interface BondIndexJSON {
   records: [string, BondRecord][];
 }
 
+/** What rules read of the bond index (audit/types.ts AuditStep). */
+export interface BondIndexView {
+  readonly size: number;
+  get(dev: string, pasid: number): DeepReadonly<BondRecord> | undefined;
+}
+
 /**
  * Bonds by (device, PASID): only the latest and the previous one are kept, so memory follows
  * the pairs in use, not the trace's length.
  */
-export class BondIndex {
+export class BondIndex implements BondIndexView {
   private readonly records = new Map<string, BondRecord>();
 
   toJSON(): BondIndexJSON {

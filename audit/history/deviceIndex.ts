@@ -1,3 +1,5 @@
+import type { DeepReadonly } from '../../replay/readonlyView.js';
+
 /** Per device: when SVA was last initialised on it and when it was last removed. */
 export interface DeviceRecord {
   svaInitSeq?: number;
@@ -9,7 +11,12 @@ export interface DeviceIndexJSON {
   records: [string, DeviceRecord][];
 }
 
-export class DeviceIndex {
+/** What rules read of the device index. */
+export interface DeviceIndexView {
+  get(dev: string): DeepReadonly<DeviceRecord> | undefined;
+}
+
+export class DeviceIndex implements DeviceIndexView {
   private readonly records = new Map<string, DeviceRecord>();
 
   toJSON(): DeviceIndexJSON {

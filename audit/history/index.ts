@@ -1,8 +1,15 @@
 import type { StepResult } from '../../replay/stepResult.js';
 import { effectiveRet, ESRCH } from '../stepInfo.js';
-import { BondIndex, type BondIndexJSON } from './bondIndex.js';
-import { DeviceIndex, type DeviceIndexJSON } from './deviceIndex.js';
-import { PasidIndex, type PasidIndexJSON } from './pasidIndex.js';
+import { BondIndex, type BondIndexJSON, type BondIndexView } from './bondIndex.js';
+import { DeviceIndex, type DeviceIndexJSON, type DeviceIndexView } from './deviceIndex.js';
+import { PasidIndex, type PasidIndexJSON, type PasidIndexView } from './pasidIndex.js';
+
+/** The history as rules read it: queries only (audit/types.ts AuditStep). */
+export interface HistoryView {
+  readonly bonds: BondIndexView;
+  readonly pasids: PasidIndexView;
+  readonly devices: DeviceIndexView;
+}
 
 /** The audit history as JSON (checkpoints): each index by name. */
 export interface AuditHistoryJSON {
@@ -16,7 +23,7 @@ export interface AuditHistoryJSON {
  * finding names as `related`. Rules read it as it was before the current event; the auditor
  * applies the event after every rule has seen it.
  */
-export class AuditHistory {
+export class AuditHistory implements HistoryView {
   constructor(
     readonly bonds = new BondIndex(),
     readonly pasids = new PasidIndex(),

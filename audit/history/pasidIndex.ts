@@ -1,4 +1,5 @@
 import type { NonSvaOwner } from '../../events/types.js';
+import type { DeepReadonly } from '../../replay/readonlyView.js';
 
 /** A page-request group that completed (its last request arrived) on (device, PASID). */
 export interface GroupRecord {
@@ -38,12 +39,19 @@ const MAX_GROUPS = 1024;
 
 const groupKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
 
+/** What rules read of the PASID index. */
+export interface PasidIndexView {
+  get(pasid: number): DeepReadonly<PasidRecord> | undefined;
+  group(pasid: number, dev: string, group: number): DeepReadonly<GroupRecord> | undefined;
+  size(): { pasids: number; groups: number };
+}
+
 /**
  * Allocations and frees of each PASID, and the page-request groups seen on it. Groups older
  * than the previous generation are dropped at reallocation, so memory follows the PASIDs and
  * groups in use.
  */
-export class PasidIndex {
+export class PasidIndex implements PasidIndexView {
   private readonly records = new Map<number, PasidRecord>();
 
   toJSON(): PasidIndexJSON {

@@ -14,8 +14,8 @@ export const bindDuringExit: Rule = {
   onStep({ result, calls }, report) {
     const e = result.event;
     if (e.type !== 'bind' || e.phase === 'enter') return;
-    let exits: number[];
-    let related: number[];
+    let exits: readonly number[];
+    let related: readonly number[];
     if (e.phase === 'exit') {
       const call = calls.openCall(e.tid, 'bind');
       exits = call?.exitsDuring ?? [];

@@ -1,6 +1,6 @@
 import { deviceQueries } from '../../machines/deviceMachine.js';
-import type { KernelState } from '../../replay/kernel/state.js';
-import type { AuditHistory } from '../history/index.js';
+import type { ReadonlyKernelState } from '../../replay/readonlyView.js';
+import type { HistoryView } from '../history/index.js';
 import { devPasid, effectiveRet } from '../stepInfo.js';
 import type { Report, Rule } from '../types.js';
 
@@ -8,11 +8,11 @@ import type { Report, Rule } from '../types.js';
  * In v3 an io_mm lives exactly as long as its bonds (plus transient references). In mainline
  * an mm keeps its PASID with no bond until mmdrop, so only an exited one is a leak there.
  */
-function heldWithoutBond(state: KernelState, value: string, refs: number): boolean {
+function heldWithoutBond(state: ReadonlyKernelState, value: string, refs: number): boolean {
   return state.profile === 'v3' ? refs > 0 : value === 'exiting';
 }
 
-function scan(state: KernelState, history: AuditHistory, seq: number, reported: Set<string>, report: Report): Set<string> {
+function scan(state: ReadonlyKernelState, history: HistoryView, seq: number, reported: Set<string>, report: Report): Set<string> {
   const leaks = new Set<string>();
   for (const [pasid, io] of state.ioMms) {
     const { mm, bonds, refs } = io.context;
@@ -61,8 +61,8 @@ export const ioMmLeak: Rule<LeakState> = {
     if (effectiveRet(result) !== 0) return;
     state.reported = scan(after, history, result.seq, state.reported, report);
   },
-  onEnd({ fold, history, lastSeq }, report, state) {
-    state.reported = scan(fold.state, history, lastSeq, state.reported, report);
+  onEnd({ state: kernel, history, lastSeq }, report, state) {
+    state.reported = scan(kernel, history, lastSeq, state.reported, report);
   },
   state: {
     init: () => ({ reported: new Set() }),

@@ -1,9 +1,10 @@
 import type { PasidRow } from '../../projections/pasidTable.js';
+import type { DeepReadonly } from '../../replay/readonlyView.js';
 import { faultEvent, faultProblem } from '../faultClass.js';
 import { devPasid, effectiveRet } from '../stepInfo.js';
 import type { AuditStep, Report, Rule } from '../types.js';
 
-function rowBefore(step: AuditStep, pasid: number): PasidRow | undefined {
+function rowBefore(step: AuditStep, pasid: number): DeepReadonly<PasidRow> | undefined {
   return step.before.get('pasids', pasid);
 }
 

@@ -1,5 +1,5 @@
-import type { KernelState } from '../../replay/kernel/state.js';
-import type { AuditHistory } from '../history/index.js';
+import type { ReadonlyKernelState } from '../../replay/readonlyView.js';
+import type { HistoryView } from '../history/index.js';
 import { devPasid } from '../stepInfo.js';
 import type { Rule } from '../types.js';
 
@@ -9,7 +9,7 @@ interface Queued {
 }
 
 /** Requests still queued for `pasid`, by device: partial groups and pending (unanswered) groups. */
-function queuedFor(state: KernelState, history: AuditHistory, pasid: number): Map<string, Queued> {
+function queuedFor(state: ReadonlyKernelState, history: HistoryView, pasid: number): Map<string, Queued> {
   const byDev = new Map<string, Queued>();
   const at = (dev: string) => byDev.get(dev) ?? byDev.set(dev, { requests: [], groups: [] }).get(dev)!;
   for (const { dev, group, requests } of state.partials.values()) {

@@ -1,8 +1,9 @@
 import type { PasidRow } from '../../projections/pasidTable.js';
+import type { DeepReadonly } from '../../replay/readonlyView.js';
 import { devPasid, effectiveRet } from '../stepInfo.js';
 import type { Rule } from '../types.js';
 
-const ownerText = (row: PasidRow): string => (row.owner === 'sva' ? `the io_mm of mm ${row.mm ?? '?'}` : row.owner);
+const ownerText = (row: DeepReadonly<PasidRow>): string => (row.owner === 'sva' ? `the io_mm of mm ${row.mm ?? '?'}` : row.owner);
 
 export const pasidOwnerConflict: Rule = {
   id: 'pasid-owner-conflict',

@@ -7,7 +7,7 @@ import type { KernelState } from './state.js';
  * registered io_mm always holds a reference (count 0 releases it in the same step); under
  * mainline an io_mm without bonds keeps the mm's PASID, so a count of 0 is still found.
  */
-export function findIoMmOf(state: KernelState, mm: string): number | undefined {
+export function findIoMmOf(state: Pick<KernelState, 'ioMmsByMm'> | { readonly ioMmsByMm: ReadonlyMap<string, readonly number[]> }, mm: string): number | undefined {
   const pasids = state.ioMmsByMm.get(mm);
   return pasids && pasids.length > 0 ? pasids[0] : undefined;
 }

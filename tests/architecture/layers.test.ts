@@ -31,6 +31,7 @@ describe('the checker', () => {
     parseSource('replay/z.ts', "import type { Tables } from '../projections/tables.js';\nexport { audit } from '../audit/auditor.js';\n"),
     parseSource('audit/w.ts', "import {\n  open,\n} from 'node:fs/promises';\n"),
     parseSource('audit/rules/s.ts', 'let seen = new Set<string>();\nexport const r = {\n  onStep() {\n    let n = 0;\n  },\n};\n'),
+    parseSource('audit/rules/q.ts', "import type { KernelState } from '../../replay/kernel/state.js';\nconst f = (s: ReadonlyKernelState, v: TablesReader) => 0;\n"),
     parseSource('timetravel/v.ts', 'const f = new Fold({});\nauditor.observe(r, f, t);\nthis.tables.apply(r);\nconst t = Tables.fromJSON(j);\n'),
     parseSource('ingest/u.ts', "import { createGunzip } from 'node:zlib';\nconst s = h.createReadStream();\nconst nl = chunk.indexOf(0x0a, pos);\nfor (const l of text.split('\\n')) f(l);\n"),
   ];
@@ -44,6 +45,7 @@ describe('the checker', () => {
       "replay-below-tables-and-audit replay/z.ts:2 imports '../audit/auditor.js'",
       "audit-does-no-io audit/w.ts:3 imports 'node:fs/promises'",
       "rules-declare-their-state audit/rules/s.ts:1 uses 'let'",
+      "rules-read-only audit/rules/q.ts:1 uses 'KernelState'",
       "one-pipeline timetravel/v.ts:1 uses 'new Fold('",
       "one-pipeline timetravel/v.ts:2 uses '.observe('",
       "one-pipeline timetravel/v.ts:3 uses 'tables.apply('",

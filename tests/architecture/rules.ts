@@ -53,6 +53,12 @@ export const LAYER_RULES: readonly LayerRule[] = [
     code: /^(export\s+)?(let|var)\s/, // at the top of the module (no indentation): state shared by every audit
   },
   {
+    id: 'rules-read-only',
+    why: 'audit rules judge a step through read-only views (ReadonlyKernelState, ReadonlyStepResult, TablesReader, HistoryView, CallsView: audit/types.ts AuditStep); the mutable fold, tables and results are the session\'s',
+    files: { in: ['audit/rules', 'audit/faultClass.ts', 'audit/responseClass.ts', 'audit/stepInfo.ts', 'audit/types.ts'] },
+    code: /\b(KernelState|Fold|Tables|StepResult)\b/,
+  },
+  {
     id: 'one-pipeline',
     why: 'session/ is the one place that assembles and steps fold, audit and tables (session/session.ts explains the order); use Session or runTrace',
     files: { notIn: ['session'] },

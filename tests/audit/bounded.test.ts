@@ -1,6 +1,4 @@
-import { Auditor } from '../../audit/auditor.js';
-import { Tables } from '../../projections/tables.js';
-import { Fold } from '../../replay/fold.js';
+import { Session } from '../../session/session.js';
 import { D0, D1, seedTopology, toEvents, type Ev } from '../support/given.js';
 
 /**
@@ -28,17 +26,13 @@ function churn(cycles: number): Ev[] {
 
 describe('audit memory', () => {
   it('follows the live working set, not the trace length', () => {
-    const fold = new Fold();
-    const tables = new Tables();
-    const auditor = new Auditor();
+    const session = new Session();
     let peak: Record<string, number> = {};
     for (const e of toEvents(churn(3000))) {
-      const r = fold.step(e);
-      auditor.observe(r, fold, tables);
-      tables.apply(r);
-      peak = auditor.memory();
+      session.step(e);
+      peak = session.auditor!.memory();
     }
-    expect(auditor.finish(fold, tables)).toEqual([]);
+    expect(session.finish()).toEqual([]);
     expect(peak.bonds).toBeLessThanOrEqual(4);
     expect(peak.pasids).toBeLessThanOrEqual(4);
     expect(peak.groups).toBeLessThanOrEqual(1024);
