@@ -17,17 +17,11 @@ export interface IoMmContext {
   refs: number;
   /** Newest first. */
   bonds: readonly IoMmBond[];
-  /**
-   * Mainline and 5.17: the PASID belongs to the mm until the mm is dropped, so the io_mm
-   * outlives its last bond while the mm lives (sva-model.md, "Profiles").
-   */
-  keepPasid: boolean;
 }
 
 export interface IoMmInput {
   mm: string;
   flags: number;
-  keepPasid: boolean;
 }
 
 export type IoMmMachineEvent =
@@ -37,16 +31,10 @@ export type IoMmMachineEvent =
   | { type: 'put' }
   | { type: 'bond_attached'; dev: string; domain: string }
   | { type: 'bond_detached'; dev: string }
-  | { type: 'bond_get'; dev: string }
-  | { type: 'bond_put'; dev: string }
   | { type: 'exit_begin' };
 
 type Args = { context: IoMmContext; event: IoMmMachineEvent };
 type Ev<T extends IoMmMachineEvent['type']> = Extract<IoMmMachineEvent, { type: T }>;
-
-function withBondUsers(context: IoMmContext, dev: string, delta: number): Partial<IoMmContext> {
-  return { bonds: context.bonds.map((b) => (b.dev === dev ? { ...b, users: b.users + delta } : b)) };
-}
 
 export const ioMmUpdates = {
   /** kref_init: the io_mm becomes visible with the reference of the bind that created it. */
@@ -62,18 +50,11 @@ export const ioMmUpdates = {
     const i = context.bonds.findIndex((b) => b.dev === dev);
     return i < 0 ? {} : { bonds: [...context.bonds.slice(0, i), ...context.bonds.slice(i + 1)] };
   },
-  addBondUser: ({ context, event }: Args) => withBondUsers(context, (event as Ev<'bond_get'>).dev, +1),
-  dropBondUser: ({ context, event }: Args) => withBondUsers(context, (event as Ev<'bond_put'>).dev, -1),
 } as const;
 
 export const ioMmGuards = {
-  /** v3: the last reference releases the io_mm and its PASID. */
-  releasesOnLastPut: ({ context }: Args) => context.refs <= 1 && !context.keepPasid,
-  /** Once the mm is gone (exiting), the last reference releases the io_mm in every profile. */
+  /** The last reference releases the io_mm and its PASID, live or exiting. */
   lastReference: ({ context }: Args) => context.refs <= 1,
-  keepsPasid: ({ context }: Args) => context.keepPasid,
-  /** Mainline mm exit with no bond left: nothing holds the mm, it is dropped at once. */
-  keepsPasidWithoutBonds: ({ context }: Args) => context.keepPasid && context.refs === 0,
 } as const;
 
 const free = [
@@ -88,8 +69,6 @@ const release = ['dropRef', ...free] as const;
 const bondEvents = {
   bond_attached: { actions: 'addBond' },
   bond_detached: { actions: 'removeBond' },
-  bond_get: { actions: 'addBondUser' },
-  bond_put: { actions: 'dropBondUser' },
   get: { actions: 'takeRef' },
 } as const;
 
@@ -98,7 +77,8 @@ const bondEvents = {
  * while the driver structure exists but no PASID does; live once the PASID is allocated
  * (kref_init); exiting from the MMU notifier's release until the last reference goes;
  * released then. Releasing emits `releasePasid` before the `mm_free` op: the PASID is freed
- * first. In v3 the last put releases; with `keepPasid` (mainline) only an exited mm's does.
+ * first. The mainline generations' mm (its PASID kept until the mm is dropped, bonds shared
+ * by repeated binds) is machines/iommuMmMachine.ts.
  */
 export const ioMmMachine = setup({
   types: {
@@ -113,15 +93,13 @@ export const ioMmMachine = setup({
     dropRef: assign(ioMmUpdates.dropRef),
     addBond: assign(ioMmUpdates.addBond),
     removeBond: assign(ioMmUpdates.removeBond),
-    addBondUser: assign(ioMmUpdates.addBondUser),
-    dropBondUser: assign(ioMmUpdates.dropBondUser),
     releasePasid: (_: unknown, _params: { pasid: number | null }) => {},
     op: (_: unknown, _params: { op: 'mm_free'; mm: string; pasid: number | null }) => {},
   },
 }).createMachine({
   id: 'ioMm',
   initial: 'allocating',
-  context: ({ input }) => ({ pasid: null, mm: input.mm, flags: input.flags, refs: 0, bonds: [], keepPasid: input.keepPasid }),
+  context: ({ input }) => ({ pasid: null, mm: input.mm, flags: input.flags, refs: 0, bonds: [] }),
   states: {
     allocating: {
       on: {
@@ -135,12 +113,9 @@ export const ioMmMachine = setup({
     live: {
       on: {
         ...bondEvents,
-        put: [{ guard: 'releasesOnLastPut', target: 'released', actions: release }, { actions: 'dropRef' }],
-        exit_begin: [
-          { guard: 'keepsPasidWithoutBonds', target: 'released', actions: free },
-          { guard: 'keepsPasid', target: 'exiting' },
-          { target: 'exiting', actions: 'takeRef' },
-        ],
+        put: [{ guard: 'lastReference', target: 'released', actions: release }, { actions: 'dropRef' }],
+        // sva-model.md, "mm exit": the exit holds a reference until every bond is detached.
+        exit_begin: { target: 'exiting', actions: 'takeRef' },
       },
     },
     exiting: {

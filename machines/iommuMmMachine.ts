@@ -106,7 +106,7 @@ export const iommuMmMachine = setup({
   id: 'iommuMm',
   initial: 'allocating',
   context: ({ input }) => ({
-    pasid: null, mm: input.mm, flags: 0, refs: 0, bonds: [], keepPasid: input.pasidFree !== 'last-bond', pasidFree: input.pasidFree,
+    pasid: null, mm: input.mm, flags: 0, refs: 0, bonds: [], pasidFree: input.pasidFree,
   }),
   states: {
     allocating: {

@@ -48,6 +48,17 @@ export function dropPartials(k: KernelStore, dev: string): void {
   for (const g of [...k.state.partials.values()]) if (g.dev === dev) k.takePartials(dev, g.group);
 }
 
+/** `iopf_queue_remove_device` (6.9+): each pending group of the removed device is answered `invalid`. */
+export function answerPending(k: KernelStore, dev: string): void {
+  if (k.state.pending.size === 0) return;
+  for (const g of [...k.state.pending.values()]) {
+    if (g.dev !== dev) continue;
+    k.setPending(dev, g.pasid, g.group, undefined);
+    k.op({ op: 'page_response', dev, pasid: g.pasid, group: g.group, code: 'invalid' });
+    k.fact({ kind: 'group_closed', dev, pasid: g.pasid, group: g.group, by: 'invalid' });
+  }
+}
+
 /** A page response closes its pending group (driver op `page_response`); none pending: -EINVAL. */
 export function pageResponse(k: KernelStore, e: PageResponseEvent): Outcome {
   ensureDevice(k, e.dev, 'sva');

@@ -3,9 +3,11 @@ import type {
 } from '../../events/types.js';
 import { DEFAULT_SSID_BITS } from '../../drivers/index.js';
 import { addDeviceToDomain, createDomain, ensureDomain, removeDeviceFromDomain } from './domains.js';
-import { dropPartials } from './faults.js';
+import { answerPending, dropPartials } from './faults.js';
+import { generationRules } from './generations/rules.js';
 import { ensureDevice } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
+import { isGeneration } from './profiles.js';
 import type { KernelStore } from './store.js';
 
 /** Device and domain plumbing (sva-model.md, "Device/domain plumbing"). */
@@ -27,13 +29,18 @@ export function deviceAdd(k: KernelStore, e: DeviceAddEvent): Outcome {
   return OK;
 }
 
-/** Removal with bonds is legal but leaves them stale (the audit's detach-with-bonds). */
+/**
+ * Removal with bonds is legal but leaves them stale (the audit's detach-with-bonds). The
+ * device leaves the IOPF queue: its partial requests are dropped and, on 6.9+, its pending
+ * groups answered `invalid` (kernel-generations.md, "device removed with requests pending").
+ */
 export function deviceRemove(k: KernelStore, e: DeviceRemoveEvent): Outcome {
   const domain = ensureDevice(k, e.dev, 'exists').context.domain;
   const rejected = k.sendDevice(e.dev, { type: 'device_remove' });
   if (rejected) return fail(rejected);
   if (domain) removeDeviceFromDomain(k, domain, e.dev);
   dropPartials(k, e.dev);
+  if (isGeneration(k.state.profile) && generationRules(k.state.profile).answersPendingAtRemoval) answerPending(k, e.dev);
   return OK;
 }
 

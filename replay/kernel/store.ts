@@ -67,7 +67,7 @@ export class KernelStore extends StepRecorder {
 
   /** A new io_mm in `allocating` (not yet reachable: it has no PASID). */
   startIoMm(mm: string, flags: number): IoMmSnapshot {
-    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags, keepPasid: false }).snapshot;
+    return this.engine.start<IoMmContext>(ioMmMachine, { mm, flags }).snapshot;
   }
 
   /** A mainline mm's PASID record in `allocating` (generation profiles). */

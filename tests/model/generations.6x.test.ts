@@ -6,7 +6,7 @@
  * iopf_flush, remove_dev_pasid, domain_free at the last unbind.
  */
 import { given, A, D0, D1, type Ev } from '../support/given.js';
-import { bind, device, domains, failed, ioMmAt, OK, owner, unbind } from './support.js';
+import { bind, device, domains, failed, fault, ioMmAt, OK, owner, pendingOf, unbind } from './support.js';
 
 const on = (dev: string, iommu: string): Ev[] =>
   [{ type: 'device_add', dev, driver: 'vtd', iommu }, { type: 'attach_dev', dev, domain: A },
@@ -80,5 +80,22 @@ describe('6.8: one SVA domain per mm per IOMMU instance, handles shared', () => 
   it('the mm keeps PASID 1 after its last unbind', () => {
     const { fold } = given([...sameIommu, bind(D0, 'X')], opts).when(unbind(D0, 1));
     expect(owner(fold, 1)).toBe('sva');
+  });
+});
+
+// kernel-generations.md, "device removed with requests pending": answered invalid by
+// iopf_queue_remove_device from 6.9 (profile 6.8); 6.2-6.7 leave them to the handler.
+describe('a device removed with a page request pending', () => {
+  const history: Ev[] = [...sameIommu, bind(D0, 'X'), fault(D0, 1, 3, true)];
+  const removal: Ev = { type: 'device_remove', dev: D0 };
+  it('6.8: the pending group is answered invalid at the removal', () => {
+    const w = given(history, { profile: '6.8' }).when(removal);
+    w.then({ ...OK, ops: [{ op: 'page_response', dev: D0, pasid: 1, group: 3, code: 'invalid' }] });
+    expect(pendingOf(w.fold, D0, 1, 3)).toBeUndefined();
+  });
+  it('6.2: no answer at the removal, the group stays pending', () => {
+    const w = given(history, { profile: '6.2' }).when(removal);
+    w.then({ ...OK, ops: [] });
+    expect(pendingOf(w.fold, D0, 1, 3)).toBeDefined();
   });
 });

@@ -29,19 +29,24 @@ export interface GenerationRules {
    * users (idxd's kernel PASID) take global PASIDs invisibly; 6.2-6.7 answers either errno.
    */
   readonly unseenErrnos: readonly Errno[];
+  /**
+   * A device removed with page requests pending has them answered `invalid` by
+   * `iopf_queue_remove_device` (6.9+: the `6.8` profile, which stands for 6.8 and later).
+   */
+  readonly answersPendingAtRemoval: boolean;
 }
 
 const RULES: Readonly<Record<Exclude<Profile, 'v3'>, GenerationRules>> = {
-  '5.3': { profile: '5.3', pasidFree: 'last-bond', svaDomain: 'none', exhausted: 'ENOMEM', svaWithoutInit: false, unseenErrnos: ['ENOMEM'] },
-  '5.17': { profile: '5.17', pasidFree: 'mm-exit', svaDomain: 'none', exhausted: 'ENOMEM', svaWithoutInit: false, unseenErrnos: ['ENOMEM'] },
-  '5.18': { profile: '5.18', pasidFree: 'mm-drop', svaDomain: 'none', exhausted: 'ENOMEM', svaWithoutInit: false, unseenErrnos: ['ENOMEM'] },
+  '5.3': { profile: '5.3', pasidFree: 'last-bond', svaDomain: 'none', exhausted: 'ENOMEM', svaWithoutInit: false, unseenErrnos: ['ENOMEM'], answersPendingAtRemoval: false },
+  '5.17': { profile: '5.17', pasidFree: 'mm-exit', svaDomain: 'none', exhausted: 'ENOMEM', svaWithoutInit: false, unseenErrnos: ['ENOMEM'], answersPendingAtRemoval: false },
+  '5.18': { profile: '5.18', pasidFree: 'mm-drop', svaDomain: 'none', exhausted: 'ENOMEM', svaWithoutInit: false, unseenErrnos: ['ENOMEM'], answersPendingAtRemoval: false },
   '6.2': {
     profile: '6.2', pasidFree: 'mm-drop', svaDomain: 'per-device', exhausted: 'ENOMEM', svaWithoutInit: false,
-    unseenErrnos: ['ENOMEM', 'EBUSY', 'ENOSPC'],
+    unseenErrnos: ['ENOMEM', 'EBUSY', 'ENOSPC'], answersPendingAtRemoval: false,
   },
   '6.8': {
     profile: '6.8', pasidFree: 'mm-drop', svaDomain: 'per-iommu', exhausted: 'ENOSPC', svaWithoutInit: true,
-    unseenErrnos: ['ENOMEM', 'EBUSY', 'ENOSPC'],
+    unseenErrnos: ['ENOMEM', 'EBUSY', 'ENOSPC'], answersPendingAtRemoval: true,
   },
 };
 
