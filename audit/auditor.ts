@@ -8,6 +8,7 @@ import { AuditHistory } from './history/index.js';
 import { RULES } from './rules/index.js';
 import type { StateJSON } from './ruleState.js';
 import { seqs } from './stepInfo.js';
+import { StepTriggers } from './triggers.js';
 import type { AnyRule, AuditStep, Finding, Report, TablesReader } from './types.js';
 
 export interface AuditOptions {
@@ -48,6 +49,12 @@ interface Running {
   state: unknown;
 }
 
+/** A rule as one event type calls it: `mask`, the StepTriggers bits it needs there (0: none, it always runs). */
+interface Dispatch {
+  running: Running;
+  mask: number;
+}
+
 /**
  * Runs the audit rules alongside a replay: `observe` after each fold step, with the
  * projections as they were before the step (session/session.ts keeps that order);
@@ -63,20 +70,41 @@ export class Auditor {
   private calls = new CallTracker();
   private lastSeq = 0;
 
-  /** Per event type, the rules whose onStep looks at it (resolved once: this runs per event). */
-  private readonly byType = new Map<EventType, Running[]>();
+  /**
+   * Per event type, the rules whose onStep may look at it, in rule order, each with the
+   * triggers it needs when its type alone does not call it (Rule.when). Resolved once: this
+   * runs per event, and most events are page requests few rules look at.
+   */
+  private readonly byType = new Map<EventType, Dispatch[]>();
+  private readonly triggers = new StepTriggers();
 
-  constructor(options: AuditOptions = {}) {
-    this.rules = selectRules(options).map((rule) => ({ rule, report: this.reporter(rule), state: rule.state?.init() }));
+  /** `rules`: the rules to run, instead of those `options` selects (tests run rules without their triggers). */
+  constructor(options: AuditOptions = {}, rules: readonly AnyRule[] = selectRules(options)) {
+    this.rules = rules.map((rule) => ({ rule, report: this.reporter(rule), state: rule.state?.init() }));
     for (const type of EVENT_TYPES) {
-      this.byType.set(type, this.rules.filter(({ rule }) => rule.onStep && (!rule.events || rule.events.includes(type))));
+      const list: Dispatch[] = [];
+      for (const running of this.rules) {
+        const rule = running.rule;
+        if (!rule.onStep) continue;
+        if (rule.events ? rule.events.includes(type) : !rule.when) list.push({ running, mask: 0 });
+        else if (rule.when) list.push({ running, mask: this.triggers.mask(rule.when) });
+      }
+      this.byType.set(type, list);
     }
   }
 
   /** `after`: the kernel state after the step; `before`: the tables before it. */
   observe(result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
-    const step: AuditStep = { result, after, before: reader(before), history: this.history, calls: this.calls, faultProblem: undefined };
-    for (const { rule, report, state } of this.byType.get(result.type)!) rule.onStep!(step, report, state);
+    let held = -1;
+    let step: AuditStep | undefined;
+    for (const { running, mask } of this.byType.get(result.type)!) {
+      if (mask !== 0) {
+        if (held === -1) held = this.triggers.of(result);
+        if ((held & mask) === 0) continue;
+      }
+      step ??= { result, after, before: reader(before), history: this.history, calls: this.calls, faultProblem: undefined };
+      running.rule.onStep!(step, running.report, running.state);
+    }
     this.history.apply(result);
     this.calls.apply(result);
     this.lastSeq = result.seq;

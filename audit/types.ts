@@ -1,5 +1,6 @@
 import type { FaultProblem } from './faultClass.js';
-import type { EventType } from '../events/types.js';
+import type { EventType, OpName } from '../events/types.js';
+import type { FactKind } from '../replay/kernel/facts.js';
 import type { KeyOf, RowOf, TableName } from '../projections/tables.js';
 import type { DeepReadonly, ReadonlyKernelState, ReadonlyStepResult } from '../replay/readonlyView.js';
 import type { CallsView } from './concurrency.js';
@@ -60,6 +61,20 @@ export interface AuditEnd {
   calls: CallsView;
 }
 
+/** What in a step a rule reacts to, besides its event type (Rule.when). */
+export interface StepTrigger {
+  /** A fact of one of these kinds. */
+  facts?: readonly FactKind[];
+  /** A computed op of one of these names. */
+  ops?: readonly OpName[];
+  /** The log disagrees with the model: `observed`, or op lines a call did not compute (`unmatchedOps`). */
+  observed?: boolean;
+  /** Entities the step created implicitly. */
+  implicit?: boolean;
+  /** A line with `phase` (enter or exit). */
+  phase?: boolean;
+}
+
 /**
  * One audit rule (audit-rules.md). `explanation` says, in a paragraph, what breaks for the
  * user when the race happens; the report prints it. A rule that remembers something across
@@ -71,8 +86,13 @@ export interface Rule<S = unknown> {
   readonly severity: Severity;
   readonly title: string;
   readonly explanation: string;
-  /** The event types `onStep` looks at; absent: every event (rules that read facts or ops). */
+  /** The event types `onStep` looks at; absent: every event, unless `when` narrows it. */
   readonly events?: readonly EventType[];
+  /**
+   * The steps of any type `onStep` looks at, so the auditor calls it only there: a rule with
+   * `when` sees a step of one of its `events` (absent: none) or one holding a trigger.
+   */
+  readonly when?: StepTrigger;
   onStep?(step: AuditStep, report: Report, state: S): void;
   /** At the end of the trace. */
   onEnd?(end: AuditEnd, report: Report, state: S): void;

@@ -12,6 +12,7 @@ export const concurrentDomainUpdate: Rule = {
     'racing calls can both decide they are the first (two table writes, a leaked entry) or both the last (the entry ' +
     'removed while a device still uses it, which then DMA-faults). Hold the domain\'s lock across the decision and ' +
     'the driver call.',
+  when: { ops: ['mm_attach', 'mm_detach'] },
   onStep({ result, calls }, report) {
     const e = result.event;
     if (e.type === 'op' || e.phase === 'enter') return;

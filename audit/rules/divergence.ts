@@ -13,6 +13,7 @@ export const divergence: Rule = {
     'history. Either the trace is missing events, or the kernel did something the lifecycle rules do not allow: ' +
     'a bind that handed out a PASID already in use, an unbind that succeeded without a bond, a driver that skipped ' +
     'or repeated a PASID-table write. The replay follows the log from here on, so later findings rest on it.',
+  when: { observed: true },
   onStep({ result, history }, report) {
     const entity = entityOf(result.event);
     // Op lines logged inside a call are checked when the call returns.

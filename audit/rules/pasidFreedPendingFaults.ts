@@ -41,6 +41,7 @@ export const pasidFreedPendingFaults: Rule = {
     'completes under the new owner and faults pages into its address space from addresses the old one asked for, ' +
     'or its response reaches the wrong context. Flush the queue after the device stops using the PASID and drain ' +
     'partial groups before the PASID is freed.',
+  when: { facts: ['pasid_freed_with_faults'] },
   onStep({ result, after, history }, report) {
     for (const f of result.facts) {
       if (f.kind !== 'pasid_freed_with_faults') continue;

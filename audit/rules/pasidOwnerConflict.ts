@@ -15,6 +15,8 @@ export const pasidOwnerConflict: Rule = {
     'entries cannot exist, so one owner\'s device DMAs through the other\'s page tables, and the first of them to ' +
     'free the PASID pulls it from under the other. Usually a free was lost (the allocator and its users disagree) ' +
     'or the trace misses events.',
+  events: ['bind', 'pasid_alloc'],
+  when: { facts: ['pasid_reused_while_bound'] },
   onStep({ result, before, history }, report) {
     const e = result.event;
     for (const f of result.facts) {

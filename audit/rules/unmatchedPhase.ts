@@ -12,6 +12,7 @@ export const unmatchedPhase: Rule = {
     'the end of the trace usually means the capture lost lines (ring-buffer overrun, a probe attached mid-call) or ' +
     'a thread really blocked forever inside the call. The model applies a call at its exit, so an unmatched enter ' +
     'is not applied at all, and the race rules (bind-during-exit, concurrent-domain-update) cannot see its interval.',
+  when: { phase: true },
   onStep({ result, calls }, report) {
     const e = result.event;
     if (e.type === 'op') return;

@@ -14,8 +14,9 @@ const keys = (o: object): string[] => Object.keys(o).sort();
  */
 describe('the audit serialiser', () => {
   it.each([
-    // byType is the rules grouped by event type, rebuilt from the rules by the constructor
-    ['Auditor', new Auditor(), ['byType']],
+    // byType is the rules grouped by event type and triggers the bits of their Rule.when, both
+    // rebuilt from the rules by the constructor
+    ['Auditor', new Auditor(), ['byType', 'triggers']],
     ['AuditHistory', new AuditHistory(), []],
     ['BondIndex', new BondIndex(), []],
     ['PasidIndex', new PasidIndex(), []],
