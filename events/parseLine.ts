@@ -9,6 +9,7 @@ import { decodeHeader, type TraceHeader } from './header.js';
 import { TraceInputError } from './inputError.js';
 import type { TraceEvent } from './types.js';
 import { toEvent } from './validate.js';
+import { withWrittenNumber } from './writtenNumber.js';
 
 export { MIB } from './source/lineSplitter.js';
 
@@ -49,7 +50,12 @@ export function parseLine(s: LineState, text: string): TraceEvent | null {
       return null;
     }
   }
-  const event = toEvent(raw, lineNo, s.file, s.prevSeq);
+  let event: TraceEvent;
+  try {
+    event = toEvent(raw, lineNo, s.file, s.prevSeq);
+  } catch (e) {
+    throw e instanceof TraceInputError ? withWrittenNumber(e, text) : e;
+  }
   s.prevSeq = event.seq;
   return event;
 }

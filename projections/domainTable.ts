@@ -1,3 +1,4 @@
+import type { DomainState } from '../replay/kernel/state.js';
 import type { Projection } from './types.js';
 
 export interface DomainRow {
@@ -8,24 +9,36 @@ export interface DomainRow {
   implicit?: true;
 }
 
+/**
+ * A domain's row, its sorted lists computed when first read. Every attach, detach, bind and
+ * unbind in the domain makes a new row; sorting its devices and PASID entries each time made a
+ * trace that attaches many devices to one domain quadratic (issue 12, P2), though most rows are
+ * never read (replay counts them; a checkpoint or `state` reads each once).
+ */
+function domainRow(domain: string, d: DomainState): DomainRow {
+  let devices: string[] | undefined;
+  let table: DomainRow['table'] | undefined;
+  const row = { domain } as DomainRow;
+  Object.defineProperty(row, 'devices', { enumerable: true, get: () => (devices ??= [...d.devices].sort()) });
+  Object.defineProperty(row, 'table', {
+    enumerable: true,
+    get: () => {
+      if (table) return table;
+      const entries = new Map<number, string>();
+      for (const b of d.bonds) if (!entries.has(b.pasid)) entries.set(b.pasid, b.mm);
+      return (table = [...entries].sort((a, b) => a[0] - b[0]).map(([pasid, mm]) => ({ pasid, mm })));
+    },
+  });
+  if (d.implicit) row.implicit = true;
+  return row;
+}
+
 /** Domains: the devices attached and the PASID entries their bonds installed. */
 export const domainTable: Projection<DomainRow, string, 'domain'> = {
   name: 'domains',
   canHandle: ['domain'],
   keyOf: (f) => f.domain,
   keyText: (domain) => domain,
-  evolve(_row, { fact }) {
-    if (!fact.value) return undefined;
-    const d = fact.value;
-    const entries = new Map<number, string>();
-    for (const b of d.bonds) if (!entries.has(b.pasid)) entries.set(b.pasid, b.mm);
-    const row: DomainRow = {
-      domain: fact.domain,
-      devices: [...d.devices].sort(),
-      table: [...entries].sort((a, b) => a[0] - b[0]).map(([pasid, mm]) => ({ pasid, mm })),
-    };
-    if (d.implicit) row.implicit = true;
-    return row;
-  },
+  evolve: (_row, { fact }) => (fact.value ? domainRow(fact.domain, fact.value) : undefined),
   compare: (a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0),
 };

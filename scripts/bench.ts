@@ -2,7 +2,7 @@
  * `npm run bench`: generates traces with `simulate` and measures, in this one run, every
  * figure of the speed goals against the floor: a plain chunked JSON.parse of the same trace
  * (README, Speed). Each task runs in its own process; each figure is the best of several runs.
- * Options: --full adds the 10M-event trace; --json prints the figures as JSON; --runs N.
+ * Options: --full adds the 10M-event trace, 200k live devices and a 200 MB line; --json prints the figures as JSON; --runs N.
  * A new measurement is a section in scripts/bench/ added to `sections` below.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { engines } from './bench/engines.js';
 import { startup } from './bench/startup.js';
 import { others } from './bench/others.js';
 import { view } from './bench/view.js';
+import { robustness } from './bench/robustness.js';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -24,7 +25,7 @@ const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
 const dir = join(tmpdir(), `sva-bench-${process.pid}`);
 
 /** In order: core builds the index and measures replay, which later sections compare with. */
-const sections: Section[] = [core, startup, engines, others, view];
+const sections: Section[] = [core, startup, engines, others, view, robustness];
 
 function simulate(events: number): string {
   const file = join(dir, `sim-${events}.jsonl`);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     const t1m = simulate(1_000_000);
     const mb = (statSync(t1m).size / 1048576).toFixed(0);
     log(`measuring (best of ${runs} runs each)...`);
-    const ctx: BenchContext = { runs, t250k, t1m, floor: measure(runs, 'floor', t1m), json: {} };
+    const ctx: BenchContext = { runs, full: args.has('--full'), dir, t250k, t1m, floor: measure(runs, 'floor', t1m), json: {} };
     const rows: Row[] = [];
     for (const section of sections) rows.push(...(await section(ctx)));
     if (args.has('--full')) rows.push(...full(ctx));

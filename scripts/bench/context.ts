@@ -4,6 +4,10 @@ import type { Row, Sample } from './harness.js';
 export interface BenchContext {
   /** Runs of each worker task (best counts); `--runs N`, 3 by default. */
   runs: number;
+  /** `--full`: the big traces too. */
+  full: boolean;
+  /** A temporary directory for traces a section writes (removed at the end). */
+  dir: string;
   t250k: string;
   t1m: string;
   /** The plain chunked JSON.parse of t1m: the floor every cost is compared with. */
