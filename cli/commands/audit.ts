@@ -17,10 +17,15 @@ import { findingsSarif } from '../format/sarif.js';
 import { plural } from '../format/plural.js';
 import { FindingSpool } from '../findingSpool.js';
 import { exitFor, exitForCounts, failOnOption, type FailOn } from './replay.js';
+import { inWindow, type SeqWindow } from '../../timetravel/query/window.js';
+import { addWindowOptions, windowOf, type WindowFlags } from '../window.js';
+
+/** How an audit runs: the replay options, the audit's tables and rules, and the window it reports. */
+type AuditRun = ReturnType<typeof replayOptions> & { tables: typeof AUDIT_TABLES; audit: object; untilSeq: number; window: SeqWindow };
 
 type Format = 'text' | 'json' | 'sarif';
 
-interface AuditFlags extends TraceFlags {
+interface AuditFlags extends TraceFlags, WindowFlags {
   json?: boolean;
   format?: Format;
   baseline?: string;
@@ -45,20 +50,23 @@ export function parseRuleIds(value: string | undefined, option: string): string[
  * Replays the trace; on a bad line (not under --skip-bad) returns the findings raised before it
  * with the error, so the report still shows them (README: nothing computed before a bad line is lost).
  */
-async function auditTrace(file: string, options: ReturnType<typeof replayOptions> & { tables: typeof AUDIT_TABLES; audit: object }) {
+async function auditTrace(file: string, options: AuditRun) {
   const session = new Session(options);
+  const window = options.window;
   try {
     await runTrace(file, options, (_step, run) => options.tick(run.events), session);
-    return { session, findings: session.finish(), failure: null };
+    // the end-of-trace checks only when the window runs to the end of the trace
+    const all = window.to === Infinity ? session.finish() : [...session.findings].sort(compareFindings);
+    return { session, findings: all.filter((f) => inWindow(window, f.seq)), failure: null };
   } catch (e) {
     if (!(e instanceof TraceInputError) || e.line === 0) throw e;
-    return { session, findings: [...session.findings].sort(compareFindings), failure: e };
+    return { session, findings: [...session.findings].filter((f) => inWindow(window, f.seq)).sort(compareFindings), failure: e };
   }
 }
 
 export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    addWindowOptions(program
       .command('audit')
       .description('replay a trace and report SVA lifecycle races and misuse, grouped by rule')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
@@ -67,9 +75,9 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
       .option('--baseline <file>', 'a previous --json or --format sarif output: report only findings not in it (matched by rule and entity)')
       .option('--only <ids>', 'run only these rules (comma-separated ids; sva-replay rules lists them)')
       .option('--ignore <ids>', 'skip these rules (comma-separated ids)')
-      .addOption(failOnOption())
+      .addOption(failOnOption()), 'report findings (the audit runs from the start; end-of-trace checks only without --to)')
       .addHelpText('after', '\nExamples:\n  sva-replay audit trace.jsonl\n  sva-replay audit trace.jsonl --format sarif > audit.sarif\n' +
-        '  sva-replay audit trace.jsonl --baseline known.json --fail-on warning'),
+        '  sva-replay audit trace.jsonl --baseline known.json --fail-on warning\n  sva-replay audit trace.jsonl --from 11700 --to ts:10408.2'),
     io, true,
   ).action(async (file: string, flags: AuditFlags) => {
     const format: Format = flags.json ? 'json' : flags.format ?? 'text';
@@ -79,7 +87,8 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
     const known = flags.baseline === undefined ? null : await readBaseline(flags.baseline);
     const bad = new BadLines(io);
     const progress = new Progress(io, 'audit');
-    const options = { ...replayOptions(file, flags, bad, progress), tables: AUDIT_TABLES, audit: { only, ignore } };
+    const window = await windowOf(file, flags);
+    const options: AuditRun = { ...replayOptions(file, flags, bad, progress), tables: AUDIT_TABLES, audit: { only, ignore }, untilSeq: window.to, window };
     if (format === 'json') {
       exit.code = await auditJson(file, options, io, bad, progress, flags, known);
       return;
@@ -120,7 +129,9 @@ async function auditJson(
   flags: AuditFlags, known: ReadonlySet<string> | null,
 ): Promise<number> {
   const spool = new FindingSpool();
-  const keep = (f: Finding) => { if (known === null || newFindings([f], known).length === 1) spool.add(f); };
+  const keep = (f: Finding) => {
+    if (inWindow(options.window, f.seq) && (known === null || newFindings([f], known).length === 1)) spool.add(f);
+  };
   try {
     const session = new Session({ ...options, retainFindings: false });
     let failure: TraceInputError | null = null;
@@ -129,7 +140,7 @@ async function auditJson(
         for (const f of step.findings) keep(f);
         options.tick(run.events);
       }, session);
-      for (const f of session.finish()) keep(f);
+      if (options.window.to === Infinity) for (const f of session.finish()) keep(f);
     } catch (e) {
       if (!(e instanceof TraceInputError) || e.line === 0) throw e;
       failure = e;

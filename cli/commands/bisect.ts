@@ -1,37 +1,49 @@
 import type { Command } from 'commander';
 import { RULES } from '../../audit/rules/index.js';
 import { bisect, usesFindings } from '../../timetravel/bisect/bisect.js';
+import { whyText } from '../../timetravel/bisect/evaluate.js';
 import { parseExpression } from '../../timetravel/bisect/parse.js';
 import { startCursor } from '../../timetravel/openTimeline.js';
 import { eventText } from '../../timetravel/render.js';
+import { plural } from '../format/plural.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
+import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { traceRequest } from '../timeline.js';
+import { addWindowOptions, windowOf, windowText, type WindowFlags } from '../window.js';
 
-interface BisectFlags extends TraceFlags {
+interface BisectFlags extends TraceFlags, WindowFlags {
   until: string;
   json?: boolean;
 }
 
 export function registerBisect(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    addWindowOptions(program
       .command('bisect')
       .description('the first event after which a predicate on the state holds (docs/bisect.md)')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
       .requiredOption('--until <expr>', 'e.g. "pasid 7 freed", "dev 0000:00:01.0 bonds > 3", "finding stale-pasid-unbind"')
-      .option('--json', 'print {found, seq, line, event, why}'),
+      .option('--json', 'print {"found","seq","line","event","atEnd","why":[{table,key,row} | {rule,finding} | {count,n} | {mm,table,keys}]}'), 'judge the events')
+      .addHelpText('after', `
+Examples:
+  sva-replay bisect trace.jsonl --until "pasid 7 freed"
+  sva-replay bisect trace.jsonl --until "finding stale-page-response" --from 11000 --json
+  sva-replay bisect trace.jsonl --until "dev 0000:6a:01.0 bonds > 3 and pasid 2 live" --to ts:10408.2`),
     io,
   ).action(async (file: string, flags: BisectFlags) => {
     const expr = parseExpression(flags.until, RULES.map((r) => r.id));
+    const window = await windowOf(file, flags);
     const bad = new BadLines(io);
+    const progress = new Progress(io, 'bisect');
     const cursor = await startCursor(traceRequest(file, flags, io, bad), usesFindings(expr) ? {} : false);
     let result;
     try {
-      result = await bisect(cursor, expr);
+      result = await bisect(cursor, expr, window, (events) => { if (events % progress.every === 0) progress.update(events, null); });
     } finally {
       await cursor.close();
+      progress.done();
     }
     bad.summary();
     const { hit, events } = result;
@@ -40,9 +52,9 @@ export function registerBisect(program: Command, io: CliIo, exit: ExitBox): void
         : JSON.stringify({ found: false, events })}\n`);
     } else if (hit) {
       const where = hit.atEnd ? ' (at the end of the trace, from the final audit)' : '';
-      io.out(`seq ${hit.seq} (line ${hit.line})${where}: ${eventText(hit.event)}\nholds: ${flags.until}\n${hit.verdict.why.map((w) => `  ${w}\n`).join('')}`);
+      io.out(`seq ${hit.seq} (line ${hit.line})${where}: ${eventText(hit.event)}\nholds: ${flags.until}\n${hit.verdict.why.map((w) => `  ${whyText(w)}\n`).join('')}`);
     } else {
-      io.out(`never: "${flags.until}" does not hold after any of the ${events} events\n`);
+      io.out(`never: "${flags.until}" does not hold after any of the ${plural(events, 'event')}${windowText(window)}\n`);
     }
     exit.code = hit ? EXIT.clean : EXIT.findings;
   });

@@ -6,7 +6,7 @@ import { EXIT, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { settleBad, traceRequest } from '../timeline.js';
-import { parseSeq } from './state.js';
+import { stateSeq } from '../window.js';
 
 interface DiffFlags extends TraceFlags {
   from: string;
@@ -20,13 +20,17 @@ export function registerDiff(program: Command, io: CliIo, exit: ExitBox): void {
       .command('diff')
       .description('rows added, removed and changed in every table between two points (seeks with FILE.idx when present)')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
-      .requiredOption('--from <seq>', 'the state after the last event whose seq is at most this')
-      .requiredOption('--to <seq>', 'the state to compare it with')
-      .option('--json', 'print {added, removed, changed}'),
+      .requiredOption('--from <point>', 'the state after the last event whose seq is at most this, or ts:SECONDS')
+      .requiredOption('--to <point>', 'the state to compare it with (a seq or ts:SECONDS)')
+      .option('--json', 'print {added, removed, changed}')
+      .addHelpText('after', `
+Examples:
+  sva-replay diff trace.jsonl --from 11700 --to 11784
+  sva-replay diff trace.jsonl --from ts:10408.1 --to ts:10408.2 --json`),
     io,
   ).action(async (file: string, flags: DiffFlags) => {
-    const from = parseSeq(flags.from, '--from');
-    const to = parseSeq(flags.to, '--to');
+    const from = await stateSeq(file, flags.from, '--from');
+    const to = await stateSeq(file, flags.to, '--to');
     const bad = new BadLines(io);
     const timeline = await openTimeline(traceRequest(file, flags, io, bad), { record: false });
     // Earlier point first: the second seek goes on from the first cursor (one pass on stdin).

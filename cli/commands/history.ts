@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import { startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
-import { history } from '../../timetravel/query/history.js';
-import { historyLine } from '../format/history.js';
+import { entityEvents } from '../../timetravel/query/history.js';
+import { Lifetimes } from '../../timetravel/query/lifetimes.js';
+import { inWindow } from '../../timetravel/query/window.js';
+import { historyJson, historyLines, lifetimeLines } from '../format/history.js';
 import { ChunkedWriter } from '../format/results.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
+import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { traceRequest } from '../timeline.js';
+import { addWindowOptions, windowOf, windowText, type WindowFlags } from '../window.js';
 
-interface HistoryFlags extends TraceFlags {
+interface HistoryFlags extends TraceFlags, WindowFlags {
   pasid?: string;
   dev?: string;
   mm?: string;
@@ -24,33 +28,50 @@ function entityOf(flags: HistoryFlags): Entity {
 
 export function registerHistory(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    addWindowOptions(program
       .command('history')
-      .description("every event that changed an entity's rows, oldest first, field by field")
+      .description("every event that changed an entity's rows or is one of its page requests or responses, oldest first, field by field; then each owner's lifetime")
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
-      .option('--pasid <n>', "the PASID's row")
-      .option('--dev <dev>', "the device's row")
+      .option('--pasid <n>', "the PASID's row and its page requests")
+      .option('--dev <dev>', "the device's row and its page requests")
       .option('--mm <mm>', 'the PASID rows and bond rows of the mm')
-      .option('--json', 'print a JSON array of {seq, type, change}'),
+      .option('--json', 'print {"entity","from","to","entries":[{seq,ts,type,change|event}],"lifetimes":[...]}'), 'events')
+      .addHelpText('after', `
+Examples:
+  sva-replay history trace.jsonl --pasid 7
+  sva-replay history trace.jsonl --dev 0000:6a:01.0 --from 11700 --to ts:10408.2
+  sva-replay history trace.jsonl --mm 0xffff8881 --json`),
     io,
   ).action(async (file: string, flags: HistoryFlags) => {
     const entity = entityOf(flags);
+    const window = await windowOf(file, flags);
     const bad = new BadLines(io);
+    const progress = new Progress(io, 'history');
     const cursor = await startCursor(traceRequest(file, flags, io, bad));
-    const writer = new ChunkedWriter(io.out, io.drain);
+    const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain);
+    const lifetimes = new Lifetimes();
+    const tick = (events: number) => { if (events % progress.every === 0) progress.update(events, null); };
     let n = 0;
-    if (flags.json) writer.line('[');
+    if (flags.json) writer.line(`{"entity":${JSON.stringify(entityLabel(entity))},"from":${window.from},"to":${JSON.stringify(window.to === Infinity ? null : window.to)},"entries":[`);
     try {
-      for await (const h of history(cursor, [entity])) {
-        if (flags.json) writer.line(`${n > 0 ? ',' : ''}${JSON.stringify(h)}`);
-        else writer.line(historyLine(h));
-        if ((++n & 0x3ff) === 0) await writer.settle();
+      for await (const h of entityEvents(cursor, [entity], window, tick)) {
+        for (const d of h.changes) lifetimes.add(d, h.result.seq, h.result.event.ts, h.result.type);
+        if (!inWindow(window, h.result.seq)) continue;
+        if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);
+        else for (const line of historyLines(h)) { writer.line(line); n++; }
+        if ((n & 0x3ff) === 0) await writer.settle();
       }
     } finally {
       await cursor.close();
+      progress.done();
     }
-    if (flags.json) writer.line(']');
-    else if (n === 0) writer.line(`no changes to the rows of ${entityLabel(entity)}`);
+    const all = lifetimes.all();
+    const end = window.to === Infinity ? 'the end of the trace' : `seq ${cursor.point.seq}`;
+    if (flags.json) writer.line(`],"lifetimes":${JSON.stringify(all)}}`);
+    else {
+      if (n === 0) writer.line(`no changes to the rows of ${entityLabel(entity)}${windowText(window)}`);
+      for (const line of lifetimeLines(entityLabel(entity), all, entity.kind === 'mm', end)) writer.line(line);
+    }
     await writer.settle();
     bad.summary();
     exit.code = EXIT.clean;

@@ -9,6 +9,7 @@ import type { ExitBox } from '../program.js';
 import { ChunkedWriter, resultLine } from '../format/results.js';
 import { stepLine } from '../format/steps.js';
 import { summaryText } from '../format/summary.js';
+import { addWindowOptions, windowOf, type WindowFlags } from '../window.js';
 
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
 export const failOnOption = () =>
@@ -27,7 +28,7 @@ export function exitForCounts(counts: Record<Severity, number>, failOn: FailOn):
   return (Object.keys(counts) as Severity[]).some((s) => counts[s] > 0 && SEVERITY_RANK[s] >= floor) ? EXIT.findings : EXIT.clean;
 }
 
-interface ReplayFlags extends TraceFlags {
+interface ReplayFlags extends TraceFlags, WindowFlags {
   results?: boolean;
   steps?: boolean;
   failOn: FailOn;
@@ -35,24 +36,31 @@ interface ReplayFlags extends TraceFlags {
 
 export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    addWindowOptions(program
       .command('replay')
       .description('fold a trace through the SVA model and summarise what the kernel computed')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
       .option('--results', 'print the results stream (one JSON object per event)')
       .option('--steps', 'print one human line per event: return value, PASID and driver ops')
-      .addOption(failOnOption()),
+      .addOption(failOnOption()), '--steps and --results lines')
+      .addHelpText('after', `
+Examples:
+  sva-replay replay trace.jsonl
+  sva-replay replay trace.jsonl --steps --from 11700 --to 11784
+  sva-replay replay trace.jsonl --results --to ts:10408.2 > results.jsonl`),
     io, true,
   ).action(async (file: string, flags: ReplayFlags) => {
     const bad = new BadLines(io);
     const progress = new Progress(io, 'replay');
     const writer = new ChunkedWriter(io.out, io.drain);
-    const options = { ...replayOptions(file, flags, bad, progress), afterBatch: () => writer.settle(), tables: AUDIT_TABLES };
+    const window = await windowOf(file, flags);
+    const options = { ...replayOptions(file, flags, bad, progress), afterBatch: () => writer.settle(), tables: AUDIT_TABLES, untilSeq: window.to };
     const run = new Session(options);
     try {
       await runTrace(file, options, ({ result }) => {
-        if (flags.results) writer.line(resultLine(result));
-        else if (flags.steps) writer.line(stepLine(result));
+        const shown = result.seq >= window.from; // events before the window are folded, not printed
+        if (shown && flags.results) writer.line(resultLine(result));
+        else if (shown && flags.steps) writer.line(stepLine(result));
         options.tick(run.events);
       }, run);
     } catch (e) {

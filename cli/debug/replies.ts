@@ -5,7 +5,7 @@ import { breakLabel, type Breakpoint, type Stop } from '../../timetravel/debug/b
 import type { DebugStep } from '../../timetravel/debug/navigator.js';
 import { entityLabel } from '../../timetravel/query/entity.js';
 import { eventText, jsonText } from '../../timetravel/render.js';
-import { deltaText } from '../format/history.js';
+import { deltaText, keyText } from '../format/history.js';
 import { stateTables } from '../format/state.js';
 import { opText } from '../format/steps.js';
 
@@ -64,7 +64,7 @@ export function replyText(r: Reply): string {
       return out.join('\n');
     }
     case 'at': return atText(r);
-    case 'rows': return r.rows.length > 0 ? r.rows.map((x) => `${x.table}[${x.key}]: ${jsonText(x.row)}`).join('\n') : `no rows for ${r.entity}`;
+    case 'rows': return r.rows.length > 0 ? r.rows.map((x) => `${x.table}[${keyText(x.key)}]: ${jsonText(x.row)}`).join('\n') : `no rows for ${r.entity}`;
     case 'tables': return stateTables(r.view).trimEnd();
     case 'findings': return r.findings.length === 0 ? `no findings up to event ${r.events}` : r.findings.map(findingText).join('\n');
     case 'breakpoints':

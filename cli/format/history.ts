@@ -1,17 +1,50 @@
-import type { HistoryEntry } from '../../timetravel/query/history.js';
-import { jsonText, valueText } from '../../timetravel/render.js';
+import type { StepResult } from '../../replay/stepResult.js';
+import type { EntityEvent } from '../../timetravel/query/history.js';
+import type { Lifetime } from '../../timetravel/query/lifetimes.js';
+import { eventText, jsonText, valueText } from '../../timetravel/render.js';
 import type { RowDelta } from '../../timetravel/rows.js';
+
+/** A row key for people: the parts of a compound key (a page-request group's) joined by `/`. */
+export const keyText = (key: string): string => key.replaceAll('\u0000', '/');
 
 /** `pasids[2] changed: refs 1 → 2`; an added or removed row is shown whole. */
 export function deltaText(d: RowDelta): string {
+  const name = `${d.table}[${keyText(d.key)}]`;
   const whole = (side: 'before' | 'after') => jsonText(Object.fromEntries(Object.entries(d.fields).map(([f, c]) => [f, c[side]])));
-  if (d.kind === 'added') return `${d.table}[${d.key}] added: ${whole('after')}`;
-  if (d.kind === 'removed') return `${d.table}[${d.key}] removed (was ${whole('before')})`;
+  if (d.kind === 'added') return `${name} added: ${whole('after')}`;
+  if (d.kind === 'removed') return `${name} removed (was ${whole('before')})`;
   const fields = Object.entries(d.fields).map(([f, c]) => `${f} ${valueText(c.before)} → ${valueText(c.after)}`);
-  return `${d.table}[${d.key}] changed: ${fields.join(', ')}`;
+  return `${name} changed: ${fields.join(', ')}`;
 }
 
-/** One line of `history`: `seq S  TYPE  DELTA`. */
-export function historyLine(h: HistoryEntry): string {
-  return `seq ${h.seq}  ${h.type}  ${deltaText(h.change)}`;
+const head = (r: StepResult): string => `seq ${r.seq}  ${r.event.ts !== undefined ? `ts ${r.event.ts}  ` : ''}${r.type}`;
+const outcome = (r: StepResult): string => `ret ${r.ret}${r.errno ? ` (${r.errno})` : ''}`;
+
+/**
+ * The lines of `history` for one event: `seq S  ts T  TYPE  DELTA` per row change; a page
+ * request or response that changed none of the rows shows itself and its result.
+ */
+export function historyLines(h: EntityEvent): string[] {
+  if (h.changes.length === 0) return [`${head(h.result)}  ${eventText(h.result.event)} → ${outcome(h.result)}`];
+  return h.changes.map((d) => `${head(h.result)}  ${deltaText(d)}`);
+}
+
+/** `history --json` entries: one per row change, or the event for a page request or response without one. */
+export function historyJson(h: EntityEvent): object[] {
+  const { seq, type, event } = h.result;
+  const ts = event.ts !== undefined ? { ts: event.ts } : {};
+  if (h.changes.length === 0) return [{ seq, ...ts, type, event: JSON.parse(eventText(event)), ret: h.result.ret, errno: h.result.errno }];
+  return h.changes.map((change) => ({ seq, ...ts, type, change: { ...change, key: keyText(change.key) } }));
+}
+
+const at = (seq: number, ts: number | null): string => `seq ${seq}${ts !== null ? ` (ts ${ts})` : ''}`;
+
+/** `  mm X: seq 8 (ts 1.5) to seq 12 (ts 2.0), ended by unbind`, one line per owner. */
+export function lifetimeLines(label: string, all: readonly Lifetime[], showRow: boolean, end: string): string[] {
+  if (all.length === 0) return [];
+  return [`lifetime of ${label}:`, ...all.map((l) => {
+    const who = showRow ? `${l.row} ${l.owner}` : l.owner;
+    const until = l.to === null ? `, still live at ${end}` : ` to ${at(l.to, l.toTs)}, ended by ${l.ended}`;
+    return `  ${who}: from ${at(l.from, l.fromTs)}${until}`;
+  })];
 }

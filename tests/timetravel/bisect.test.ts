@@ -49,7 +49,7 @@ describe('bisect predicates', () => {
   it('finds the first finding of a rule (the Auditor runs alongside)', async () => {
     const text = `{"type":"domain_alloc","domain":"A"}\n{"type":"bind","dev":"${D0}","mm":"X","flags":0}\n`;
     const r = await cli('bisect', tmp.file('f.jsonl', text), '--until', 'finding implicit-entity', '--json');
-    expect(JSON.parse(r.out)).toMatchObject({ found: true, seq: 2, why: [expect.stringMatching(/^finding: \{"rule":"implicit-entity"/)] });
+    expect(JSON.parse(r.out)).toMatchObject({ found: true, seq: 2, why: [{ rule: 'implicit-entity', finding: { rule: 'implicit-entity', seq: 2, entity: `device:${D0}` } }] });
     expect(await first('findings >= 1', text)).toBe(2);
   });
 });

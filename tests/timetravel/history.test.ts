@@ -10,7 +10,11 @@ describe('history', () => {
     const file = tmp.file('small.jsonl', SMALL);
     const r = await cli('history', file, '--pasid', '1', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual([
+    const out = JSON.parse(r.out) as { entity: string; from: number; to: null; entries: unknown[]; lifetimes: unknown[] };
+    expect([out.entity, out.from, out.to]).toEqual(['pasid 1', 0, null]);
+    // one owner: bound at 8, its last bond unbound at 12 (sva-model.md: the io_mm and its PASID go with it)
+    expect(out.lifetimes).toEqual([{ row: 'pasids[1]', owner: 'mm X', from: 8, fromTs: null, to: 12, toTs: null, ended: 'unbind' }]);
+    expect(out.entries).toEqual([
       { seq: 8, type: 'bind', change: { table: 'pasids', key: '1', kind: 'added', fields: {
         pasid: f(1), owner: f('sva'), mm: f('X'), flags: f(0), refs: f(1), state: f('live'), bonds: f([bondA(D0)]) } } },
       { seq: 9, type: 'bind', change: { table: 'pasids', key: '1', kind: 'changed', fields: {
@@ -32,13 +36,15 @@ describe('history', () => {
       `seq 8  bind  devices[${D0}] changed: pasids [] → [1]`,
       `seq 10  unbind  devices[${D0}] changed: pasids [1] → []`,
       `seq 11  bind  devices[${D0}] changed: pasids [] → [2]`,
+      `lifetime of dev ${D0}:`,
+      `  driver generic: from seq 2, still live at the end of the trace`,
     ].join('\n') + '\n');
   });
 
   it("follows an mm through its PASID rows and bond rows", async () => {
     const file = tmp.file('small.jsonl', SMALL);
     const r = await cli('history', file, '--mm', 'X', '--json');
-    const rows = (JSON.parse(r.out) as { seq: number; change: { table: string; key: string; kind: string } }[])
+    const rows = (JSON.parse(r.out).entries as { seq: number; change: { table: string; key: string; kind: string } }[])
       .map((h) => `${h.seq} ${h.change.table}[${h.change.key}] ${h.change.kind}`);
     expect(rows).toEqual([
       '8 pasids[1] added', `8 bonds[${D0}/1] added`,
@@ -47,7 +53,7 @@ describe('history', () => {
       '12 pasids[1] removed', `12 bonds[${D1}/1] changed`,
     ]);
     const mmY = await cli('history', file, '--mm', 'Y', '--json');
-    expect((JSON.parse(mmY.out) as { seq: number }[]).map((h) => h.seq)).toEqual([11, 11]);
+    expect((JSON.parse(mmY.out).entries as { seq: number }[]).map((h) => h.seq)).toEqual([11, 11]);
   });
 
   it('needs exactly one entity, and says when nothing changed', async () => {
@@ -56,6 +62,6 @@ describe('history', () => {
     expect((await cli('history', file, '--pasid', '1', '--dev', D0)).code).toBe(2);
     expect((await cli('history', file, '--pasid', 'x')).err).toMatch(/pasid expects a non-negative integer/);
     expect((await cli('history', file, '--pasid', '9')).out).toBe('no changes to the rows of pasid 9\n');
-    expect((await cli('history', file, '--pasid', '9', '--json')).out).toBe('[\n]\n');
+    expect(JSON.parse((await cli('history', file, '--pasid', '9', '--json')).out)).toEqual({ entity: 'pasid 9', from: 0, to: null, entries: [], lifetimes: [] });
   });
 });

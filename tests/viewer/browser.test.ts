@@ -186,7 +186,8 @@ describe('the viewer in chromium', () => {
       await page.fill('input[name="search"]', 'pasid 4');
       await page.press('input[name="search"]', 'Enter');
       await page.waitForSelector('[data-search="pasid 4"]');
-      const history = JSON.parse((await cli('history', file, '--pasid', '4', '--json')).out) as { seq: number }[];
+      // the viewer lists row changes (history's entries with a `change`)
+      const history = (JSON.parse((await cli('history', file, '--pasid', '4', '--json')).out).entries as { seq: number; change?: object }[]).filter((h) => h.change);
       expect(await page.$$eval('[data-history-seq]', (r) => r.map((e) => Number(e.getAttribute('data-history-seq'))))).toEqual(history.map((h) => h.seq));
       expect(await page.locator('[data-lane="pasid:4"].highlight').count()).toBe(1);
       expect(await page.locator('[data-lane].highlight').count()).toBe(1);

@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../../events/types.js';
 import type { Cursor } from '../cursor.js';
+import { WHOLE, type SeqWindow } from '../query/window.js';
 import { pasidsOf, type Expr } from './ast.js';
 import { evaluate, type EvalState, type Verdict } from './evaluate.js';
 
@@ -21,9 +22,13 @@ export function usesFindings(e: Expr): boolean {
 /**
  * The first event after which the predicate holds: one linear pass from the cursor (state
  * predicates need not be monotonic, so no point can be skipped). Findings come from the
- * cursor's session, which must run the audit when the expression asks for them.
+ * cursor's session, which must run the audit when the expression asks for them. In a window,
+ * only its events are judged (the state still comes from every event before them), and the
+ * end-of-trace audit only when the window runs to the end. `tick` runs after every event.
  */
-export async function bisect(cursor: Cursor, expr: Expr): Promise<{ hit: BisectHit | null; events: number }> {
+export async function bisect(
+  cursor: Cursor, expr: Expr, window: SeqWindow = WHOLE, tick?: (events: number) => void,
+): Promise<{ hit: BisectHit | null; events: number }> {
   const named = [...pasidsOf(expr)];
   const session = cursor.session;
   const audited = usesFindings(expr);
@@ -40,13 +45,16 @@ export async function bisect(cursor: Cursor, expr: Expr): Promise<{ hit: BisectH
     for (let i = s.findings; i < all.length; i++) if (!s.firstFinding.has(all[i].rule)) s.firstFinding.set(all[i].rule, all[i]);
     s.findings = all.length;
   };
-  for (let r = await cursor.step(); r !== null; r = await cursor.step()) {
+  for (let e = await cursor.peek(); e !== null && e.seq <= window.to; e = await cursor.peek()) {
+    const r = (await cursor.step())!;
+    tick?.(cursor.point.events);
     update();
+    if (r.seq < window.from) continue;
     const verdict = evaluate(expr, s);
     if (verdict.ok) return { hit: { seq: r.seq, line: r.line, event: r.event, atEnd: false, verdict }, events: s.events };
   }
   const last = cursor.last;
-  if (audited && last) {
+  if (audited && last && window.to === Infinity && last.seq >= window.from) {
     session.finish();
     update();
     const verdict = evaluate(expr, s);

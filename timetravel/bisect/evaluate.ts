@@ -15,15 +15,29 @@ export interface EvalState {
   lastRows: Map<number, PasidRow>;
 }
 
+/** One piece of evidence: a row (null: none; `last`: the row it had before), a finding, a count, an mm's rows. */
+export type Why =
+  | { table: string; key: string; row: object | null; last?: unknown }
+  | { rule: string; finding: Finding | null }
+  | { count: string; n: number }
+  | { mm: string; table: string; keys: string[] };
+
 /** Whether the predicate holds, and the rows (or counts) that decided it. */
 export interface Verdict {
   ok: boolean;
-  why: string[];
+  why: Why[];
 }
 
-function shown(table: string, key: string, r: object | undefined, last?: unknown): string {
-  if (r) return `${table}[${key}]: ${jsonText(r)}`;
-  return `${table}[${key}]: none${last !== undefined ? ` (last: ${jsonText(last)})` : ''}`;
+function shown(table: string, key: string, r: object | undefined, last?: unknown): Why {
+  return last !== undefined && !r ? { table, key, row: null, last } : { table, key, row: r ?? null };
+}
+
+/** A piece of evidence as a line: `pasids[7]: {...}`, `finding: {...}`, `events: 12`. */
+export function whyText(w: Why): string {
+  if ('row' in w) return `${w.table}[${w.key}]: ${w.row ? jsonText(w.row) : `none${w.last !== undefined ? ` (last: ${jsonText(w.last)})` : ''}`}`;
+  if ('rule' in w) return w.finding ? `finding: ${jsonText(w.finding)}` : `no ${w.rule} finding yet`;
+  if ('count' in w) return `${w.count}: ${w.n}`;
+  return `mm ${w.mm}: ${w.keys.length} ${w.table}${w.keys.length ? ` (${w.keys.join(', ')})` : ''}`;
 }
 
 function pasidTest(t: Extract<Test, { pasid: number }>, s: EvalState): Verdict {
@@ -64,15 +78,15 @@ function test(t: Test, s: EvalState): Verdict {
       const keys = table === 'bonds'
         ? [...s.tables.table('bonds')].filter(([, r]) => r.mm === t.mm && r.state === 'live').map(([key]) => key)
         : [...s.tables.table('pasids')].filter(([, r]) => r.owner === 'sva' && r.mm === t.mm).map(([key]) => key);
-      return { ok: compare(keys.length, t.cmp, t.value), why: [`mm ${t.mm}: ${keys.length} ${table}${keys.length ? ` (${keys.join(', ')})` : ''}`] };
+      return { ok: compare(keys.length, t.cmp, t.value), why: [{ mm: t.mm, table, keys }] };
     }
     case 'finding': {
       const f = s.firstFinding.get(t.rule);
-      return { ok: f !== undefined, why: [f ? `finding: ${jsonText(f)}` : `no ${t.rule} finding yet`] };
+      return { ok: f !== undefined, why: [{ rule: t.rule, finding: f ?? null }] };
     }
     case 'count': {
       const n = counter(t.what, s);
-      return { ok: compare(n, t.cmp, t.value), why: [`${t.what}: ${n}`] };
+      return { ok: compare(n, t.cmp, t.value), why: [{ count: t.what, n }] };
     }
   }
 }
