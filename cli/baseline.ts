@@ -36,7 +36,12 @@ export async function readBaseline(path: string): Promise<Set<string>> {
   return known;
 }
 
+/** Whether a finding is not in the baseline. */
+export function isNew(f: Finding, known: ReadonlySet<string>): boolean {
+  return !known.has(findingFingerprint(f.rule, f.entity));
+}
+
 /** The findings not in the baseline. */
 export function newFindings(findings: readonly Finding[], known: ReadonlySet<string>): Finding[] {
-  return findings.filter((f) => !known.has(findingFingerprint(f.rule, f.entity)));
+  return findings.filter((f) => isNew(f, known));
 }

@@ -7,7 +7,7 @@ import { sourceLineNumbers, sourceLines } from '../../events/source/sourceLines.
 import { didYouMean } from '../../events/suggest.js';
 import { Session } from '../../session/session.js';
 import { runTrace } from '../../session/runTrace.js';
-import { newFindings, readBaseline } from '../baseline.js';
+import { isNew, newFindings, readBaseline } from '../baseline.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
@@ -130,7 +130,7 @@ async function auditJson(
 ): Promise<number> {
   const spool = new FindingSpool();
   const keep = (f: Finding) => {
-    if (inWindow(options.window, f.seq) && (known === null || newFindings([f], known).length === 1)) spool.add(f);
+    if (inWindow(options.window, f.seq) && (known === null || isNew(f, known))) spool.add(f);
   };
   try {
     const session = new Session({ ...options, retainFindings: false });
