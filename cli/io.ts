@@ -4,6 +4,8 @@ export interface CliIo {
   err(text: string): void;
   /** stderr is a terminal: progress bars are shown only then. */
   errIsTTY: boolean;
+  /** stdout is a terminal: long source lines are cut to fit only then (absent: not a terminal). */
+  outIsTTY?: boolean;
   /** For `debug`'s interactive mode; absent in tests. */
   stdin?: NodeJS.ReadableStream;
   /** Resolves once stdout can take more (backpressure on big outputs); absent in tests. */
@@ -23,6 +25,7 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   errIsTTY: Boolean(process.stderr.isTTY),
+  outIsTTY: Boolean(process.stdout.isTTY),
   stdin: process.stdin,
   drain: () =>
     process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve(),

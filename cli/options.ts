@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { didYouMean } from '../events/suggest.js';
 import type { TraceInputError } from '../events/inputError.js';
 import { engineByName, ENGINE_NAMES } from '../machines/engines.js';
 import { PROFILE_NAMES, resolveProfile } from '../replay/kernel/profiles.js';
@@ -40,16 +41,27 @@ export function addTraceOptions(cmd: Command, io?: CliIo, reportsProfile = false
   return cmd
     .addOption(new Option('--profile <name>', `kernel generation whose lifecycle rules apply (${PROFILE_NAMES.join(', ')}; ` +
       'mainline is the newest, 6.8; default: from the trace header, else v3)').argParser(profileArg))
-    .addOption(new Option('--engine <name>', 'machine engine (xstate is the reference interpreter)').choices([...ENGINE_NAMES]).default('compiled'))
+    .addOption(choiceOption('--engine <name>', 'machine engine (xstate is the reference interpreter)', ENGINE_NAMES).default('compiled'))
     .option('--skip-bad', 'skip bad lines (counted and reported) instead of stopping at the first')
     .option('--strict', 'treat entities the trace never introduced as errors');
 }
 
 /** `--profile NAME`: a profile or an alias, resolved to the profile it names. */
-function profileArg(value: string): Profile {
+export function profileArg(value: string): Profile {
   const profile = resolveProfile(value);
-  if (!profile) throw new InvalidArgumentError(`Allowed choices are ${PROFILE_NAMES.join(', ')}.`);
+  if (!profile) throw new InvalidArgumentError(`Allowed choices are ${PROFILE_NAMES.join(', ')}.${didYouMean(value, PROFILE_NAMES)}`);
   return profile;
+}
+
+/**
+ * An option taking one of `values` (listed in the help as commander's choices), whose error on
+ * another value suggests the nearest one: `--fail-on warn` → `(did you mean "warning"?)`.
+ */
+export function choiceOption(flags: string, description: string, values: readonly string[]): Option {
+  return new Option(flags, description).choices([...values]).argParser((value: string) => {
+    if (!values.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.${didYouMean(value, values)}`);
+    return value;
+  });
 }
 
 /** Bad lines skipped under --skip-bad: the first few are printed, all are counted. */

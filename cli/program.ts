@@ -24,7 +24,8 @@ export async function createProgram(io: CliIo, exit: ExitBox = { code: 0 }, argv
 }
 
 /** Runs argv (without node and script) and returns the exit code; input problems never throw. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(given: readonly string[], io: CliIo): Promise<number> {
+  const argv = helpArgv(given);
   const exit: ExitBox = { code: EXIT.clean };
   const program = await createProgram(io, exit, argv);
   try {
@@ -42,4 +43,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.err(problem.message);
     return problem.code;
   }
+}
+
+/**
+ * `help CMD [SUB...]` is `CMD [SUB...] --help`: commander's own help command reads only its first
+ * argument, so `help import ftrace` would show `import`'s help instead of the subcommand's.
+ */
+export function helpArgv(argv: readonly string[]): readonly string[] {
+  return argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
 }

@@ -3,6 +3,7 @@
  * TraceInputError naming the field. Own-property lookups only (see validate.ts).
  */
 import { TraceInputError } from './inputError.js';
+import { closest } from './suggest.js';
 import { RESPONSE_CODES, type ResponseCode } from './types.js';
 
 export type Obj = Record<string, unknown>;
@@ -17,6 +18,29 @@ export function fail(file: string, line: number, field: string | null, reason: s
   throw new TraceInputError(file, line, field, reason);
 }
 
+/** Every field name an event line or op record of trace-format.md may carry. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  'seq', 'ts', 'cpu', 'tid', 'comm', 'phase', 'type', 'ret', 'dev', 'mm', 'pasid', 'flags', 'features', 'min', 'max',
+  'min_pasid', 'max_pasid', 'ssid_bits', 'driver', 'domain', 'iommu', 'owner', 'addr', 'start', 'end', 'size', 'perm',
+  'group', 'last', 'code', 'handle', 'op', 'attach_domain', 'detach_domain', 'comment',
+]);
+
+/**
+ * A required field is missing: the error says so, and when the line carries a field this format
+ * does not know whose name is near the missing one (`device` for `dev`, `flag` for `flags`), it
+ * suggests it.
+ */
+export function missing(o: Obj, key: string, line: number, file: string): never {
+  const near = Object.keys(o).find((k) => !KNOWN_FIELDS.has(k) && nearName(k, key));
+  return fail(file, line, key, `missing required field${near === undefined ? '' : ` (the line has "${near}": did you mean "${key}"?)`}`);
+}
+
+/** `written` is a plausible misspelling or a longer or shorter form of `wanted`. */
+function nearName(written: string, wanted: string): boolean {
+  const [a, b] = [written.toLowerCase(), wanted.toLowerCase()];
+  return closest(a, [b]) === b || (Math.min(a.length, b.length) >= 2 && (a.startsWith(b) || b.startsWith(a)));
+}
+
 /** A short rendering of a bad value for an error message. */
 export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
@@ -27,7 +51,7 @@ export function show(v: unknown): string {
 export function str(o: Obj, key: string, line: number, file: string): string {
   const v = get(o, key);
   if (typeof v === 'string' && v.length > 0) return v;
-  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (v === undefined) missing(o, key, line, file);
   return fail(file, line, key, `expected a non-empty string, got ${show(v)}`);
 }
 
@@ -40,7 +64,7 @@ export function uintValue(v: unknown, key: string, line: number, file: string): 
 
 export function uint(o: Obj, key: string, line: number, file: string): number {
   const v = get(o, key);
-  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (v === undefined) missing(o, key, line, file);
   return uintValue(v, key, line, file);
 }
 
@@ -52,7 +76,7 @@ export function optUint(o: Obj, key: string, line: number, file: string): number
 export function bool(o: Obj, key: string, line: number, file: string): boolean {
   const v = get(o, key);
   if (typeof v === 'boolean') return v;
-  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (v === undefined) missing(o, key, line, file);
   return fail(file, line, key, `expected true or false, got ${show(v)}`);
 }
 
@@ -88,7 +112,7 @@ export function addr(o: Obj, key: string, line: number, file: string): bigint {
     return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
   }
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (v === undefined) missing(o, key, line, file);
   if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
     fail(file, line, key, `integer ${v} is too large to be exact; write it as a hex string`);
   }
@@ -110,7 +134,7 @@ export function perm(o: Obj, key: string, line: number, file: string): string {
     }
     if (i === v.length) return v;
   }
-  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (v === undefined) missing(o, key, line, file);
   return fail(file, line, key, `expected permission letters from r, w, x, p (like "rw"), got ${show(v)}`);
 }
 
@@ -118,6 +142,6 @@ export function code(o: Obj, key: string, line: number, file: string): ResponseC
   const v = get(o, key);
   if (typeof v === 'number' && (v === 0 || v === 1 || v === 2)) return RESPONSE_CODES[v];
   if (typeof v === 'string' && (RESPONSE_CODES as readonly string[]).includes(v)) return v as ResponseCode;
-  if (v === undefined) fail(file, line, key, 'missing required field');
+  if (v === undefined) missing(o, key, line, file);
   return fail(file, line, key, `expected one of ${RESPONSE_CODES.join(', ')} or 0/1/2, got ${show(v)}`);
 }

@@ -1,10 +1,10 @@
 import { OP_NAMES, type Op } from './types.js';
-import { bool, code, fail, get, hexString, optUint, show, str, uint, type Obj } from './fieldReaders.js';
+import { bool, code, fail, get, hexString, missing, optUint, show, str, uint, type Obj } from './fieldReaders.js';
 
 /** An observed driver operation record (`op` lines): the fields of that op (sva-model.md). */
 export function opRecord(o: Obj, line: number, file: string): Op {
   const name = get(o, 'op');
-  if (name === undefined || name === null) fail(file, line, 'op', 'missing required field');
+  if (name === undefined || name === null) missing(o, 'op', line, file);
   switch (name) {
     case 'mm_alloc':
       return { op: 'mm_alloc', domain: str(o, 'domain', line, file), mm: str(o, 'mm', line, file) };

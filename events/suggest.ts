@@ -1,7 +1,8 @@
 /**
  * "Did you mean": the nearest of the known names to a mistyped one, by edit distance with
- * adjacent transpositions counting as one edit ("bnid" → "bind"), or undefined when none is
- * close enough to be a plausible typo.
+ * adjacent transpositions counting as one edit ("bnid" → "bind"), else the one known name the
+ * word is a start of ("warn" → "warning"), or undefined when none is close enough to be a
+ * plausible typo.
  */
 export function closest(word: string, known: readonly string[]): string | undefined {
   const limit = Math.max(1, Math.floor(word.length / 3));
@@ -11,7 +12,10 @@ export function closest(word: string, known: readonly string[]): string | undefi
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return best;
+  if (best !== undefined || word.length < 2) return best;
+  // a shortened name ("warn" for "warning") when it starts exactly one known name
+  const longer = known.filter((k) => k.toLowerCase().startsWith(word.toLowerCase()));
+  return longer.length === 1 ? longer[0] : undefined;
 }
 
 /** ` (did you mean "X"?)` for the nearest known name, or '' when none is near. */

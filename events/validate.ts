@@ -7,7 +7,7 @@
  * given as `null` counts as absent.
  */
 import { parseRet } from './errno.js';
-import { addr, bool, code, fail, get, oneOf, optUint, perm, show, str, uint, uintValue, type Obj } from './fieldReaders.js';
+import { addr, bool, code, fail, get, missing, oneOf, optUint, perm, show, str, uint, uintValue, type Obj } from './fieldReaders.js';
 import { opRecord } from './opRecord.js';
 import { didYouMean } from './suggest.js';
 import {
@@ -77,7 +77,7 @@ export function toEvent(raw: unknown, line: number, file: string, prevSeq: numbe
   }
   const o = raw as Obj;
   const type = get(o, 'type');
-  if (type === undefined || type === null) fail(file, line, 'type', 'missing required field');
+  if (type === undefined || type === null) missing(o, 'type', line, file);
   switch (type) {
     case 'device_add': {
       const p: Payload<DeviceAddEvent> = { type: 'device_add', dev: str(o, 'dev', line, file) };
@@ -161,7 +161,7 @@ export function toEvent(raw: unknown, line: number, file: string, prevSeq: numbe
     }
     case 'pasid_alloc': {
       const owner = get(o, 'owner');
-      if (owner === undefined || owner === null) fail(file, line, 'owner', 'missing required field');
+      if (owner === undefined || owner === null) missing(o, 'owner', line, file);
       const p: Payload<PasidAllocEvent> = {
         type: 'pasid_alloc', owner: oneOf<NonSvaOwner>(owner, NON_SVA_OWNERS, 'owner', line, file),
       };
@@ -184,7 +184,7 @@ export function toEvent(raw: unknown, line: number, file: string, prevSeq: numbe
     }
     default:
       return fail(file, line, 'type', typeof type === 'string'
-        ? `unknown event type ${show(type)}${didYouMean(type, EVENT_TYPES)} (expected one of ${EVENT_TYPES.join(', ')})`
+        ? `unknown event type ${show(type)}${didYouMean(type, EVENT_TYPES) || ` (expected one of ${EVENT_TYPES.join(', ')})`}`
         : `expected a string, got ${show(type)}`);
   }
 }

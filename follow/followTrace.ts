@@ -5,12 +5,12 @@
  * synchronous, so the next chunk is read only after the previous one has been audited: memory
  * holds one chunk, the partial last line and the model's working set, never the trace.
  */
-import { concat, defer, interval, map, merge, mergeMap, NEVER, ReplaySubject, Subject, takeUntil, tap, type Observable } from 'rxjs';
+import { concat, defer, interval, merge, mergeMap, NEVER, ReplaySubject, Subject, takeUntil, tap, type Observable } from 'rxjs';
 import { FtraceLineDecoder, JsonLineDecoder, type LineDecoder } from './decode.js';
 import { splitLines } from './lines.js';
 import { LiveAudit } from './liveAudit.js';
 import { sourceChunks } from './sources.js';
-import type { FollowEvent, FollowOptions, FollowSource, FollowSummary, LineBatch } from './types.js';
+import type { FollowEvent, FollowOptions, FollowSource, FollowStatus, FollowSummary, LineBatch } from './types.js';
 
 export interface FollowControl {
   /** Ends the follow: a file is read to its current end first, a stream is cut off. */
@@ -44,17 +44,28 @@ export function followTrace(source: FollowSource, options: FollowOptions = {}, {
     if (every <= 0) return body$;
     const done$ = new ReplaySubject<void>(1);
     let last = { events: 0, at: Date.now() };
+    let shown = statusKey(live.status(0));
+    // A status only when something changed since the last one: an idle follow stays quiet.
     const status$ = interval(every).pipe(
-      map((): FollowEvent => {
+      mergeMap((): FollowEvent[] => {
         const now = { events: live.events, at: Date.now() };
         const rate = (now.events - last.events) / Math.max((now.at - last.at) / 1000, 1e-3);
         last = now;
-        return { kind: 'status', status: live.status(rate) };
+        const status = live.status(rate);
+        const key = statusKey(status);
+        if (key === shown) return [];
+        shown = key;
+        return [{ kind: 'status', status }];
       }),
       takeUntil(done$),
     );
     return merge(body$.pipe(tap({ complete: () => done$.next() })), status$);
   });
+}
+
+/** What a status says apart from the rate: equal keys, nothing new to report. */
+function statusKey(s: FollowStatus): string {
+  return [s.events, s.livePasids, s.liveBonds, s.errors, s.warnings, s.infos, s.badLines].join(',');
 }
 
 export interface FollowHandle {

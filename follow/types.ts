@@ -43,7 +43,7 @@ export interface FollowOptions extends SourceOptions {
   strict?: boolean;
   /** The input is raw ftrace text (trace_pipe), converted as `import ftrace` does. */
   ftrace?: boolean;
-  /** A status event this often, in ms (5000 by default; 0: none). */
+  /** A status event this often, in ms, when something changed since the last one (5000 by default; 0: none). */
   statusEveryMs?: number;
   /** Longest accepted line, in bytes (1 MiB by default). */
   maxLineBytes?: number;

@@ -48,7 +48,7 @@ function schedule(o: SimulateOptions, setupLines: number): { at: number; rule: I
   const n = totalRaces(o.inject);
   if (n === 0) return [];
   if (o.events < minEvents(o.inject)) {
-    throw new RangeError(`${o.events} events leave no room for ${n} planted race(s): use at least ${minEvents(o.inject)}`);
+    throw new RangeError(`${o.events} events leave no room for ${n} planted race${n === 1 ? '' : 's'}: use at least ${minEvents(o.inject)}`);
   }
   const rng = new Rng(o.seed ^ 0x5bd1e995);
   const lo = Math.max(setupLines + 100, Math.floor(o.events * 0.05));

@@ -48,7 +48,7 @@ export const pasidFreedPendingFaults: Rule = {
       const byDev = queuedFor(after, history, f.pasid);
       if (byDev.size === 0) {
         report({ seq: result.seq, related: [], entity: `pasid:${f.pasid}`,
-          message: `PASID ${f.pasid} freed by ${result.type} with ${f.queued} page requests still queued` });
+          message: `PASID ${f.pasid} freed by ${result.type} with ${f.queued} page request${f.queued === 1 ? '' : 's'} still queued` });
       }
       for (const dev of [...byDev.keys()].sort()) {
         const q = byDev.get(dev)!;

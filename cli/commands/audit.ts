@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { compareFindings, RULE_IDS, unknownRuleIds } from '../../audit/auditor.js';
 import { RULES } from '../../audit/rules/index.js';
 import type { Finding } from '../../audit/types.js';
@@ -9,7 +9,7 @@ import { Session } from '../../session/session.js';
 import { runTrace } from '../../session/runTrace.js';
 import { isNew, newFindings, readBaseline } from '../baseline.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, choiceOption, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { findingsJsonChunks, findingsReport, seqsToShow } from '../format/findings.js';
@@ -47,20 +47,26 @@ export function parseRuleIds(value: string | undefined, option: string): string[
 }
 
 /**
- * Replays the trace; on a bad line (not under --skip-bad) returns the findings raised before it
- * with the error, so the report still shows them (README: nothing computed before a bad line is lost).
+ * Replays the trace and hands `keep` each finding in the window as it is raised (the session
+ * forgets it), then the end-of-trace ones when the window runs to the end of the trace. On a bad
+ * line (not under --skip-bad) it returns the error as `failure`, after the findings raised
+ * before it, so every output still shows them (README: nothing computed before a bad line is lost).
  */
-async function auditTrace(file: string, options: AuditRun) {
-  const session = new Session(options);
-  const window = options.window;
+async function auditRun(file: string, options: AuditRun, keep: (f: Finding) => void): Promise<{ events: number; failure: TraceInputError | null }> {
+  const session = new Session({ ...options, retainFindings: false });
+  const inside = (f: Finding) => {
+    if (inWindow(options.window, f.seq)) keep(f);
+  };
   try {
-    await runTrace(file, options, (_step, run) => options.tick(run.events), session);
-    // the end-of-trace checks only when the window runs to the end of the trace
-    const all = window.to === Infinity ? session.finish() : [...session.findings].sort(compareFindings);
-    return { session, findings: all.filter((f) => inWindow(window, f.seq)), failure: null };
+    await runTrace(file, options, (step, run) => {
+      for (const f of step.findings) inside(f);
+      options.tick(run.events);
+    }, session);
+    if (options.window.to === Infinity) for (const f of session.finish()) inside(f);
+    return { events: session.events, failure: null };
   } catch (e) {
     if (!(e instanceof TraceInputError) || e.line === 0) throw e;
-    return { session, findings: [...session.findings].filter((f) => inWindow(window, f.seq)).sort(compareFindings), failure: e };
+    return { events: session.events, failure: e };
   }
 }
 
@@ -70,7 +76,7 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
       .command('audit')
       .description('replay a trace and report SVA lifecycle races and misuse, grouped by rule')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
-      .addOption(new Option('--format <format>', 'output: text, json (trace-format.md) or sarif (SARIF 2.1.0, for code scanning)').choices(['text', 'json', 'sarif']))
+      .addOption(choiceOption('--format <format>', 'output: text, json (trace-format.md) or sarif (SARIF 2.1.0, for code scanning)', ['text', 'json', 'sarif']))
       .option('--json', 'same as --format json: print {"findings":[...],"summary":{...}}')
       .option('--baseline <file>', 'a previous --json or --format sarif output: report only findings not in it (matched by rule and entity)')
       .option('--only <ids>', 'run only these rules (comma-separated ids; sva-replay rules lists them)')
@@ -93,17 +99,18 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
       exit.code = await auditJson(file, options, io, bad, progress, flags, known);
       return;
     }
-    const { session, findings: all, failure } = await auditTrace(file, options);
+    const all: Finding[] = [];
+    const { events, failure } = await auditRun(file, options, (f) => all.push(f));
+    all.sort(compareFindings);
     progress.done();
     bad.summary();
     const findings: readonly Finding[] = known === null ? all : newFindings(all, known);
-    const events = session.events;
     if (format === 'sarif') {
       const lineOf = await sourceLineNumbers(file, new Set(findings.map((f) => f.seq)));
       io.out(findingsSarif({ file, findings, rules: RULES, lineOf, version: '0.1.0' }));
     } else {
       const lines = await sourceLines(file, seqsToShow(findings));
-      io.out(findingsReport({ file, profile: profileText(flags), events, findings, rules: RULES, lines }));
+      io.out(findingsReport({ file, profile: profileText(flags), events, findings, rules: RULES, lines, clipLines: io.outIsTTY === true }));
       if (known !== null) io.out(`${plural(all.length - findings.length, 'known finding')} hidden (--baseline ${flags.baseline})\n`);
       if (failure !== null) io.out(`audit stopped at line ${failure.line}: the findings above are from the events before it\n`);
     }
@@ -125,29 +132,17 @@ function badLineExit(io: CliIo, failure: TraceInputError): number {
  * not grow with them (issue 12, P3); on a bad line, the findings before it, then the error.
  */
 async function auditJson(
-  file: string, options: Parameters<typeof auditTrace>[1], io: CliIo, bad: BadLines, progress: Progress,
+  file: string, options: AuditRun, io: CliIo, bad: BadLines, progress: Progress,
   flags: AuditFlags, known: ReadonlySet<string> | null,
 ): Promise<number> {
   const spool = new FindingSpool();
-  const keep = (f: Finding) => {
-    if (inWindow(options.window, f.seq) && (known === null || isNew(f, known))) spool.add(f);
-  };
   try {
-    const session = new Session({ ...options, retainFindings: false });
-    let failure: TraceInputError | null = null;
-    try {
-      await runTrace(file, options, (step, run) => {
-        for (const f of step.findings) keep(f);
-        options.tick(run.events);
-      }, session);
-      if (options.window.to === Infinity) for (const f of session.finish()) keep(f);
-    } catch (e) {
-      if (!(e instanceof TraceInputError) || e.line === 0) throw e;
-      failure = e;
-    }
+    const { events, failure } = await auditRun(file, options, (f) => {
+      if (known === null || isNew(f, known)) spool.add(f);
+    });
     progress.done();
     bad.summary();
-    for await (const text of findingsJsonChunks(spool.sorted(), session.events, spool.counts, flags.profile)) {
+    for await (const text of findingsJsonChunks(spool.sorted(), events, spool.counts, flags.profile)) {
       io.out(text);
       await io.drain?.();
     }

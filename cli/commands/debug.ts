@@ -8,6 +8,7 @@ import type { ExitBox } from '../program.js';
 import { traceRequest } from '../timeline.js';
 import { runInteractive, runScript } from '../debug/repl.js';
 import { parseCount } from './indexCmd.js';
+import { plural } from '../format/plural.js';
 
 interface DebugFlags extends TraceFlags {
   commands?: string;
@@ -44,7 +45,7 @@ Examples:
     try {
       if (script !== null) await runScript(nav, script, io, flags.json);
       else {
-        const indexed = timeline.entries.length > 0 ? `${timeline.entries.length} checkpoints` : 'checkpoints kept in memory';
+        const indexed = timeline.entries.length > 0 ? plural(timeline.entries.length, 'checkpoint') : 'checkpoints kept in memory';
         io.out(`sva-replay debug ${file} (${indexed}); type help\n`);
         await runInteractive(nav, io, io.stdin!);
       }

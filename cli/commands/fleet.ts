@@ -8,6 +8,7 @@ import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { plural } from '../format/plural.js';
 import { textTable } from '../format/table.js';
+import { withExamples } from '../help.js';
 
 interface FleetFlags extends TraceFlags {
   json?: boolean;
@@ -50,13 +51,15 @@ async function open(db: string | undefined): Promise<SqlStore> {
 
 export function registerFleet(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    withExamples(program
       .command('fleet')
       .description('audit every host trace in DIR (HOST.jsonl[.gz]), one session per host, into one DuckDB store, and report (docs/fleet.md)')
       .argument('<dir>', 'directory of per-host traces: HOST.jsonl or HOST.jsonl.gz')
       .option('--json', 'print {"hosts":[{"host":H,"events":N,"findings":{RULE:COUNT}}]}')
       .option('--db <file>', 'keep the fleet store in this DuckDB file (replaced on each run)')
       .option('--newest <n>', 'newest findings to list', '10'),
+    'sva-replay fleet /var/log/sva/hosts',
+    'sva-replay fleet hosts/ --json --db fleet.duckdb --profile mainline'),
   ).action(async (dir: string, flags: FleetFlags) => {
     const newest = Number(flags.newest);
     if (!Number.isInteger(newest) || newest < 0) throw new UsageError(`--newest: expected a count, got '${flags.newest}'`);

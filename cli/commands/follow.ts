@@ -8,13 +8,14 @@ import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { parseRuleIds } from './audit.js';
 import { exitFor, failOnOption, type FailOn } from './replay.js';
+import { withExamples } from '../help.js';
 
 interface FollowFlags extends TraceFlags {
   json?: boolean;
   only?: string;
   ignore?: string;
   failOn: FailOn;
-  statusEvery: string;
+  statusEvery?: string;
   untilIdle?: string;
   fromEnd?: boolean;
   ftrace?: boolean;
@@ -32,7 +33,7 @@ function number(value: string, option: string): number {
 /** `follow FILE|-`: audit a growing trace live (docs/follow.md). */
 export function registerFollow(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    withExamples(program
       .command('follow')
       .description('audit a trace as it grows (like tail -f): print each race as soon as its line arrives')
       .argument('<file>', 'trace in JSON Lines, followed as it grows; - reads standard input to its end')
@@ -40,10 +41,13 @@ export function registerFollow(program: Command, io: CliIo, exit: ExitBox): void
       .option('--only <ids>', 'run only these rules (comma-separated ids)')
       .option('--ignore <ids>', 'skip these rules (comma-separated ids)')
       .addOption(failOnOption())
-      .option('--status-every <seconds>', 'a status line on stderr this often (0: never)', '5')
+      .option('--status-every <seconds>', 'a status line on stderr this often when something changed (0: never; default: 5 when stderr is a terminal, else 0)')
       .option('--until-idle <ms>', 'stop once the file has had no new bytes for this long (scripts, tests)')
       .option('--from-end', 'skip what the file already holds (default: read it first, like tail -f -n +1)')
       .option('--ftrace', 'the input is raw ftrace text (trace_pipe), converted as `import ftrace` does'),
+    'sva-replay follow /var/log/sva/trace.jsonl --fail-on warning',
+    'sudo cat /sys/kernel/tracing/trace_pipe | sva-replay follow - --ftrace --profile mainline',
+    'sva-replay follow trace.jsonl --json --until-idle 2000 > findings.jsonl'),
     io,
   ).action(async (file: string, flags: FollowFlags) => {
     exit.code = await followCommand(file, flags, io);
@@ -53,7 +57,8 @@ export function registerFollow(program: Command, io: CliIo, exit: ExitBox): void
 async function followCommand(file: string, flags: FollowFlags, io: CliIo): Promise<number> {
   const only = parseRuleIds(flags.only, '--only');
   const ignore = parseRuleIds(flags.ignore, '--ignore');
-  const statusEveryMs = number(flags.statusEvery, '--status-every') * 1000;
+  // Idle and unattended follows stay quiet: the periodic status is for a terminal (issue 13).
+  const statusEveryMs = flags.statusEvery === undefined ? (io.errIsTTY ? 5000 : 0) : number(flags.statusEvery, '--status-every') * 1000;
   const untilIdleMs = flags.untilIdle === undefined ? undefined : number(flags.untilIdle, '--until-idle');
   const stdin = file === '-';
   const label = stdin ? '<stdin>' : file;

@@ -10,40 +10,55 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { plural } from '../format/plural.js';
+import { withExamples } from '../help.js';
+import { choiceOption } from '../options.js';
 
 interface FtraceFlags {
   output?: string;
+  rejectUnknown?: boolean;
+  /** Hidden: the old name of --reject-unknown, refused with a pointer to it. */
   strict?: boolean;
   driver?: DriverName;
 }
 
-/** `import ftrace FILE|- [-o OUT] [--strict] [--driver NAME]`: kernel trace text → JSON Lines. */
+/** `import ftrace FILE|- [-o OUT] [--reject-unknown] [--driver NAME]`: kernel trace text → JSON Lines. */
 export function registerImport(program: Command, io: CliIo, exit: ExitBox): void {
-  const imports = program
+  const imports = withExamples(program
     .command('import')
-    .description('convert kernel traces into sva-replay JSON Lines')
-    .action(() => {
+    .description('convert kernel traces into sva-replay JSON Lines (sva-replay help import ftrace)'),
+  'sva-replay import ftrace sva.txt -o trace.jsonl',
+  'cat /sys/kernel/tracing/trace_pipe | sva-replay import ftrace - | sva-replay follow -',
+  ).action(() => {
       throw new UsageError('import needs a trace format: import ftrace FILE');
     });
-  imports
+  withExamples(imports
     .command('ftrace')
     .description('import tracefs trace/trace_pipe or trace-cmd report text (see docs/capture.md)')
     .argument('<file>', 'ftrace text (.gz accepted, - for stdin)')
     .option('-o, --output <file>', 'write the JSON Lines to this file instead of stdout')
-    .option('--strict', 'unknown events are errors (exit 2, naming file and line)')
-    .addOption(new Option('--driver <name>', 'IOMMU driver model of device_add lines (default: from the trace)').choices([...DRIVER_NAMES]))
-    .action(async (file: string, flags: FtraceFlags) => {
+    .option('--reject-unknown', 'unknown events are errors (exit 2, naming file and line) instead of counted')
+    .addOption(new Option('--strict').hideHelp())
+    .addOption(choiceOption('--driver <name>', 'IOMMU driver model of device_add lines (default: from the trace)', DRIVER_NAMES)),
+  'sva-replay import ftrace sva.txt -o trace.jsonl          # tracefs trace or trace-cmd report text',
+  'sva-replay import ftrace sva.txt.gz --reject-unknown -o trace.jsonl',
+  'sva-replay import ftrace perf-script.txt --driver smmuv3 > trace.jsonl',
+  ).action(async (file: string, flags: FtraceFlags) => {
       exit.code = await importFtraceCommand(file, flags, io);
     });
 }
 
 async function importFtraceCommand(file: string, flags: FtraceFlags, io: CliIo): Promise<number> {
+  if (flags.strict) {
+    // One meaning per option name: on every trace command --strict is about entities (trace-format.md).
+    throw new UsageError('import ftrace: --strict is now --reject-unknown (unknown events are errors); ' +
+      '--strict is the trace commands\' option (entities the trace never introduced are errors)');
+  }
   if (flags.output !== undefined && flags.output !== '-' && file !== '-' && resolve(flags.output) === resolve(file)) {
     throw new UsageError(`the output ${flags.output} is the input file`);
   }
   const progress = new Progress(io, 'import ftrace');
   const run = importFtrace(file, {
-    strict: flags.strict,
+    rejectUnknown: flags.rejectUnknown,
     driver: flags.driver,
     onWarn: (message) => io.err(`sva-replay: ${message}\n`),
     // Shown for large inputs only: the first update comes after 1 MiB.

@@ -8,6 +8,8 @@ import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { Progress } from '../progress.js';
 import { traceRequest } from '../timeline.js';
+import { withExamples } from '../help.js';
+import { plural } from '../format/plural.js';
 
 interface IndexFlags extends TraceFlags {
   every: string;
@@ -24,11 +26,13 @@ function mib(bytes: number): string {
 
 export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    withExamples(program
       .command('index')
       .description('write checkpoints to FILE.idx so state --at, diff and debug seek without a full replay')
       .argument('<file>', 'trace in JSON Lines (a plain file: gzip and stdin have no byte offsets to seek to)')
       .option('--every <n>', 'events between checkpoints', String(DEFAULT_EVERY)),
+    'sva-replay index trace.jsonl                  # then: sva-replay state trace.jsonl --at 500000',
+    'sva-replay index trace.jsonl --every 10000 --profile mainline'),
     io,
   ).action(async (file: string, flags: IndexFlags) => {
     const every = parseCount(flags.every, '--every');
@@ -45,7 +49,7 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
     progress.done();
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const t = header.totals;
-    io.out(`${path}: ${t.events.toLocaleString('en-US')} events, ${header.checkpoints.length} checkpoints (every ${every}), ` +
+    io.out(`${path}: ${t.events.toLocaleString('en-US')} event${t.events === 1 ? '' : 's'}, ${plural(header.checkpoints.length, 'checkpoint')} (every ${every}), ` +
       `${mib(bytes)}, built in ${secs} s\n`);
     exit.code = EXIT.clean;
     if (header.badCount === 0) return;

@@ -30,7 +30,7 @@ function exploredLine(r: PredictReport): string {
   const x = r.explored;
   return `explored ${plural(x.pairs, 'conflicting pair')} of calls on different threads within ${x.window} calls ` +
     `(${plural(x.units, 'call')}, ${plural(x.threads, 'thread')}): ${plural(x.candidates, 'reordering')} folded, ` +
-    `${x.infeasible} infeasible (program order or a dependency), ${x.tooLarge} moving more than ${x.maxMoved} calls, ${x.duplicates} duplicate`;
+    `${x.infeasible} infeasible (program order or a dependency), ${x.tooLarge} moving more than ${plural(x.maxMoved, 'call')}, ${x.duplicates} duplicate`;
 }
 
 export function registerPredict(program: Command, io: CliIo, exit: ExitBox): void {

@@ -1,9 +1,9 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { SEVERITY_RANK, type Finding, type Severity } from '../../audit/types.js';
 import { runTrace } from '../../session/runTrace.js';
 import { Session } from '../../session/session.js';
 import { EXIT, type CliIo } from '../io.js';
-import { addTraceOptions, AUDIT_TABLES, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, choiceOption, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { ChunkedWriter, resultLine } from '../format/results.js';
@@ -13,7 +13,7 @@ import { addWindowOptions, windowOf, type WindowFlags } from '../window.js';
 
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
 export const failOnOption = () =>
-  new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('error');
+  choiceOption('--fail-on <level>', 'exit 1 when a finding is at or above this severity', ['error', 'warning', 'info', 'never']).default('error');
 
 export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
   const counts = { error: 0, warning: 0, info: 0 };
@@ -29,6 +29,8 @@ export function exitForCounts(counts: Record<Severity, number>, failOn: FailOn):
 }
 
 interface ReplayFlags extends TraceFlags, WindowFlags {
+  json?: boolean;
+  /** The older name of --json, kept as an alias. */
   results?: boolean;
   steps?: boolean;
   failOn: FailOn;
@@ -40,16 +42,18 @@ export function registerReplay(program: Command, io: CliIo, exit: ExitBox): void
       .command('replay')
       .description('fold a trace through the SVA model and summarise what the kernel computed')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
-      .option('--results', 'print the results stream (one JSON object per event)')
+      .option('--json', 'print the results stream (trace-format.md: one JSON object per event)')
+      .option('--results', 'the same as --json (its older name)')
       .option('--steps', 'print one human line per event: return value, PASID and driver ops')
-      .addOption(failOnOption()), '--steps and --results lines')
+      .addOption(failOnOption()), '--steps and --json lines')
       .addHelpText('after', `
 Examples:
   sva-replay replay trace.jsonl
   sva-replay replay trace.jsonl --steps --from 11700 --to 11784
-  sva-replay replay trace.jsonl --results --to ts:10408.2 > results.jsonl`),
+  sva-replay replay trace.jsonl --json --to ts:10408.2 > results.jsonl`),
     io, true,
   ).action(async (file: string, flags: ReplayFlags) => {
+    const json = flags.json === true || flags.results === true;
     const bad = new BadLines(io);
     const progress = new Progress(io, 'replay');
     const writer = new ChunkedWriter(io.out, io.drain);
@@ -59,7 +63,7 @@ Examples:
     try {
       await runTrace(file, options, ({ result }) => {
         const shown = result.seq >= window.from; // events before the window are folded, not printed
-        if (shown && flags.results) writer.line(resultLine(result));
+        if (shown && json) writer.line(resultLine(result));
         else if (shown && flags.steps) writer.line(stepLine(result));
         options.tick(run.events);
       }, run);
@@ -67,14 +71,14 @@ Examples:
       // Nothing before the bad line is lost: its results and a summary so far go out first.
       progress.done();
       await writer.settle();
-      if (run.events > 0 && !flags.results) io.out(summaryText(file, profileText(flags), run, run.findings, bad.count) + '  (stopped at bad input)\n');
+      if (run.events > 0 && !json) io.out(summaryText(file, profileText(flags), run, run.findings, bad.count) + '  (stopped at bad input)\n');
       throw e;
     }
     progress.done();
     await writer.settle();
     const findings = run.finish();
     bad.summary();
-    if (!flags.results) io.out(summaryText(file, profileText(flags), run, findings, bad.count));
+    if (!json) io.out(summaryText(file, profileText(flags), run, findings, bad.count));
     exit.code = exitFor(findings, flags.failOn);
   });
 }

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DRIVER_NAMES, type DriverName } from '../../events/types.js';
 import { INJECT_RULES, InjectSpecError, parseInjectSpec, type InjectRequest, type Injection } from '../../simulate/rules.js';
 import { fileSink, writeWorkload, type ChunkSink } from '../../simulate/sink.js';
@@ -6,6 +6,8 @@ import { DEFAULT_DRIVER, minEvents, Workload } from '../../simulate/workload.js'
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
+import { choiceOption } from '../options.js';
+import { withExamples } from '../help.js';
 
 interface SimulateFlags {
   events: string;
@@ -47,15 +49,18 @@ export function describeInjection(m: Injection): string {
 }
 
 export function registerSimulate(program: Command, io: CliIo, exit: ExitBox): void {
-  program
+  withExamples(program
     .command('simulate')
     .description('generate a seeded, deterministic SVA workload trace (JSON Lines), optionally with planted races')
     .requiredOption('--events <n>', 'number of events (lines) to generate')
     .option('--seed <s>', 'random seed, 0..4294967295: the same seed and options give the same bytes', '1')
-    .addOption(new Option('--driver <name>', 'IOMMU driver of the simulated devices').choices([...DRIVER_NAMES]).default(DEFAULT_DRIVER))
+    .addOption(choiceOption('--driver <name>', 'IOMMU driver of the simulated devices', DRIVER_NAMES).default(DEFAULT_DRIVER))
     .option('--inject <rules>', `plant races, RULE[:N],... (rules: ${INJECT_RULES.join(', ')})`)
-    .option('-o, --output <file>', 'write the trace to this file (default: stdout)')
-    .action(async (flags: SimulateFlags) => {
+    .option('-o, --output <file>', 'write the trace to this file (default: stdout)'),
+  'sva-replay simulate --events 100000 --seed 7 -o trace.jsonl',
+  'sva-replay simulate --events 20000 --driver smmuv3 --inject stale-page-response,double-free:2 -o races.jsonl',
+  'sva-replay simulate --events 5000 --inject stale-pasid-unbind | sva-replay audit -',
+  ).action(async (flags: SimulateFlags) => {
       const events = uintFlag('--events', flags.events, 1, Number.MAX_SAFE_INTEGER);
       const seed = uintFlag('--seed', flags.seed, 0, 0xffffffff);
       const inject = injectRequests(flags.inject);

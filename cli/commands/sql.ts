@@ -11,6 +11,7 @@ import { plural } from '../format/plural.js';
 import { sqlCsv, sqlJson, sqlTable } from '../format/sqlResult.js';
 import { runSqlShell } from './sqlShell.js';
 import { runQuery, type SqlFormat } from './sqlQuery.js';
+import { withExamples } from '../help.js';
 
 interface SqlFlags extends TraceFlags {
   json?: boolean;
@@ -54,7 +55,7 @@ async function open(file: string, flags: SqlFlags, io: CliIo): Promise<{ store: 
 
 export function registerSql(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    withExamples(program
       .command('sql')
       .description('load a trace, its results and findings into DuckDB tables and query them in SQL (docs/sql.md)')
       .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
@@ -62,6 +63,9 @@ export function registerSql(program: Command, io: CliIo, exit: ExitBox): void {
       .option('--json', 'print the rows as a JSON array of objects')
       .option('--csv', 'print the rows as CSV with a header line')
       .option('--db <file>', 'keep the database in this file; reused while it is newer than the trace'),
+    'sva-replay sql trace.jsonl                    # a prompt; .tables lists the tables',
+    'sva-replay sql trace.jsonl "SELECT rule, count(*) FROM findings GROUP BY rule" --csv',
+    'sva-replay sql trace.jsonl "SELECT * FROM pasid_lifetimes WHERE pasid = 7" --json --db trace.duckdb'),
     io,
   ).action(async (file: string, query: string | undefined, flags: SqlFlags) => {
     if (flags.json && flags.csv) throw new UsageError('--json and --csv: choose one');

@@ -13,6 +13,7 @@ import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
 import type { ExitBox } from '../program.js';
 import { Progress } from '../progress.js';
 import { traceRequest } from '../timeline.js';
+import { withExamples } from '../help.js';
 
 export interface ViewFlags extends TraceFlags {
   port: string;
@@ -56,12 +57,14 @@ export async function serveTrace(file: string, flags: ViewFlags, io: CliIo): Pro
 
 export function registerView(program: Command, io: CliIo, exit: ExitBox): void {
   addTraceOptions(
-    program
+    withExamples(program
       .command('view')
       .description('a timeline of the trace in the browser: lanes, findings, state at a cursor, diff, search (docs/viewer.md)')
       .argument('<file>', 'trace in JSON Lines (.gz accepted; a plain file is indexed beside it)')
       .option('--port <n>', 'port to listen on (0: any free one)', '7425')
       .option('--host <h>', 'address to listen on', '127.0.0.1'),
+    'sva-replay view trace.jsonl                   # then open http://127.0.0.1:7425',
+    'sva-replay view trace.jsonl --port 0 --profile mainline'),
   ).action(async (file: string, flags: ViewFlags) => {
     const server = await serveTrace(file, flags, io);
     io.out(`sva-replay view: ${file} at ${server.url}  (Ctrl-C stops)\n`);

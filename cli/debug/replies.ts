@@ -8,6 +8,7 @@ import { eventText, jsonText } from '../../timetravel/render.js';
 import { deltaText, keyText } from '../format/history.js';
 import { stateTables } from '../format/state.js';
 import { opText } from '../format/steps.js';
+import { plural } from '../format/plural.js';
 
 /** What a debugger command answers: rendered as text for a person, or one JSON object for scripts. */
 export type Reply =
@@ -58,7 +59,7 @@ export function replyText(r: Reply): string {
     case 'steps': {
       const out = r.steps.flatMap(stepText);
       if (r.end) {
-        out.push(`end of the trace (${r.end.events} events)`);
+        out.push(`end of the trace (${plural(r.end.events, 'event')})`);
         for (const f of r.end.findings) out.push(`  end-of-trace finding: ${findingText(f)}`);
       }
       return out.join('\n');

@@ -61,10 +61,10 @@ export function wrap(text: string, indent: string, width = 96): string {
 
 const clip = (s: string, max = 160): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-function sourceText(seq: number, lines: ReadonlyMap<number, string> | null): string {
+function sourceText(seq: number, lines: ReadonlyMap<number, string> | null, clipped: boolean): string {
   if (!lines) return '(source not kept: trace read from standard input)';
   const text = lines.get(seq);
-  return text === undefined ? '(line not found)' : clip(text);
+  return text === undefined ? '(line not found)' : clipped ? clip(text) : text;
 }
 
 export interface ReportInput {
@@ -76,10 +76,12 @@ export interface ReportInput {
   rules: readonly Rule[];
   /** seq → raw line, or null when the source could not be read again. */
   lines: ReadonlyMap<number, string> | null;
+  /** Cut long source lines to fit a terminal; a file or a pipe gets them whole. */
+  clipLines?: boolean;
 }
 
 /** The human report of `audit`: findings grouped by rule, each with its line and related lines. */
-export function findingsReport({ file, profile, events, findings, rules, lines }: ReportInput): string {
+export function findingsReport({ file, profile, events, findings, rules, lines, clipLines = false }: ReportInput): string {
   const head = `${file}: ${plural(events, 'event')} audited (profile ${profile}): ${plural(count(findings, 'error'), 'error')}, ` +
     `${plural(count(findings, 'warning'), 'warning')}, ${count(findings, 'info')} info\n`;
   if (findings.length === 0) return `${head}no findings\n`;
@@ -91,8 +93,8 @@ export function findingsReport({ file, profile, events, findings, rules, lines }
     parts.push(`\n${rule.id} (${rule.severity}): ${rule.title} - ${plural(mine.length, 'finding')}\n`);
     for (const f of mine.slice(0, SHOWN_PER_RULE)) {
       parts.push(`  seq ${f.seq}  ${f.entity}\n${wrap(f.message, '    ')}\n`);
-      parts.push(`    > ${String(f.seq).padStart(6)}  ${sourceText(f.seq, lines)}\n`);
-      for (const s of f.related) parts.push(`      related ${String(s).padStart(6)}  ${sourceText(s, lines)}\n`);
+      parts.push(`    > ${String(f.seq).padStart(6)}  ${sourceText(f.seq, lines, clipLines)}\n`);
+      for (const s of f.related) parts.push(`      related ${String(s).padStart(6)}  ${sourceText(s, lines, clipLines)}\n`);
     }
     if (mine.length > SHOWN_PER_RULE) parts.push(`  ... ${mine.length - SHOWN_PER_RULE} more (--json lists all)\n`);
     parts.push(`  why it matters:\n${wrap(rule.explanation, '    ')}\n`);

@@ -1,5 +1,6 @@
 import type { Finding } from '../../audit/types.js';
 import type { Session } from '../../session/session.js';
+import { plural } from './plural.js';
 
 /** The short human summary of `replay`. */
 export function summaryText(file: string, profile: string, run: Session, findings: readonly Finding[], bad: number): string {
@@ -10,12 +11,12 @@ export function summaryText(file: string, profile: string, run: Session, finding
   const faults = run.fold.state.pending.size + run.fold.state.partials.size;
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   const lines = [
-    `${file}: ${run.events} events replayed (profile ${profile}, last seq ${run.lastSeq})${bad ? `, ${bad} bad lines skipped` : ''}`,
+    `${file}: ${plural(run.events, 'event')} replayed (profile ${profile}, last seq ${run.lastSeq})${bad ? `, ${plural(bad, 'bad line')} skipped` : ''}`,
     `  PASIDs live:    ${pasids.length} (${sva} sva, ${pasids.length - sva} non-SVA)`,
     `  bonds live:     ${bonds}`,
     `  devices:        ${run.tables.size('devices')}, domains: ${run.tables.size('domains')}`,
     `  page requests in flight: ${faults}`,
-    `  findings:       ${findings.length} (${count('error')} errors, ${count('warning')} warnings, ${count('info')} info)` +
+    `  findings:       ${findings.length} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info)` +
       (findings.length ? ' - run `sva-replay audit` for details' : ''),
   ];
   return lines.join('\n') + '\n';

@@ -31,7 +31,7 @@ export interface ImportSummary {
 
 export interface ConvertOptions {
   /** Unknown events are errors (TraceInputError naming file and line). */
-  strict?: boolean;
+  rejectUnknown?: boolean;
   /** The driver model of device_add lines (else: a header line, else guessed, docs/capture.md). */
   driver?: DriverName;
   /** Unparseable lines and gaps, as `file:line: message`: the first `maxWarnings` (10), then counted. */
@@ -78,7 +78,7 @@ export class FtraceConverter {
     this.eventLines++;
     const { line } = parsed;
     const mapper = mapperFor(line);
-    if (!mapper && this.opts.strict) throw new TraceInputError(this.file, lineNo, null, `unknown event "${line.event}" (--strict)`);
+    if (!mapper && this.opts.rejectUnknown) throw new TraceInputError(this.file, lineNo, null, `unknown event "${line.event}" (--reject-unknown)`);
     const mapped = mapper ? mapper(line, this.ctx) : null;
     const rs = mapped && 'records' in mapped ? mapped.records : [];
     // Binds waiting for their PASID go out before anything that happened after them.

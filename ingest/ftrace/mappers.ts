@@ -1,4 +1,4 @@
-/** Event name → mapper. Names not listed here are unknown events (counted, or errors with --strict). */
+/** Event name → mapper. Names not listed here are unknown events (counted, or errors with --reject-unknown). */
 import type { IngestContext } from './context.js';
 import type { FtraceLine } from './lineLayout.js';
 import { ioMmBond, ioMmCounted, ioMmInvalidate } from './mapIoMm.js';

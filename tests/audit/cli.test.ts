@@ -103,6 +103,6 @@ describe('sva-replay audit', () => {
   it('keeps the replay summary counting findings', async () => {
     const r = await cli('replay', fixture('stale-pasid-unbind.fires.jsonl'));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/findings: +1 \(1 errors/);
+    expect(r.out).toMatch(/findings: +1 \(1 error, 0 warnings/);
   });
 });

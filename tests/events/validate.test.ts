@@ -244,13 +244,33 @@ describe('a bad value', () => {
     expect(e.reason).toBe(reason);
   });
 
-  it('names an unknown type and lists the known ones', () => {
+  it('names an unknown type and the nearest known one', () => {
     const e = inputError(() => parse({ type: 'bnid' }, 3));
+    expect(e.message).toBe(`${FILE}:3: field 'type': unknown event type "bnid" (did you mean "bind"?)`);
+  });
+
+  it('lists the known types when no known type is near', () => {
+    const e = inputError(() => parse({ type: 'sched_switch' }, 3));
     expect(e.message).toBe(
-      `${FILE}:3: field 'type': unknown event type "bnid" (did you mean "bind"?) (expected one of device_add, device_remove, domain_alloc, ` +
+      `${FILE}:3: field 'type': unknown event type "sched_switch" (expected one of device_add, device_remove, domain_alloc, ` +
       'attach_dev, detach_dev, sva_init, sva_shutdown, bind, unbind, mm_exit, mm_drop, invalidate, fault, page_response, ' +
       'pasid_alloc, pasid_free, op)',
     );
+  });
+
+  it.each([
+    [{ type: 'device_add', device: '0000:00:01.0' }, 'dev', 'device'],
+    [{ type: 'bind', dev: 'd', mm: 'X', flag: 0 }, 'flags', 'flag'],
+    [{ type: 'mm_exit', MM: 'X' }, 'mm', 'MM'],
+    [{ typ: 'bind' }, 'type', 'typ'],
+  ])('a missing field with a near unknown one on the line: %j suggests %s', (input, field, written) => {
+    const e = inputError(() => parse(input, 4));
+    expect(e.message).toBe(`${FILE}:4: field '${field}': missing required field (the line has "${written}": did you mean "${field}"?)`);
+  });
+
+  it('suggests no field that the format knows, or that is far from the missing one', () => {
+    expect(inputError(() => parse({ type: 'bind', dev: 'd', flags: 0, pasid: 3 })).reason).toBe('missing required field');
+    expect(inputError(() => parse({ type: 'device_add', process: 'x' })).reason).toBe('missing required field');
   });
 
   it('reports null for a required field as a wrong type', () => {

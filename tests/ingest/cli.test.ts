@@ -54,11 +54,19 @@ describe('sva-replay import ftrace', () => {
     expect(io.stdout.split('\n')[0]).toMatch(/"type":"device_add","dev":"0000:00:00.0","driver":"smmuv3"/);
   });
 
-  it('--strict: an unknown event exits 2 naming file and line', async () => {
+  it('--reject-unknown: an unknown event exits 2 naming file and line', async () => {
     const io = fakeIo();
     const file = fixture('sva-kprobes-tracecmd.txt');
-    expect(await run(['import', 'ftrace', file, '--strict', '-o', join(dir, 'strict.jsonl')], io)).toBe(2);
-    expect(io.stderr).toBe(`sva-replay: ${file}:22: unknown event "sched_switch" (--strict)\n`);
+    expect(await run(['import', 'ftrace', file, '--reject-unknown', '-o', join(dir, 'strict.jsonl')], io)).toBe(2);
+    expect(io.stderr).toBe(`sva-replay: ${file}:22: unknown event "sched_switch" (--reject-unknown)\n`);
+  });
+
+  it('--strict, which means something else on the trace commands, is refused with a pointer to --reject-unknown', async () => {
+    const io = fakeIo();
+    expect(await run(['import', 'ftrace', fixture('sva-kprobes-tracecmd.txt'), '--strict', '-o', join(dir, 'strict2.jsonl')], io)).toBe(2);
+    expect(io.stderr).toBe("sva-replay: import ftrace: --strict is now --reject-unknown (unknown events are errors); " +
+      "--strict is the trace commands' option (entities the trace never introduced are errors)\n");
+    expect(existsSync(join(dir, 'strict2.jsonl'))).toBe(false);
   });
 
   it('exits 2 on bad input and bad usage', async () => {

@@ -31,8 +31,8 @@ describe('importFtrace streaming', () => {
     expect(warnings).toEqual([expect.stringMatching(/long\.txt:1: unparseable: line too long/)]);
   });
 
-  it('--strict: an unknown event is an error naming file and line', async () => {
-    const err = await importAll(fixture('sva-kprobes-tracecmd.txt'), { strict: true }).catch((e: unknown) => e);
+  it('rejectUnknown: an unknown event is an error naming file and line', async () => {
+    const err = await importAll(fixture('sva-kprobes-tracecmd.txt'), { rejectUnknown: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TraceInputError);
     expect((err as TraceInputError).message).toMatch(/sva-kprobes-tracecmd\.txt:22: unknown event "sched_switch"/);
   });
