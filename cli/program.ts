@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, type CliIo } from './io.js';
 import { registerCommands } from './commands/index.js';
+import { onCacheNotice } from '../events/cache/notice.js';
+import { cacheNoticeLine } from './format/notice.js';
 
 /** Each command's action returns its exit code; the program returns it from `run`. */
 export interface ExitBox {
@@ -27,6 +29,7 @@ export async function createProgram(io: CliIo, exit: ExitBox = { code: 0 }, argv
 export async function run(given: readonly string[], io: CliIo): Promise<number> {
   const argv = helpArgv(given);
   const exit: ExitBox = { code: EXIT.clean };
+  onCacheNotice((n) => io.err(cacheNoticeLine(n)));
   const program = await createProgram(io, exit, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });

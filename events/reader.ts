@@ -8,6 +8,9 @@ import type { TraceEvent } from './types.js';
 import { overlong, parseLine, type LineState } from './parseLine.js';
 import { LineSplitter, MIB, type LineSink } from './source/lineSplitter.js';
 import { traceLines } from './source/traceLines.js';
+import { cachedBatches } from './cache/batches.js';
+import { eventCachePath, openEventCache } from './cache/file.js';
+import { cacheNotice } from './cache/notice.js';
 
 /**
  * Read size. Each chunk becomes one batch of events that the consumer folds before the next;
@@ -26,8 +29,17 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
   /** Read size (128 KiB by default); tests use tiny values to split lines across chunks. */
   chunkBytes?: number;
-  /** Keep each event's source line in `event.text` (for `sql`'s raw column). */
+  /** Keep each event's source line in `event.text` (for `sql`'s raw column). The event cache has no text: the trace is parsed. */
   keepText?: boolean;
+  /** Sees each event and bad line as it is decoded, with the byte offset just past its line (the event cache's writer). The trace is parsed. */
+  tap?: EventTap;
+  /** Parse the trace even when an event cache describes it. */
+  noCache?: boolean;
+}
+
+export interface EventTap {
+  event(e: TraceEvent, end: number): void;
+  bad(e: TraceInputError, end: number): void;
 }
 
 /** Where to start in a plain file: the byte offset of a line, the lines before it, the seq of the last event before it. */
@@ -72,20 +84,22 @@ class EventSink implements LineSink, LineState {
       event = parseLine(this, text);
     } catch (e) {
       if (!(e instanceof TraceInputError)) throw e;
-      return this.bad(e);
+      return this.bad(e, end);
     }
     if (event) {
+      this.opts.tap?.event(event, end);
       if (this.opts.keepText) event.text = text;
       this.events.push(event);
       this.ends?.push(end);
     }
   }
 
-  overlong(): void {
-    this.bad(overlong(this.file, ++this.lineNo, this.opts.maxLineBytes ?? MIB));
+  overlong(end: number): void {
+    this.bad(overlong(this.file, ++this.lineNo, this.opts.maxLineBytes ?? MIB), end);
   }
 
-  private bad(e: TraceInputError): void {
+  private bad(e: TraceInputError, end: number): void {
+    this.opts.tap?.bad(e, end);
     if (this.opts.skipBad) this.opts.onBad?.(e);
     else {
       this.failure = e;
@@ -94,7 +108,26 @@ class EventSink implements LineSink, LineState {
   }
 }
 
+/**
+ * A plain file with an event cache that describes it (docs/event-cache.md) is read from the
+ * cache, in the batches parsing would give; otherwise, or when the cache turns out damaged,
+ * the lines are parsed.
+ */
 async function* batches(source: string, opts: ReadOptions, at: FilePosition | null): AsyncGenerator<EventBatch> {
+  if (source !== '-' && !opts.keepText && !opts.tap && !opts.noCache) {
+    const open = await openEventCache(source);
+    if (open !== null && 'problem' in open) cacheNotice({ kind: open.stale ? 'stale' : 'unusable', path: eventCachePath(source), reason: open.problem });
+    else if (open !== null && open.cache.footer.maxLineBytes !== (opts.maxLineBytes ?? MIB)) await open.cache.close();
+    else if (open !== null) {
+      const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+      yield* cachedBatches(open.cache, source, opts, at, chunkBytes, (from, o) => parsedBatches(source, o, from));
+      return;
+    }
+  }
+  yield* parsedBatches(source, opts, at);
+}
+
+async function* parsedBatches(source: string, opts: ReadOptions, at: FilePosition | null): AsyncGenerator<EventBatch> {
   const sink = new EventSink(source === '-' ? '<stdin>' : source, opts, at, at !== null);
   const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   for await (const _ of traceLines(source, sink, { ...opts, chunkBytes, offset: at?.offset, line: at?.line })) {

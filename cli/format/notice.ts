@@ -1,4 +1,5 @@
 import type { IndexNotice } from '../../timetravel/index/notice.js';
+import type { CacheNotice } from '../../events/cache/notice.js';
 
 /** One stderr line for an index notice. */
 export function noticeLine(n: IndexNotice): string {
@@ -11,5 +12,17 @@ export function noticeLine(n: IndexNotice): string {
       return `sva-replay: ${n.stale === null ? '' : `index ${n.path} is stale (${n.stale}); `}cannot write ${n.path} (${n.reason}): working without it\n`;
     case 'damaged':
       return `sva-replay: index ${n.path} is damaged (${n.reason}); replaying from ${n.fromSeq === null ? 'the start' : `seq ${n.fromSeq}, the last good checkpoint before it`}\n`;
+  }
+}
+
+/** One stderr line for an event cache notice: the trace is parsed instead. */
+export function cacheNoticeLine(n: CacheNotice): string {
+  switch (n.kind) {
+    case 'stale':
+      return `sva-replay: event cache ${n.path} is stale (${n.reason}); parsing the trace (sva-replay index rebuilds it)\n`;
+    case 'unusable':
+      return `sva-replay: event cache ${n.path} cannot be used (${n.reason}); parsing the trace\n`;
+    case 'damaged':
+      return `sva-replay: event cache ${n.path} is damaged (${n.reason}); parsing the trace from line ${n.line}\n`;
   }
 }

@@ -2,7 +2,10 @@ import { TraceInputError } from '../../events/inputError.js';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta, CursorSource, SnapshotJSON } from '../cursor.js';
 import { Timeline, type TimelineEntry } from '../timeline.js';
-import { fingerprint } from './fingerprint.js';
+import { fingerprint, type TraceFingerprint } from './fingerprint.js';
+import { EventCacheWriter } from '../../events/cache/file.js';
+import { MIB } from '../../events/source/lineSplitter.js';
+import type { ReadOptions } from '../../events/reader.js';
 import { lineEndingAt, lineHash } from '../../events/source/lineAt.js';
 import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
@@ -46,14 +49,30 @@ export async function buildCheckpoints(
   src: CursorSource, profile: Profile, every: number, onProgress?: OnProgress, progressEvery = 0x10000,
 ): Promise<BuiltCheckpoints> {
   const badLines: BadRecord[] = [];
+  const before = await fingerprint(src.file);
+  // The events as they are decoded also go to TRACE.idx.events (events/cache/): later commands read them from there.
+  const cache = EventCacheWriter.create(src.file, before, src.read?.maxLineBytes ?? MIB);
   const read = {
     ...src.read,
     skipBad: true,
     onBad: (e: TraceInputError) => {
       if (badLines.length < 10) badLines.push({ line: e.line, field: e.field, reason: e.reason });
     },
+    tap: cache.tap,
   };
-  const before = await fingerprint(src.file);
+  try {
+    const built = await checkpoints(src, read, before, profile, every, badLines, onProgress, progressEvery);
+    await cache.commit();
+    return built;
+  } finally {
+    cache.abort();
+  }
+}
+
+async function checkpoints(
+  src: CursorSource, read: ReadOptions, before: TraceFingerprint, profile: Profile, every: number, badLines: BadRecord[],
+  onProgress: OnProgress | undefined, progressEvery: number,
+): Promise<BuiltCheckpoints> {
   const opLines = await lastOpLines(src.file, { maxLineBytes: src.read?.maxLineBytes });
   const shrink = (json: SnapshotJSON, meta: CheckpointMeta): void => {
     json.fold.anchors = json.fold.anchors.filter((a) => a.tid === null || (opLines.get(a.tid) ?? 0) > meta.line);
