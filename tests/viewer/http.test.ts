@@ -17,9 +17,9 @@ describe('the viewer server', () => {
     s.remove();
   });
 
-  it('listens on 127.0.0.1 and built the index and the lanes beside the trace', () => {
+  it('listens on 127.0.0.1 and built the index (with its event cache) and the lanes beside the trace', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(readdirSync(s.dir).sort()).toEqual(['small.jsonl', 'small.jsonl.idx', 'small.jsonl.lanes']);
+    expect(readdirSync(s.dir).sort()).toEqual(['small.jsonl', 'small.jsonl.idx', 'small.jsonl.idx.events', 'small.jsonl.lanes']);
   });
 
   it('serves the page, its script and its stylesheet', async () => {
@@ -93,6 +93,6 @@ describe('the viewer server', () => {
 
   it('never wrote beside the trace on any request', () => {
     expect(existsSync(`${s.dir}/small.jsonl.idx`)).toBe(true);
-    expect(readdirSync(s.dir)).toHaveLength(3);
+    expect(readdirSync(s.dir)).toHaveLength(4);
   });
 });
