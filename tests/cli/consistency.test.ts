@@ -8,7 +8,8 @@ import { tempDir } from '../timetravel/support.js';
 // help with examples everywhere, did-you-mean, plurals, whole source lines into files, quiet idle follow.
 const tmp = tempDir();
 const STALE = fixture('stale-pasid-unbind.fires.jsonl'); // one stale-pasid-unbind error at seq 8, related 6 and 7
-const ONE_EVENT = tmp.file('one.jsonl', '{"seq": 1, "type": "domain_alloc", "domain": "A"}\n');
+let ONE_EVENT = ''; // a one-event trace, written once the temporary directory exists
+beforeAll(() => { ONE_EVENT = tmp.file('one.jsonl', '{"seq": 1, "type": "domain_alloc", "domain": "A"}\n'); });
 
 /** The commands `sva-replay --help` lists. */
 async function commandNames(): Promise<string[]> {
@@ -131,7 +132,8 @@ describe('plurals', () => {
 describe('audit: source lines', () => {
   // a related line longer than a terminal: an unknown extra field is ignored (forward compatible)
   const long = readFileSync(STALE, 'utf8').replace('"mm": "B", "flags": 0}', `"mm": "B", "flags": 0, "note": "${'x'.repeat(300)}"}`);
-  const file = tmp.file('long.jsonl', long);
+  let file = '';
+  beforeAll(() => { file = tmp.file('long.jsonl', long); });
   const related = long.split('\n').find((l) => l.includes('"note"'))!;
 
   it('are whole when stdout is not a terminal (a file, a pipe)', async () => {
