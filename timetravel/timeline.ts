@@ -120,14 +120,14 @@ export class Timeline {
   /** The state after the last event whose seq is at most `seq`. Consumes `from`. */
   async seekSeq(seq: number, from?: Cursor): Promise<Cursor> {
     const c = await this.base('seq', seq, from);
-    await c.toSeq(seq);
+    await closeOnThrow(c, () => c.toSeq(seq));
     return c;
   }
 
   /** The state after `events` events (fewer at the end of the trace). Consumes `from`. */
   async seekEvents(events: number, from?: Cursor): Promise<Cursor> {
     const c = await this.base('events', events, from);
-    await c.toEvents(events);
+    await closeOnThrow(c, () => c.toEvents(events));
     return c;
   }
 
@@ -157,5 +157,19 @@ export class Timeline {
     this.gap = gapAfter(text.length, every);
     const digest = this.options.digest ? createHash('sha256').update(text).digest('hex') : undefined;
     this.entries.push({ meta: c.meta(), blob: async () => blob, digest });
+  }
+}
+
+/**
+ * Runs `move` on a cursor the caller gets only if it succeeds: on a throw (a bad line, --strict)
+ * the cursor's reader is closed first, so its file handle is not left to the garbage collector
+ * (Node's DEP0137 warning).
+ */
+async function closeOnThrow(c: Cursor, move: () => Promise<void>): Promise<void> {
+  try {
+    await move();
+  } catch (e) {
+    await c.close().catch(() => undefined);
+    throw e;
   }
 }

@@ -103,7 +103,12 @@ export async function openTrace(source: string, opts: OpenOptions = {}): Promise
     bytesRead: () => counter.bytes,
     close: async () => {
       await chunks.return(undefined).catch(() => undefined);
-      if (own) raw.destroy();
+      if (!own) return;
+      // resolves once the descriptor is closed, not just asked to close: a command that returns
+      // holds no handle of its trace
+      const closed = raw.closed ? null : new Promise<void>((resolve) => raw.once('close', () => resolve()));
+      raw.destroy();
+      await closed;
     },
   };
 }
