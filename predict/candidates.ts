@@ -1,5 +1,5 @@
 import { closure, type Dependencies } from './dependencies.js';
-import { conflict, type Touches } from './touches.js';
+import { conflict, shares, type Touches } from './touches.js';
 import type { Unit } from './units.js';
 
 /**
@@ -20,6 +20,8 @@ export interface Candidate {
 export interface CandidateCounts {
   /** Conflicting pairs of units on different threads within the window. */
   pairs: number;
+  /** Pairs that name a common entity but commute (traffic on another PASID of the device: touches.ts), not reordered. */
+  commuting: number;
   /** Reorderings that program order or a dependency forbids. */
   infeasible: number;
   /** Reorderings that would move more than MAX_MOVED calls. */
@@ -50,7 +52,10 @@ export function* candidates(
   for (let a = 0; a < units.length; a++) {
     for (let b = a + 1; b < units.length && b - a <= window; b++) {
       if (units[a].thread === units[b].thread) continue;
-      if (!conflict(units[a], touches[a], units[b], touches[b])) continue;
+      if (!conflict(units[a], touches[a], units[b], touches[b])) {
+        if (shares(touches[a], touches[b])) counts.commuting++;
+        continue;
+      }
       counts.pairs++;
       for (const c of [later(a, b, deps), earlier(a, b, deps)]) {
         if (c === null) { counts.infeasible++; continue; }

@@ -28,5 +28,5 @@ export function explain(p: Prediction, events: ReadonlyMap<number, TraceEvent>):
 
 /** The witness as JSON Lines: the reordered trace, each line with the seq it had in the log. */
 export function witnessLines(p: Prediction): string[] {
-  return p.witness.map((s) => encodeLine(s.event, { orig_seq: s.origSeq }));
+  return p.witness().map((s) => encodeLine(s.event, { orig_seq: s.origSeq }));
 }

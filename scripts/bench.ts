@@ -17,6 +17,7 @@ import { startup } from './bench/startup.js';
 import { others } from './bench/others.js';
 import { view } from './bench/view.js';
 import { robustness } from './bench/robustness.js';
+import { predictSection } from './bench/predict.js';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -25,7 +26,7 @@ const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
 const dir = join(tmpdir(), `sva-bench-${process.pid}`);
 
 /** In order: core builds the index and measures replay, which later sections compare with. */
-const sections: Section[] = [core, startup, engines, others, view, robustness];
+const sections: Section[] = [core, startup, engines, others, view, robustness, predictSection];
 
 function simulate(events: number): string {
   const file = join(dir, `sim-${events}.jsonl`);

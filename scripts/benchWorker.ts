@@ -1,6 +1,6 @@
 /**
  * One benchmark measurement in its own process, so that peak RSS is that task's alone.
- * Prints one JSON line: { ms, cpuMs, maxRssMb, events? }.
+ * Prints one JSON line: { ms, cpuMs, maxRssMb, events?, explored? (predict) }.
  */
 import { createReadStream } from 'node:fs';
 import { readTraceBatches } from '../events/reader.js';
@@ -102,15 +102,22 @@ async function main(): Promise<void> {
   else if (task === 'engine') ({ ms, events } = await engineSlice(args[0], args[1], Number(args[2])));
   else if (task === 'fold') ({ ms, events } = await foldSlice(args[0], args[1], Number(args[2])));
   else if (task === 'follow-latency') ({ ms } = await followLatency(args[0] === 'watch'));
-  else if (task === 'cli') {
+  let explored: unknown;
+  if (task === 'cli') {
     const code = await run(args, quiet);
     if (code === 2) throw new Error(`sva-replay ${args.join(' ')} exited 2`);
-  } else throw new Error(`unknown task ${task}`);
+  } else if (task === 'predict') {
+    // `predict FILE --json`: the explored counts come back with the figures.
+    let out = '';
+    const code = await run(['predict', ...args, '--json', '--fail-on', 'never'], { ...quiet, out: (s) => { out += s; } });
+    if (code !== 0) throw new Error(`sva-replay predict ${args.join(' ')} exited ${code}`);
+    explored = (JSON.parse(out) as { explored: unknown }).explored;
+  } else if (!['floor', 'parse', 'engine', 'fold', 'follow-latency'].includes(task)) throw new Error(`unknown task ${task}`);
   const elapsed = ms ?? performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = ms ?? (cpu.user + cpu.system) / 1000;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ms: elapsed, cpuMs, maxRssMb, events })}\n`);
+  process.stdout.write(`${JSON.stringify({ ms: elapsed, cpuMs, maxRssMb, events, explored })}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -7,7 +7,7 @@ import { engineByName } from '../../machines/engines.js';
 import { explain, witnessLines } from '../../predict/explain.js';
 import { DEFAULT_WINDOW, predict, type PredictReport } from '../../predict/predict.js';
 import { UsageError, type CliIo } from '../io.js';
-import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
+import { addTraceOptions, AUDIT_TABLES, BadLines, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
 import { plural } from '../format/plural.js';
@@ -28,9 +28,11 @@ async function readAll(file: string, flags: TraceFlags, bad: BadLines): Promise<
 
 function exploredLine(r: PredictReport): string {
   const x = r.explored;
+  const from = x.checkpointEvery > 0 ? `from checkpoints every ${x.checkpointEvery} calls` : 'from the start';
   return `explored ${plural(x.pairs, 'conflicting pair')} of calls on different threads within ${x.window} calls ` +
-    `(${plural(x.units, 'call')}, ${plural(x.threads, 'thread')}): ${plural(x.candidates, 'reordering')} folded, ` +
-    `${x.infeasible} infeasible (program order or a dependency), ${x.tooLarge} moving more than ${plural(x.maxMoved, 'call')}, ${x.duplicates} duplicate`;
+    `(${plural(x.units, 'call')}, ${plural(x.threads, 'thread')}; ${x.commuting} more commute): ${plural(x.candidates, 'reordering')} folded ` +
+    `(${plural(x.unitsFolded, 'call')} run, ${from}), ${x.infeasible} infeasible (program order or a dependency), ` +
+    `${x.tooLarge} moving more than ${plural(x.maxMoved, 'call')}, ${x.duplicates} duplicate`;
 }
 
 export function registerPredict(program: Command, io: CliIo, exit: ExitBox): void {
@@ -49,10 +51,10 @@ export function registerPredict(program: Command, io: CliIo, exit: ExitBox): voi
     if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window: expected a positive integer, got "${flags.window}"`);
     const bad = new BadLines(io);
     const events = await readAll(file, flags, bad);
-    const progress = new Progress(io, 'predict');
+    const progress = new Progress(io, 'predict: calls searched');
     const report = predict(events, {
-      profile: flags.profile, engine: engineByName(flags.engine as 'xstate' | 'compiled'), window,
-      onProgress: (folded, done, units) => progress.update(folded, units > 0 ? done / units : null),
+      profile: flags.profile, engine: engineByName(flags.engine as 'xstate' | 'compiled'), window, tables: AUDIT_TABLES,
+      onProgress: (_folded, done, units) => progress.update(done, units > 0 ? done / units : null),
     });
     progress.done();
     bad.summary();

@@ -14,7 +14,7 @@ export const bin = join(here, '..', '..', 'cli', 'bin.js');
 const worker = join(here, '..', 'benchWorker.js');
 
 /** One worker measurement: wall and CPU (user + system) time, peak RSS. */
-export interface Sample { ms: number; cpuMs: number; maxRssMb: number; events?: number; runs?: number }
+export interface Sample { ms: number; cpuMs: number; maxRssMb: number; events?: number; runs?: number; explored?: Record<string, number> }
 
 /** One row of the printed table: what, time, ratio, goal. */
 export type Row = [string, string, string, string];

@@ -8,7 +8,7 @@ describe('predict: the exit/unbind/rebind race from a clean log', () => {
     expect(errors.map((p) => [p.finding.rule, p.finding.entity])).toEqual([['stale-pasid-unbind', '0000:00:01.0/pasid:1']]);
     // Thread 100's unbind (seq 6) moves after thread 200's bind (seq 8): the exit (7) and B's bind run first.
     expect(errors[0]).toMatchObject({ origSeq: 6, moved: [6], pivot: 8, direction: 'later', movedThreads: [100], pivotThread: 200 });
-    expect(errors[0].witness.map((s) => s.origSeq)).toEqual([1, 2, 3, 4, 5, 7, 8, 6, 9]);
+    expect(errors[0].witness().map((s) => s.origSeq)).toEqual([1, 2, 3, 4, 5, 7, 8, 6, 9]);
   });
 
   it('predicts no error when the exit runs on the unbinding thread after its unbind', () => {
