@@ -103,15 +103,11 @@ export class BlockWriter {
   }
 
   event(e: TraceEvent, end: number): void {
-    const fields: Field[] = [];
-    const values: unknown[] = [];
     if (typeof e.line !== 'number' || typeof e.seq !== 'number') throw new Unencodable('an event without line or seq');
-    this.describe(e as unknown as Record<string, unknown>, fields, values, true);
-    const id = this.shapes.id(fields);
-    const b = this.body;
-    b.u(id + 1);
+    const d = this.describe(e as unknown as Record<string, unknown>, true);
+    this.body.u(d.id + 1);
     this.header(e.line, end);
-    this.values(fields, values);
+    this.values(d);
     this.seq = e.seq;
     this.records++;
     this.events++;
@@ -158,36 +154,47 @@ export class BlockWriter {
     return id;
   }
 
-  private describe(o: Record<string, unknown>, fields: Field[], values: unknown[], top: boolean): void {
+  /** The object's shape id, and the kinds and values to write (`o` values are nested Described). */
+  private describe(o: Record<string, unknown>, top: boolean): Described {
+    const kinds: Kind[] = [];
+    const values: unknown[] = [];
+    let node = top ? this.shapes.top : this.shapes.nested;
     for (const key of Object.keys(o)) {
-      if (!KEY.test(key)) throw new Unencodable(`key ${JSON.stringify(key)}`);
+      if (!goodKeys.has(key)) {
+        if (!KEY.test(key)) throw new Unencodable(`key ${JSON.stringify(key)}`);
+        goodKeys.add(key);
+      }
       const v = o[key];
-      if (top && key === 'line') fields.push({ key, kind: 'l' }); // the record's line (event.line, as header() wrote it)
+      let kind: Kind;
+      if (top && key === 'line') kind = 'l'; // the record's line (event.line, as header() wrote it)
       else if (top && key === 'seq') {
         // The reader's running seq moves only through 'q': every event's seq must be one.
         if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= this.seq) throw new Unencodable(`seq ${String(v)}`);
-        fields.push({ key, kind: 'q' });
+        kind = 'q';
         values.push(v - this.seq);
-      } else if (typeof v === 'string' && CONSTANT_KEYS.has(key)) fields.push({ key, kind: 'c', value: v });
-      else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
-        fields.push({ key, kind: 'o' });
-        const sub: Field[] = [];
-        const subValues: unknown[] = [];
-        this.describe(v as Record<string, unknown>, sub, subValues, false);
-        values.push([this.shapes.id(sub), sub, subValues]);
+      } else if (typeof v === 'string' && CONSTANT_KEYS.has(key)) {
+        kinds.push('c');
+        node = node.step(key, 'c', v);
+        continue;
+      } else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+        kind = 'o';
+        values.push(this.describe(v as Record<string, unknown>, false));
       } else {
-        const kind = kindOf(v);
-        fields.push({ key, kind });
+        kind = kindOf(v);
         if (kind !== 'T' && kind !== 'F' && kind !== 'z' && kind !== 'U') values.push(v);
       }
+      kinds.push(kind);
+      node = node.step(key, kind, null);
     }
+    return { id: this.shapes.id(node, o, kinds), kinds, values };
   }
 
-  private values(fields: readonly Field[], values: readonly unknown[]): void {
+  private values(d: Described): void {
     const b = this.body;
+    const { kinds, values } = d;
     let i = 0;
-    for (const f of fields) {
-      switch (f.kind) {
+    for (const kind of kinds) {
+      switch (kind) {
         case 'c': case 'l': case 'T': case 'F': case 'z': case 'U':
           break;
         case 's':
@@ -218,15 +225,20 @@ export class BlockWriter {
           b.u(this.str((values[i++] as bigint).toString()));
           break;
         case 'o': {
-          const [id, sub, subValues] = values[i++] as [number, Field[], unknown[]];
-          b.u(id);
-          this.values(sub, subValues);
+          const sub = values[i++] as Described;
+          b.u(sub.id);
+          this.values(sub);
           break;
         }
       }
     }
   }
 }
+
+interface Described { id: number; kinds: Kind[]; values: unknown[] }
+
+/** Keys already checked against KEY. */
+const goodKeys = new Set<string>();
 
 function kindOf(v: unknown): Kind {
   switch (typeof v) {
@@ -252,20 +264,44 @@ function kindOf(v: unknown): Kind {
   }
 }
 
+/**
+ * A trie over (key, kind[, constant]) steps: an object's shape is found with a few lookups of
+ * strings whose hashes V8 has already (property names, kind letters), no signature string.
+ */
+class ShapeNode {
+  id = -1;
+  private readonly next = new Map<string, Map<string, ShapeNode | Map<string, ShapeNode>>>();
+
+  step(key: string, kind: Kind, constant: string | null): ShapeNode {
+    let byKind = this.next.get(key);
+    if (byKind === undefined) this.next.set(key, (byKind = new Map()));
+    let n = byKind.get(kind);
+    if (constant === null) {
+      if (n === undefined) byKind.set(kind, (n = new ShapeNode()));
+      return n as ShapeNode;
+    }
+    if (n === undefined) byKind.set(kind, (n = new Map<string, ShapeNode>()));
+    const byValue = n as Map<string, ShapeNode>;
+    let m = byValue.get(constant);
+    if (m === undefined) byValue.set(constant, (m = new ShapeNode()));
+    return m;
+  }
+}
+
 /** The shapes of one file, in first-seen order (ids are indexes). */
 export class ShapeTable {
   readonly list: Field[][] = [];
-  private ids = new Map<string, number>();
+  /** Roots of the trie: events, and nested objects (op records). */
+  readonly top = new ShapeNode();
+  readonly nested = new ShapeNode();
 
-  id(fields: Field[]): number {
-    const sig = signature(fields);
-    let id = this.ids.get(sig);
-    if (id === undefined) {
-      id = this.list.length;
-      this.ids.set(sig, id);
-      this.list.push(fields);
+  /** The id of the shape `node` ends (BlockWriter.describe), made from `o`'s keys and `kinds` when new. */
+  id(node: ShapeNode, o: Record<string, unknown>, kinds: readonly Kind[]): number {
+    if (node.id < 0) {
+      node.id = this.list.length;
+      this.list.push(Object.keys(o).map((key, i) => (kinds[i] === 'c' ? { key, kind: 'c', value: o[key] as string } : { key, kind: kinds[i] })));
     }
-    return id;
+    return node.id;
   }
 }
 
