@@ -78,7 +78,7 @@ export async function* cachedBatches(
         }
         done = { offset: end, line: r.line, prevSeq: r.seq };
         if (failure !== null) break;
-        if (!(await it.advance())) {
+        if (!(it.left > 0 ? it.decode() : await it.advance())) {
           if (events.length > 0) yield { events, ends };
           cacheNotice({ kind: 'damaged', path: cache.path, reason: it.damage!, line: done.line + 1 });
           const base = done.offset - start;
@@ -102,7 +102,8 @@ class Records {
   /** The current record (null at the end): an event, or a bad line's field and reason. */
   rec: TraceEvent | [string | null, string] | null = null;
   damage: string | null = null;
-  private left = 0;
+  /** Records left in the current block: while there are, `decode()` needs no await. */
+  left = 0;
   private readonly decoder: BlockDecoder;
 
   constructor(private readonly cache: OpenCache, public block: number) {
@@ -120,11 +121,21 @@ class Records {
         this.r = await this.cache.block(this.block++);
         this.left = this.r.records;
       }
+    } catch (e) {
+      this.damage = e instanceof Error ? e.message : String(e);
+      return false;
+    }
+    return this.decode();
+  }
+
+  /** The next record of the current block (`left` > 0); false when it does not decode. */
+  decode(): boolean {
+    try {
       this.left--;
       this.rec = this.decoder.next(this.r!);
       return true;
     } catch (e) {
-      this.damage = e instanceof Error ? e.message : String(e);
+      this.damage = `block ${this.block - 1}: ${e instanceof Error ? e.message : String(e)}`;
       return false;
     }
   }
