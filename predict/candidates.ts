@@ -20,7 +20,7 @@ export interface Candidate {
 export interface CandidateCounts {
   /** Conflicting pairs of units on different threads within the window. */
   pairs: number;
-  /** Pairs that name a common entity but commute (traffic on another PASID of the device: touches.ts), not reordered. */
+  /** Pairs that name a common entity but commute (traffic with traffic, traffic on another PASID of the device: touches.ts), not reordered. */
   commuting: number;
   /** Reorderings that program order or a dependency forbids. */
   infeasible: number;

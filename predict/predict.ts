@@ -52,7 +52,7 @@ export interface Explored {
   threads: number;
   window: number;
   pairs: number;
-  /** Pairs naming a common entity that commute (touches.ts conflict), not reordered. */
+  /** Pairs naming a common entity that commute (traffic with traffic, traffic on another PASID of the device: touches.ts conflict), not reordered. */
   commuting: number;
   candidates: number;
   maxMoved: number;
