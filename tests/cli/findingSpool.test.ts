@@ -11,6 +11,7 @@ import { compareFindings } from '../../audit/auditor.js';
 import { FindingSpool } from '../../cli/findingSpool.js';
 import type { Finding } from '../../audit/types.js';
 import { runs } from '../support/runs.js';
+import { expectEqual } from '../support/equal.js';
 
 const finding = fc.record({
   rule: fc.constantFrom('stale-pasid-unbind', 'double-free', 'fault-unbound-pasid'),
@@ -33,7 +34,7 @@ describe('FindingSpool', () => {
       const spool = new FindingSpool(7);
       try {
         for (const f of list) spool.add(f);
-        expect(await drain(spool)).toEqual([...list].sort(compareFindings));
+        expectEqual(await drain(spool), [...list].sort(compareFindings));
         expect(spool.counts).toEqual({
           error: list.filter((f) => f.severity === 'error').length,
           warning: list.filter((f) => f.severity === 'warning').length,
@@ -89,7 +90,7 @@ describe('audit --json with more findings than the spool buffers', () => {
       const kept = [...(await runTrace(file, {})).finish()];
       const out = JSON.parse(r.out) as { findings: Finding[]; summary: Record<string, number | string> };
       expect(kept.length).toBeGreaterThanOrEqual(n);
-      expect(out.findings).toEqual(kept);
+      expectEqual(out.findings, kept);
       expect(out.summary).toEqual({ events: n + 4, errors: 0, warnings: kept.length, infos: 0, profile: 'v3' });
       expect(r.code).toBe(1);
     } finally {

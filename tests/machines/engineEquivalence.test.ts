@@ -5,6 +5,7 @@ import { compiledEngine } from '../../machines/compiledEngine.js';
 import { deviceMachine, type DeviceMachineEvent } from '../../machines/deviceMachine.js';
 import { xstateEngine } from '../../machines/engine.js';
 import { ioMmMachine, type IoMmMachineEvent } from '../../machines/ioMmMachine.js';
+import { expectStrictEqual } from '../support/equal.js';
 import { runs } from '../support/runs.js';
 
 /**
@@ -16,15 +17,15 @@ import { runs } from '../support/runs.js';
 function expectSameRun(machine: AnyStateMachine, input: unknown, events: readonly { type: string }[]): void {
   let x = xstateEngine.start(machine, input);
   let c = compiledEngine.start(machine, input);
-  expect(c.snapshot).toStrictEqual(x.snapshot);
-  expect(c.effects).toStrictEqual(x.effects);
+  expectStrictEqual(c.snapshot, x.snapshot);
+  expectStrictEqual(c.effects, x.effects);
   for (const event of events) {
     const nx = xstateEngine.send(machine, x.snapshot, event);
     const nc = compiledEngine.send(machine, c.snapshot, event);
-    expect(nc.snapshot).toStrictEqual(nx.snapshot);
-    expect(nc.effects).toStrictEqual(nx.effects);
+    expectStrictEqual(nc.snapshot, nx.snapshot);
+    expectStrictEqual(nc.effects, nx.effects);
     const changed = nx.snapshot.value !== x.snapshot.value || nx.snapshot.context !== x.snapshot.context;
-    expect(nc.snapshot !== c.snapshot).toBe(changed);
+    if ((nc.snapshot !== c.snapshot) !== changed) expect(nc.snapshot !== c.snapshot).toBe(changed);
     x = nx;
     c = nc;
   }

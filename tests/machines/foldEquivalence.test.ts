@@ -6,6 +6,7 @@ import { Fold } from '../../replay/fold.js';
 import { PROFILES, type Profile } from '../../replay/kernel/state.js';
 import { traceArbWithObservations } from '../support/arbitraries.js';
 import { toEvents } from '../support/given.js';
+import { expectStrictEqual } from '../support/equal.js';
 import { runs } from '../support/runs.js';
 
 function foldWith(engine: MachineEngine, profile: Profile, trace: readonly TraceEvent[]) {
@@ -22,9 +23,9 @@ describe('the fold gives identical results with the compiled engine', () => {
         const reference = foldWith(xstateEngine, profile, trace);
         const compiled = foldWith(compiledEngine, profile, trace);
         // Every StepResult field: ret, errno, pasid, ops, observed, facts, implicit, ...
-        expect(compiled.results).toStrictEqual(reference.results);
-        expect(compiled.state).toStrictEqual(reference.state);
-        expect(compiled.open).toStrictEqual(reference.open);
+        expectStrictEqual(compiled.results, reference.results);
+        expectStrictEqual(compiled.state, reference.state);
+        expectStrictEqual(compiled.open, reference.open);
       }),
       { numRuns: runs(1000) },
     );

@@ -10,7 +10,7 @@ describe('an op matcher anchored on many threads', () => {
     const m = new ObservedOpMatcher();
     for (let tid = 0; tid < 3 * MAX_THREADS; tid++) {
       m.anchor(step(tid + 1, [flush(tid)]), tid);
-      expect(m.size).toBeLessThanOrEqual(MAX_THREADS + 1);
+      if (!(m.size <= MAX_THREADS + 1)) expect(m.size).toBeLessThanOrEqual(MAX_THREADS + 1);
     }
     expect(m.toJSON().length).toBe(m.size);
   });

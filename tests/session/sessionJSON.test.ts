@@ -10,6 +10,7 @@ import { minEvents, simulateText } from '../../simulate/workload.js';
 import { fixture, FIXTURES } from '../audit/auditFile.js';
 import { traceArbWithObservations } from '../support/arbitraries.js';
 import { toEvents } from '../support/given.js';
+import { expectStrictEqual } from '../support/equal.js';
 import { runs } from '../support/runs.js';
 
 interface Run {
@@ -48,7 +49,7 @@ describe('a Session checkpoint carries the audit', () => {
       const cut = Math.floor(where * trace.length);
       const expected = straight(trace, {});
       const got = resumed(trace, {}, cut);
-      expect(got).toStrictEqual(expected);
+      expectStrictEqual(got, expected);
       expect(expected.finished.length).toBeGreaterThan(0);
     }), { numRuns: runs(40) });
   });
@@ -57,7 +58,7 @@ describe('a Session checkpoint carries the audit', () => {
     fc.assert(fc.property(traceArbWithObservations, fc.constantFrom(...PROFILES), fc.nat(), (evs, profile, at) => {
       const trace = toEvents(evs);
       const cut = at % (trace.length + 1);
-      expect(resumed(trace, { profile }, cut)).toStrictEqual(straight(trace, { profile }));
+      expectStrictEqual(resumed(trace, { profile }, cut), straight(trace, { profile }));
     }), { numRuns: runs(300) });
   });
 
@@ -65,7 +66,7 @@ describe('a Session checkpoint carries the audit', () => {
     const trace = parseTraceText(readFileSync(fixture(name), 'utf8'), name);
     for (const profile of PROFILES) {
       const expected = straight(trace, { profile });
-      for (let cut = 0; cut <= trace.length; cut++) expect(resumed(trace, { profile }, cut)).toStrictEqual(expected);
+      for (let cut = 0; cut <= trace.length; cut++) expectStrictEqual(resumed(trace, { profile }, cut), expected);
     }
   });
 

@@ -2,6 +2,9 @@ import { DRIVER_NAMES } from '../../events/types.js';
 import { simulateText, Workload } from '../../simulate/workload.js';
 
 const lines = (text: string): string[] => text.slice(0, -1).split('\n');
+const ENVELOPE = /"ts":\d+\.\d{6},"cpu":\d+,"tid":\d+,"comm":"[^"]+"/;
+const PAGE_ADDR = /^0x[0-9a-f]+000$/;
+const PERM = /^[rwxp]+$/;
 
 describe('simulate: a seeded, deterministic workload', () => {
   it('gives byte-identical output for the same seed and options', () => {
@@ -24,7 +27,13 @@ describe('simulate: a seeded, deterministic workload', () => {
       const { text } = simulateText({ events, seed: 3 });
       expect(text.endsWith('\n')).toBe(true);
       expect(lines(text)).toHaveLength(events);
-      for (const line of lines(text)) expect(() => JSON.parse(line)).not.toThrow();
+      for (const line of lines(text)) {
+        try {
+          JSON.parse(line);
+        } catch {
+          expect(() => JSON.parse(line)).not.toThrow();
+        }
+      }
     }
   });
 
@@ -39,13 +48,14 @@ describe('simulate: a seeded, deterministic workload', () => {
     let ts = 0;
     for (const line of lines(simulateText({ events: 5000, seed: 4 }).text)) {
       const e = JSON.parse(line);
-      expect(e.seq).toBeUndefined();
-      expect(e.ts).toBeGreaterThan(ts);
-      expect(line).toMatch(/"ts":\d+\.\d{6},"cpu":\d+,"tid":\d+,"comm":"[^"]+"/);
+      // Each matcher is called when its check fails (jest's expect() costs more than the check).
+      if (e.seq !== undefined) expect(e.seq).toBeUndefined();
+      if (!(e.ts > ts)) expect(e.ts).toBeGreaterThan(ts);
+      if (!ENVELOPE.test(line)) expect(line).toMatch(ENVELOPE);
       ts = e.ts;
       if (e.type === 'fault') {
-        expect(e.addr).toMatch(/^0x[0-9a-f]+000$/);
-        expect(e.perm).toMatch(/^[rwxp]+$/);
+        if (!PAGE_ADDR.test(e.addr)) expect(e.addr).toMatch(PAGE_ADDR);
+        if (!PERM.test(e.perm)) expect(e.perm).toMatch(PERM);
       }
     }
   });
@@ -71,7 +81,7 @@ describe('simulate: a seeded, deterministic workload', () => {
     let exits = 0;
     for (const line of lines(simulateText({ events: 50_000, seed: 6 }).text)) {
       const e = JSON.parse(line);
-      if (e.type === 'bind') expect(exited.has(e.mm)).toBe(false);
+      if (e.type === 'bind' && exited.has(e.mm)) expect(exited.has(e.mm)).toBe(false);
       if (e.type !== 'mm_exit') continue;
       exited.add(e.mm);
       exits++;

@@ -5,6 +5,7 @@ import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexF
 import { Timeline } from '../../timetravel/timeline.js';
 import { cursorState, fileSource, phasedTraceArb, straightFold, tempDir, traceText } from './support.js';
 import { runs } from '../support/runs.js';
+import { expectEqual } from '../support/equal.js';
 
 const tmp = tempDir();
 let n = 0;
@@ -27,10 +28,10 @@ const tidlessAnchors = (s: unknown) => {
 async function expectEverySeq(t: Timeline, ref: ReturnType<typeof straightFold>, norm = same): Promise<void> {
   for (let k = 0; k < ref.seqs.length; k++) {
     const c = await t.seekSeq(ref.seqs[k]);
-    expect(norm(cursorState(c))).toEqual(norm(ref.states[k]));
+    expectEqual(norm(cursorState(c)), norm(ref.states[k]));
     await c.close();
     const d = await t.seekEvents(k);
-    expect(norm(cursorState(d))).toEqual(norm(ref.states[k]));
+    expectEqual(norm(cursorState(d)), norm(ref.states[k]));
     await d.close();
   }
 }
@@ -73,7 +74,7 @@ describe('checkpoints', () => {
         const c = await t.at(entry);
         const rest = [];
         for (let r = await c.step(); r !== null; r = await c.step()) rest.push(r);
-        expect(rest).toEqual(ref.results.slice(entry.meta.events));
+        expectEqual(rest, ref.results.slice(entry.meta.events));
       }
     }), { numRuns: runs(80) });
   });
