@@ -103,7 +103,7 @@ describe('debug', () => {
       expect(cursorState(nav.cursor)).toEqual(ref.states[at - k]);
       await nav.step(k, false);
       expect(cursorState(nav.cursor)).toEqual(here);
-      await nav.cursor.close();
+      await nav.close(); // its cursor and its audit trail's
     }), { numRuns: runs(50) });
   });
 
@@ -128,7 +128,7 @@ describe('debug', () => {
     expect(complete('watch pasid ')).toEqual([['1', '2'], '']);
     expect(complete('watch dev 0000:00:0')).toEqual([[D0, D1], '0000:00:0']);
     expect(complete('print mm ')).toEqual([['X', 'Y'], '']);
-    await nav.cursor.close();
+    await nav.close(); // its cursor and its audit trail's
   });
 
   it('prints findings up to the position, the tables and help', async () => {
