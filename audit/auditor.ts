@@ -97,7 +97,10 @@ export class Auditor {
   observe(result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
     let held = -1;
     let step: AuditStep | undefined;
-    for (const { running, mask } of this.byType.get(result.type)!) {
+    // Indexed loops on the per-event paths: a for...of here allocated an iterator result per element.
+    const list = this.byType.get(result.type)!;
+    for (let i = 0; i < list.length; i++) {
+      const { running, mask } = list[i];
       if (mask !== 0) {
         if (held === -1) held = this.triggers.of(result);
         if ((held & mask) === 0) continue;

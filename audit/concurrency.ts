@@ -36,7 +36,11 @@ const NONE: readonly string[] = Object.freeze([]);
 
 export function updatedDomains(r: ReadonlyStepResult): readonly string[] {
   let out: Set<string> | undefined;
-  for (const o of r.ops) if (o.op === 'mm_attach' || o.op === 'mm_detach') (out ??= new Set()).add(o.domain);
+  const ops = r.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i];
+    if (o.op === 'mm_attach' || o.op === 'mm_detach') (out ??= new Set()).add(o.domain);
+  }
   return out ? [...out].sort() : NONE;
 }
 
@@ -118,7 +122,8 @@ export class CallTracker implements CallsView {
 
   private recordUpdates(r: StepResult, enterSeq: number): void {
     const e = r.event;
-    for (const domain of updatedDomains(r)) this.updates.push({ domain, enterSeq, exitSeq: e.seq, tid: e.tid, type: e.type });
+    const domains = updatedDomains(r);
+    for (let i = 0; i < domains.length; i++) this.updates.push({ domain: domains[i], enterSeq, exitSeq: e.seq, tid: e.tid, type: e.type });
     this.prune();
   }
 

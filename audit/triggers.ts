@@ -29,8 +29,10 @@ export class StepTriggers {
     if (r.observed !== undefined || r.unmatchedOps !== undefined) m |= OBSERVED;
     if (r.implicit.length > 0) m |= IMPLICIT;
     if (r.event.phase !== undefined) m |= PHASE;
-    if (this.factBits.size > 0) for (const f of r.facts) m |= this.factBits.get(f.kind) ?? 0;
-    if (this.opBits.size > 0) for (const o of r.ops) m |= this.opBits.get(o.op) ?? 0;
+    const facts = r.facts;
+    const ops = r.ops;
+    if (this.factBits.size > 0) for (let i = 0; i < facts.length; i++) m |= this.factBits.get(facts[i].kind) ?? 0;
+    if (this.opBits.size > 0) for (let i = 0; i < ops.length; i++) m |= this.opBits.get(ops[i].op) ?? 0;
     return m;
   }
 

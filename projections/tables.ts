@@ -92,10 +92,12 @@ export class Tables implements TablesView {
     const facts = result.facts;
     if (facts.length === 0) return;
     const seq = result.seq;
-    for (const fact of facts) {
+    for (let i = 0; i < facts.length; i++) {
+      const fact = facts[i];
       const routes = this.routes.get(fact.kind);
       if (!routes) continue;
-      for (const { name, p, table } of routes) {
+      for (let j = 0; j < routes.length; j++) {
+        const { name, p, table } = routes[j];
         const key = p.keyText(p.keyOf(fact));
         const before = table.get(key);
         const after = p.evolve(before, { fact, seq });

@@ -24,7 +24,8 @@ export async function runTrace(
 ): Promise<Session> {
   const until = options.untilSeq ?? Infinity;
   outer: for await (const batch of readTraceBatches(source, options)) {
-    for (const event of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const event = batch[i];
       if (event.seq > until) break outer;
       const step = session.step(event, options.onChange);
       onStep?.(step, session);

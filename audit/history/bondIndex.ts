@@ -1,3 +1,4 @@
+import { pairKey } from '../../replay/kernel/keys.js';
 import type { BondEnd } from '../../replay/kernel/facts.js';
 import type { DeepReadonly } from '../../replay/readonlyView.js';
 
@@ -18,7 +19,7 @@ export interface BondRecord extends BondSpan {
   prev?: BondSpan;
 }
 
-const key = (dev: string, pasid: number): string => `${dev}\u0000${pasid}`;
+const key = (dev: string, pasid: number): string => pairKey(dev, pasid);
 
 /** A BondIndex as JSON (checkpoints): its records in insertion order. */
 export interface BondIndexJSON {

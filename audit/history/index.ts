@@ -40,7 +40,9 @@ export class AuditHistory implements HistoryView {
 
   apply(r: StepResult): void {
     const seq = r.seq;
-    for (const f of r.facts) {
+    const facts = r.facts;
+    for (let i = 0; i < facts.length; i++) {
+      const f = facts[i];
       switch (f.kind) {
         case 'bond_added': this.bonds.added(f.dev, f.pasid, f.mm, seq, r.event.tid); break;
         case 'bond_ended': this.bonds.ended(f.dev, f.pasid, f.mm, f.by, seq); break;

@@ -1,3 +1,4 @@
+import { pairKey } from '../../replay/kernel/keys.js';
 import type { NonSvaOwner } from '../../events/types.js';
 import type { DeepReadonly } from '../../replay/readonlyView.js';
 
@@ -37,7 +38,7 @@ export interface PasidIndexJSON {
 /** Groups remembered per PASID; the oldest goes first (hardware group indices are 9 bits). */
 const MAX_GROUPS = 1024;
 
-const groupKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
+const groupKey = (dev: string, group: number): string => pairKey(dev, group);
 
 /** What rules read of the PASID index. */
 export interface PasidIndexView {
@@ -84,8 +85,11 @@ export class PasidIndex implements PasidIndexView {
       old.owner = owner;
       return;
     }
-    const groups = new Map<string, GroupRecord>();
-    if (old) for (const [k, g] of old.groups) if (g.gen === old.gen) groups.set(k, g);
+    // The old record goes: its map is kept minus the groups older than its generation (in place,
+    // in the same order; copying every group at each reallocation was most of the audit's cost
+    // on traces that reallocate PASIDs with many groups).
+    const groups = old ? old.groups : new Map<string, GroupRecord>();
+    if (old) for (const [k, g] of groups) if (g.gen !== old.gen) groups.delete(k);
     const record: PasidRecord = { gen: (old?.gen ?? 0) + 1, live: true, owner, allocSeq: seq, groups };
     if (old?.freeSeq !== undefined) record.prevFreeSeq = old.freeSeq;
     this.records.set(pasid, record);

@@ -1,3 +1,4 @@
+import { pairKey, tripleKey } from './keys.js';
 import type { NonSvaOwner } from '../../events/types.js';
 import type { DeviceContext } from '../../machines/deviceMachine.js';
 import type { IoMmContext } from '../../machines/ioMmMachine.js';
@@ -84,5 +85,7 @@ export function createKernelState(profile: Profile = 'v3'): KernelState {
   };
 }
 
-export const partialKey = (dev: string, group: number): string => `${dev}\u0000${group}`;
-export const pendingKey = (dev: string, pasid: number, group: number): string => `${dev}\u0000${pasid}\u0000${group}`;
+/** `dev\u0000group` (interned, replay/kernel/keys.ts). */
+export const partialKey = (dev: string, group: number): string => pairKey(dev, group);
+/** `dev\u0000pasid\u0000group` (interned). */
+export const pendingKey = (dev: string, pasid: number, group: number): string => tripleKey(dev, pasid, group);

@@ -152,7 +152,7 @@ export class KernelStore extends StepRecorder {
     const key = partialKey(dev, group);
     const before = this.state.partials.get(key)?.requests;
     if (!before) return undefined;
-    for (const r of before) this.countQueued(r.pasid, -1);
+    for (let i = 0; i < before.length; i++) this.countQueued(before[i].pasid, -1);
     this.put(this.state.partials, key, undefined);
     this.fact({ kind: 'partials', dev, group, value: undefined });
     return before;
