@@ -1,4 +1,5 @@
 import { TraceInputError } from '../events/inputError.js';
+import { FleetServerError } from '../fleet/servers/errors.js';
 import { ScriptError } from '../predict/explore/script.js';
 import { QueryError } from '../timetravel/errors.js';
 import { IndexWriteError } from '../timetravel/index/indexFile.js';
@@ -13,6 +14,7 @@ const INPUT_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
   QueryError, // timetravel/: an entity, a bisect expression, a debugger argument
   IndexWriteError, // timetravel/index/: FILE.idx cannot be written
   ScriptError, // predict/explore/: a bad scenario script
+  FleetServerError, // fleet/servers/: NATS or PostgreSQL unreachable or refusing
   UsageError, // cli/: a bad option value
 ];
 

@@ -1,4 +1,7 @@
-import type { SqlStore } from '../sql/store.js';
+/** Where the report's queries run: the embedded DuckDB store (SqlStore), or the fleet's PostgreSQL. */
+export interface ReportSource {
+  query(sql: string): Promise<{ rows: unknown[][] }>;
+}
 
 export interface HostReport {
   host: string;
@@ -40,9 +43,9 @@ const num = (v: unknown): number => Number(v);
 /**
  * The fleet's report, read from the store's tables: hosts with error findings first (then
  * those a bad line stopped, then by warnings), rules by count, the newest findings (by the
- * trace's ts, then seq).
+ * trace's ts, then seq). The SQL is the same in DuckDB and PostgreSQL.
  */
-export async function fleetReport(store: SqlStore, newest = 10): Promise<FleetReport> {
+export async function fleetReport(store: ReportSource, newest = 10): Promise<FleetReport> {
   const hosts = await store.query(`
     SELECT h.host, h.events, h.error,
       count(f.rule) FILTER (WHERE f.severity = 'error') AS errors,

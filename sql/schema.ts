@@ -30,6 +30,8 @@ export interface TableDef {
   readonly columns: readonly Column[];
   /** Columns that identify a row within one trace (the fleet adds `host` in front). */
   readonly key?: readonly string[];
+  /** A key column may be NULL (a call's exit whose enter the trace never showed): PostgreSQL gets UNIQUE, not a primary key. */
+  readonly keyMayBeNull?: boolean;
 }
 
 const col = (name: string, type: ColumnType): Column => ({ name, type });
@@ -131,6 +133,7 @@ export const PAGE_REQUESTS: TableDef = {
 export const CALLS: TableDef = {
   name: 'calls',
   key: ['enter_seq'],
+  keyMayBeNull: true,
   columns: [
     col('tid', 'bigint'), col('type', oneOf(EVENT_TYPES)), col('enter_seq', 'bigint'), col('exit_seq', 'bigint'),
     col('enter_ts', 'double'), col('exit_ts', 'double'), col('duration', 'double'),
@@ -158,11 +161,14 @@ export function duckdbDdl(table: TableDef): string {
   return `CREATE TABLE ${quote(table.name)} (${table.columns.map((c) => `${quote(c.name)} ${duckdbType(c.type)}`).join(', ')})`;
 }
 
-/** The fleet's table: `host` first, and a primary key of host plus the table's key when it has one. */
+/**
+ * The fleet's table: `host` first, and a primary key of host plus the table's key when it has
+ * one (UNIQUE when a key column may be NULL, so those rows never collide).
+ */
 export function postgresDdl(table: TableDef, options: { host?: boolean } = { host: true }): string {
   const cols = table.columns.map((c) => `${quote(c.name)} ${postgresType(c.type, c.name)}`);
   const key = table.key ? [...(options.host ? ['host'] : []), ...table.key] : null;
   if (options.host) cols.unshift(`${quote('host')} TEXT NOT NULL`);
-  if (key) cols.push(`PRIMARY KEY (${key.map(quote).join(', ')})`);
+  if (key) cols.push(`${table.keyMayBeNull ? 'UNIQUE' : 'PRIMARY KEY'} (${key.map(quote).join(', ')})`);
   return `CREATE TABLE IF NOT EXISTS ${quote(table.name)} (${cols.join(', ')})`;
 }

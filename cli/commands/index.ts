@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<RegisterCommand>> = {
   predict: async () => (await import('./predict.js')).registerPredict,
   explore: async () => (await import('./explore.js')).registerExplore,
   fleet: async () => (await import('./fleet.js')).registerFleet,
+  ship: async () => (await import('./ship.js')).registerShip,
   rules: async () => (await import('./rules.js')).registerRules,
 };
 

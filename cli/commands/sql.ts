@@ -17,6 +17,7 @@ interface SqlFlags extends TraceFlags {
   json?: boolean;
   csv?: boolean;
   db?: string;
+  pg?: string;
 }
 
 interface Stop {
@@ -58,18 +59,27 @@ export function registerSql(program: Command, io: CliIo, exit: ExitBox): void {
     withExamples(program
       .command('sql')
       .description('load a trace, its results and findings into DuckDB tables and query them in SQL (docs/sql.md)')
-      .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin)')
+      .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin); with --pg, the QUERY')
       .argument('[query]', 'SQL to run; without it, an interactive prompt')
       .option('--json', 'print the rows as a JSON array of objects')
       .option('--csv', 'print the rows as CSV with a header line')
-      .option('--db <file>', 'keep the database in this file; reused while it is newer than the trace'),
+      .option('--db <file>', 'keep the database in this file; reused while it is newer than the trace')
+      .option('--pg <url>', 'query the fleet\'s PostgreSQL tables (`fleet consume`) instead of a trace: `sql --pg URL QUERY`'),
     'sva-replay sql trace.jsonl                    # a prompt; .tables lists the tables',
     'sva-replay sql trace.jsonl "SELECT rule, count(*) FROM findings GROUP BY rule" --csv',
-    'sva-replay sql trace.jsonl "SELECT * FROM pasid_lifetimes WHERE pasid = 7" --json --db trace.duckdb'),
+    'sva-replay sql trace.jsonl "SELECT * FROM pasid_lifetimes WHERE pasid = 7" --json --db trace.duckdb',
+    'sva-replay sql --pg postgres://sva@db/fleet "SELECT host, count(*) FROM findings GROUP BY host"'),
     io,
   ).action(async (file: string, query: string | undefined, flags: SqlFlags) => {
     if (flags.json && flags.csv) throw new UsageError('--json and --csv: choose one');
     const format: SqlFormat = flags.json ? sqlJson : flags.csv ? sqlCsv : sqlTable;
+    if (flags.pg !== undefined) {
+      if (query !== undefined || flags.db !== undefined) throw new UsageError('sql --pg URL QUERY: one QUERY, no trace and no --db');
+      const { sqlPg } = await import('./fleetServers.js');
+      io.out(format(await sqlPg(flags.pg, file)));
+      exit.code = EXIT.clean;
+      return;
+    }
     if (query === undefined && !io.stdin) throw new UsageError('sql needs a QUERY, or a terminal for the prompt');
     const { store, stop } = await open(file, flags, io);
     try {

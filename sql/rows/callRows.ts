@@ -1,7 +1,7 @@
 import type { StepResult } from '../../replay/stepResult.js';
 import type { RowSink } from '../rowSink.js';
 
-interface OpenCall {
+export interface OpenCall {
   tid?: number;
   type: string;
   /** Undefined for an exit whose enter the trace never showed. */
@@ -9,14 +9,25 @@ interface OpenCall {
   enterTs?: number;
 }
 
+export interface CallRowsJSON {
+  open: [number, OpenCall][];
+}
+
 /**
  * `calls`: calls logged as enter/exit pairs (trace-format.md, `phase`), paired as the fold
  * pairs them (StepResult.enterSeq on the exit line). Calls with no exit by the end have none.
  */
 export class CallRows {
-  private readonly open = new Map<number, OpenCall>();
+  private readonly open: Map<number, OpenCall>;
 
-  constructor(private readonly w: RowSink) {}
+  constructor(private readonly w: RowSink, json?: CallRowsJSON) {
+    this.open = new Map(json?.open.map(([seq, call]) => [seq, { ...call }]));
+  }
+
+  /** The calls with no exit yet (a checkpoint). */
+  toJSON(): CallRowsJSON {
+    return { open: [...this.open.entries()].map(([seq, call]) => [seq, { ...call }]) };
+  }
 
   step(r: StepResult): void {
     const e = r.event;

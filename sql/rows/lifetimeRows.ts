@@ -1,7 +1,7 @@
 import type { StepResult } from '../../replay/stepResult.js';
 import type { RowSink } from '../rowSink.js';
 
-interface OpenPasid {
+export interface OpenPasid {
   pasid: number;
   owner: string;
   mm?: string;
@@ -16,7 +16,7 @@ function mmOf(r: StepResult, pasid: number): string | undefined {
   return undefined;
 }
 
-interface OpenBond {
+export interface OpenBond {
   dev: string;
   pasid: number;
   mm: string;
@@ -25,16 +25,29 @@ interface OpenBond {
   fromTs?: number;
 }
 
+export interface LifetimeRowsJSON {
+  pasids: OpenPasid[];
+  bonds: OpenBond[];
+}
+
 /**
  * `pasid_lifetimes` and `bonds` from the fold's facts (replay/kernel/facts.ts): a PASID lives
  * from the step whose `pasid` fact gives it an owner to the one that removes it; a bond from
  * `bond_added` to `bond_ended`. Rows still open at the end of the trace have no `to_seq`.
  */
 export class LifetimeRows {
-  private readonly pasids = new Map<number, OpenPasid>();
-  private readonly bonds = new Map<string, OpenBond>();
+  private readonly pasids: Map<number, OpenPasid>;
+  private readonly bonds: Map<string, OpenBond>;
 
-  constructor(private readonly pasidRows: RowSink, private readonly bondRows: RowSink) {}
+  constructor(private readonly pasidRows: RowSink, private readonly bondRows: RowSink, json?: LifetimeRowsJSON) {
+    this.pasids = new Map(json?.pasids.map((p) => [p.pasid, { ...p }]));
+    this.bonds = new Map(json?.bonds.map((b) => [`${b.dev}\u0000${b.pasid}`, { ...b }]));
+  }
+
+  /** What is still open (a checkpoint: the fleet's consumer resumes from it). */
+  toJSON(): LifetimeRowsJSON {
+    return { pasids: [...this.pasids.values()].map((p) => ({ ...p })), bonds: [...this.bonds.values()].map((b) => ({ ...b })) };
+  }
 
   step(r: StepResult): void {
     const ts = r.event.ts;

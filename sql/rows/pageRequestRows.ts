@@ -2,7 +2,7 @@ import type { ResponseCode } from '../../events/types.js';
 import type { StepResult } from '../../replay/stepResult.js';
 import type { RowSink } from '../rowSink.js';
 
-interface Group {
+export interface Group {
   dev: string;
   pasid: number;
   group: number;
@@ -11,6 +11,11 @@ interface Group {
   firstTs?: number;
   lastSeq?: number;
   lastTs?: number;
+}
+
+export interface PageRequestRowsJSON {
+  partial: Group[];
+  pending: Group[];
 }
 
 const key = (dev: string, group: number, pasid?: number) => (pasid === undefined ? `${dev}\u0000${group}` : `${dev}\u0000${group}\u0000${pasid}`);
@@ -24,11 +29,19 @@ const key = (dev: string, group: number, pasid?: number) => (pasid === undefined
  */
 export class PageRequestRows {
   /** Partial groups by (dev, group). */
-  private readonly partial = new Map<string, Group>();
+  private readonly partial: Map<string, Group>;
   /** Complete groups awaiting their response by (dev, group, pasid). */
-  private readonly pending = new Map<string, Group>();
+  private readonly pending: Map<string, Group>;
 
-  constructor(private readonly w: RowSink) {}
+  constructor(private readonly w: RowSink, json?: PageRequestRowsJSON) {
+    this.partial = new Map(json?.partial.map((g) => [key(g.dev, g.group), { ...g }]));
+    this.pending = new Map(json?.pending.map((g) => [key(g.dev, g.group, g.pasid), { ...g }]));
+  }
+
+  /** The groups still open (a checkpoint). */
+  toJSON(): PageRequestRowsJSON {
+    return { partial: [...this.partial.values()].map((g) => ({ ...g })), pending: [...this.pending.values()].map((g) => ({ ...g })) };
+  }
 
   step(r: StepResult): void {
     const facts = r.facts;

@@ -1,15 +1,22 @@
 import type { Finding } from '../../audit/types.js';
 import type { SessionStep } from '../../session/index.js';
 import type { RowSink } from '../rowSink.js';
-import { CallRows } from './callRows.js';
+import { CallRows, type CallRowsJSON } from './callRows.js';
 import { EventRows } from './eventRows.js';
 import { writeFindings } from './findingRows.js';
-import { LifetimeRows } from './lifetimeRows.js';
-import { PageRequestRows } from './pageRequestRows.js';
+import { LifetimeRows, type LifetimeRowsJSON } from './lifetimeRows.js';
+import { PageRequestRows, type PageRequestRowsJSON } from './pageRequestRows.js';
 import { ResultRows } from './resultRows.js';
 
 /** One sink per table of sql/schema.ts, by table name. */
 export type Sinks = ReadonlyMap<string, RowSink>;
+
+/** What the row builders hold between steps: the rows still open (TraceRows.toJSON). */
+export interface TraceRowsJSON {
+  lifetimes: LifetimeRowsJSON;
+  pages: PageRequestRowsJSON;
+  calls: CallRowsJSON;
+}
 
 /**
  * Every table's rows for one trace, from the steps of its Session: `step` per event, in order;
@@ -25,7 +32,8 @@ export class TraceRows {
 
   private readonly findings: RowSink;
 
-  constructor(sinks: Sinks) {
+  /** `json`: a TraceRows.toJSON to go on from (the fleet consumer's checkpoint). */
+  constructor(sinks: Sinks, json?: TraceRowsJSON) {
     const sink = (name: string): RowSink => {
       const s = sinks.get(name);
       if (!s) throw new Error(`internal: no sink for table ${name}`);
@@ -33,10 +41,15 @@ export class TraceRows {
     };
     this.events = new EventRows(sink('events'));
     this.results = new ResultRows(sink('results'), sink('ops'));
-    this.lifetimes = new LifetimeRows(sink('pasid_lifetimes'), sink('bonds'));
-    this.pages = new PageRequestRows(sink('page_requests'));
-    this.calls = new CallRows(sink('calls'));
+    this.lifetimes = new LifetimeRows(sink('pasid_lifetimes'), sink('bonds'), json?.lifetimes);
+    this.pages = new PageRequestRows(sink('page_requests'), json?.pages);
+    this.calls = new CallRows(sink('calls'), json?.calls);
     this.findings = sink('findings');
+  }
+
+  /** The rows still open, between steps: `new TraceRows(sinks, json)` goes on from there. */
+  toJSON(): TraceRowsJSON {
+    return { lifetimes: this.lifetimes.toJSON(), pages: this.pages.toJSON(), calls: this.calls.toJSON() };
   }
 
   step(step: SessionStep): void {
