@@ -2,6 +2,7 @@
  * `npm run bench`: generates traces with `simulate` and measures, in this one run, every
  * figure of the speed goals against the floor: a plain chunked JSON.parse of the same trace
  * (README, Speed). Each task runs in its own process; each figure is the best of several runs.
+ * `--fleet` runs the fleet's servers bench instead (scripts/benchFleet.ts).
  * Options: --full adds the 10M-event trace, 200k live devices and a 200 MB line; --json prints the figures as JSON; --runs N.
  * A new measurement is a section in scripts/bench/ added to `sections` below.
  */
@@ -58,6 +59,10 @@ function full(ctx: BenchContext): Row[] {
 }
 
 async function main(): Promise<void> {
+  if (args.has('--fleet')) {
+    const { benchFleet } = await import('./benchFleet.js');
+    return benchFleet(argv);
+  }
   mkdirSync(dir, { recursive: true });
   try {
     log('generating traces (250k, 1M events)...');
