@@ -81,7 +81,9 @@ async function runOnce(s: Servers, files: { host: string; file: string; events: 
   await pool(files, 16, async (f) => { await shipTrace(nc, f.file, { names, host: f.host }); });
   const shipped = Date.now();
   await nc.close();
+  const exited = procs.map((p) => { const box = { code: null as number | null }; p.on('exit', (c) => { box.code = c ?? -1; }); return box; });
   for (;;) {
+    if (exited.some((e) => e.code !== null)) throw new Error('a consumer exited before the fleet was drained (its error is above)');
     const r = await sql(db, 'SELECT coalesce(sum(messages), 0)::bigint AS n FROM fleet_checkpoints').catch(() => ({ rows: [{ n: 0 }] }));
     if (Number(r.rows[0].n) >= total) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -90,7 +92,7 @@ async function runOnce(s: Servers, files: { host: string; file: string; events: 
   const lags = (await sql(db, 'SELECT lag_seconds FROM fleet_checkpoints ORDER BY lag_seconds')).rows.map((r) => Number(r.lag_seconds));
   const events = Number((await sql(db, 'SELECT sum(events)::bigint AS n FROM fleet_hosts')).rows[0].n);
   for (const p of procs) p.kill('SIGTERM');
-  await Promise.all(procs.map((p) => new Promise((r) => p.on('close', r))));
+  await Promise.all(procs.map((p, i) => (exited[i].code !== null ? undefined : new Promise((r) => p.on('close', r)))));
   return {
     consumers, shipSeconds: (shipped - started) / 1000, totalSeconds: (done - started) / 1000, drainSeconds: (done - shipped) / 1000,
     lagP50: lags[Math.floor(lags.length / 2)] ?? 0, lagMax: lags[lags.length - 1] ?? 0, events,

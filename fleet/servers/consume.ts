@@ -65,6 +65,8 @@ interface Owned {
 }
 
 const codec = StringCodec();
+/** Stream infos in a row that may fail (time out) before the consumer gives up. */
+const MAX_MISSES = 50;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -94,6 +96,7 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
     let lastMetrics = Date.now();
     let eventsAtMetrics = 0;
     let counts = new Map<string, number>();
+    let misses = 0;
     const drain = async (host: string, h: Owned): Promise<void> => {
       for (let round = 0; round < 4 && !h.lost; round++) {
         const before = h.fold.events;
@@ -118,7 +121,15 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
       }
     };
     while (!o.signal?.aborted && failure === null) {
-      counts = await hostCounts(jsm, o.names);
+      try {
+        counts = await hostCounts(jsm, o.names);
+        misses = 0;
+      } catch (e) {
+        // A busy server may time out a stream info now and then: go on with the last counts for a while.
+        if (++misses > MAX_MISSES) throw e;
+        await sleep(tick);
+        continue;
+      }
       let total = 0;
       for (const n of counts.values()) total += n;
       if (total !== lastTotal) {
