@@ -16,6 +16,7 @@ import { core } from './bench/core.js';
 import { engines } from './bench/engines.js';
 import { startup } from './bench/startup.js';
 import { others } from './bench/others.js';
+import { queries } from './bench/queries.js';
 import { view } from './bench/view.js';
 import { robustness } from './bench/robustness.js';
 import { predictSection } from './bench/predict.js';
@@ -27,7 +28,7 @@ const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
 const dir = join(tmpdir(), `sva-bench-${process.pid}`);
 
 /** In order: core builds the index and measures replay, which later sections compare with. */
-const sections: Section[] = [core, startup, engines, others, view, robustness, predictSection];
+const sections: Section[] = [core, startup, queries, engines, others, view, robustness, predictSection];
 
 function simulate(events: number): string {
   const file = join(dir, `sim-${events}.jsonl`);

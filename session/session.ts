@@ -102,10 +102,13 @@ export class Session {
     return s;
   }
 
-  /** Taken between steps, before `finish` (the end-of-trace checks are not a checkpoint's). */
-  toJSON(): SessionJSON {
+  /**
+   * Taken between steps, before `finish` (the end-of-trace checks are not a checkpoint's).
+   * `withAudit: false` leaves the audit out (the index's checkpoints restore without one).
+   */
+  toJSON(withAudit = true): SessionJSON {
     const json: SessionJSON = { fold: this.fold.toJSON(), tables: this.tables.toJSON() };
-    if (this.auditor) json.audit = this.auditor.toJSON();
+    if (this.auditor && withAudit) json.audit = this.auditor.toJSON();
     return json;
   }
 

@@ -86,9 +86,9 @@ export class Cursor {
     return { ...this.point, bad: this.badBefore, implicit: this.implicit };
   }
 
-  /** The snapshot as JSON text; `shrink` may drop what the rest of the trace cannot need. */
-  snapshot(shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void): string {
-    const json: SnapshotJSON = this.session.toJSON();
+  /** The snapshot as JSON text; `shrink` may drop what the rest of the trace cannot need; `withAudit: false` leaves the audit out. */
+  snapshot(shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void, withAudit = true): string {
+    const json: SnapshotJSON = this.session.toJSON(withAudit);
     shrink?.(json, this.meta());
     return JSON.stringify(json);
   }

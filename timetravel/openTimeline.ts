@@ -12,7 +12,8 @@ import { implicitEntityError, strictCheck } from '../session/strict.js';
 import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
 import { buildCheckpoints, DEFAULT_EVERY, indexPath } from './index/buildIndex.js';
 import { checkFreshness } from './index/fingerprint.js';
-import { IndexWriteError, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
+import { IndexStore, type MemberRef } from './index/store.js';
+import { IndexWriteError, readCheckpointBlob, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
 import { indexedEntries } from './index/verify.js';
 import type { IndexNotice } from './index/notice.js';
 import { sourceKind } from './source/eventSource.js';
@@ -107,9 +108,12 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
   }
   let header: IndexHeader;
   let entries: TimelineEntry[];
+  let member: (ref: MemberRef) => Promise<Buffer>;
   if (problem !== null) {
     const built = await buildCheckpoints(src, profile, 'header' in read ? read.header.every : every);
     ({ header, entries } = built);
+    const blobs = Buffer.concat(built.blobs);
+    member = async (ref) => blobs.subarray(ref.at, ref.at + ref.length);
     try {
       await writeIndex(path, built.header, built.blobs);
       notify({ kind: 'stale', path, reason: problem });
@@ -121,11 +125,16 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
     const fresh = read as { header: IndexHeader; blobStart: number };
     header = fresh.header;
     entries = indexedEntries(path, header, fresh.blobStart, file);
+    member = (ref) => readCheckpointBlob(path, fresh.blobStart, ref);
   }
   const onRestore = restoreChecks(req, header.badLines, report);
   const onDamage = (meta: CheckpointMeta, reason: string, fallback: CheckpointMeta | null): void =>
     notify({ kind: 'damaged', path, reason: `checkpoint at seq ${meta.seq}: ${reason}`, fromSeq: fallback?.seq ?? null });
-  return new Timeline(src, { every: header.every, record: opts.record, check, onRestore, onDamage }, entries);
+  // Postings and findings answer for a whole replay only when it would read every line as the index did.
+  const store = header.badCount === 0 && !req.strict
+    ? new IndexStore(header, member, (what, reason) => notify({ kind: 'damaged', path, reason: `${what}: ${reason}`, fromSeq: null }))
+    : undefined;
+  return new Timeline(src, { every: header.every, record: opts.record, check, onRestore, onDamage, store }, entries);
 }
 
 const DIRECTORY = 'it is a directory';

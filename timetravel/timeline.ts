@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AuditOptions } from '../audit/auditor.js';
 import type { StepResult } from '../replay/stepResult.js';
+import type { IndexStore } from './index/store.js';
 import { Cursor, type CheckpointMeta, type CursorSource, type SnapshotJSON } from './cursor.js';
 
 /** A checkpoint: where it is, and its snapshot, gzipped JSON (in memory, or in the index file). */
@@ -45,6 +46,10 @@ export interface TimelineOptions {
   shrink?: (json: SnapshotJSON, meta: CheckpointMeta) => void;
   /** Record each checkpoint's `digest`. */
   digest?: boolean;
+  /** Snapshots leave an audited cursor's audit out (the index: it stores findings, not audit state). */
+  withoutAudit?: boolean;
+  /** The index's postings and findings, when it has usable ones (index/store.ts). */
+  store?: IndexStore;
 }
 
 type Key = 'seq' | 'events';
@@ -152,7 +157,7 @@ export class Timeline {
     if (n % every !== 0) return;
     const last = this.entries[this.entries.length - 1];
     if (last && (last.meta.events >= n || n - last.meta.events < this.gap)) return;
-    const text = c.snapshot(this.options.shrink);
+    const text = c.snapshot(this.options.shrink, !this.options.withoutAudit);
     const blob = gzipSync(text);
     this.gap = gapAfter(text.length, every);
     const digest = this.options.digest ? createHash('sha256').update(text).digest('hex') : undefined;

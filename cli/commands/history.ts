@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { startCursor } from '../../timetravel/openTimeline.js';
+import { openTimeline, startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
-import { entityEvents } from '../../timetravel/query/history.js';
+import { entityEvents, PostedWalk } from '../../timetravel/query/history.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
 import { inWindow } from '../../timetravel/query/window.js';
 import { historyJson, historyLines, lifetimeLines } from '../format/history.js';
@@ -47,26 +47,33 @@ Examples:
     const window = await windowOf(file, flags);
     const bad = new BadLines(io);
     const progress = new Progress(io, 'history');
-    const cursor = await startCursor(traceRequest(file, flags, io, bad));
+    const req = traceRequest(file, flags, io, bad);
+    // From the index's postings when it has usable ones (only their intervals are folded), else one pass from the start.
+    const timeline = await openTimeline(req, { record: false });
+    const seqs = (await timeline.options.store?.postings(entityLabel(entity))) ?? null;
+    const walk = seqs === null ? null : new PostedWalk(timeline, seqs);
+    const cursor = walk === null ? await startCursor(req) : null;
     const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain);
     const lifetimes = new Lifetimes();
     const tick = (events: number) => { if (events % progress.every === 0) progress.update(events, null); };
     let n = 0;
+    let lastSeq: number | undefined;
     if (flags.json) writer.line(`{"entity":${JSON.stringify(entityLabel(entity))},"from":${window.from},"to":${JSON.stringify(window.to === Infinity ? null : window.to)},"entries":[`);
     try {
-      for await (const h of entityEvents(cursor, [entity], window, tick)) {
+      for await (const h of walk?.events([entity], window, tick) ?? entityEvents(cursor!, [entity], window, tick)) {
         for (const d of h.changes) lifetimes.add(d, h.result.seq, h.result.event.ts, h.result.type);
         if (!inWindow(window, h.result.seq)) continue;
         if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);
         else for (const line of historyLines(h)) { writer.line(line); n++; }
         if ((n & 0x3ff) === 0) await writer.settle();
       }
+      if (walk !== null && window.to !== Infinity) lastSeq = await walk.seqAt(window.to);
     } finally {
-      await cursor.close();
+      await (walk ?? cursor)!.close();
       progress.done();
     }
     const all = lifetimes.all();
-    const end = window.to === Infinity ? 'the end of the trace' : `seq ${cursor.point.seq}`;
+    const end = window.to === Infinity ? 'the end of the trace' : `seq ${lastSeq ?? cursor!.point.seq}`;
     if (flags.json) writer.line(`],"lifetimes":${JSON.stringify(all)}}`);
     else {
       if (n === 0) writer.line(`no changes to the rows of ${entityLabel(entity)}${windowText(window)}`);

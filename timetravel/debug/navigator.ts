@@ -87,6 +87,7 @@ export class Navigator {
   /** One event, on the audit trail's cursor when the position is the trail's (one fold, not two). */
   private async stepOne(log: EventChanges): Promise<StepResult | null> {
     const trail = this.trail;
+    if (await trail.fromIndex()) return this.cursor.step(log.onChange);
     if (this.cursor !== trail.own() && trail.covered === this.events) {
       await this.cursor.close();
       this.cursor = trail.own();
@@ -164,6 +165,11 @@ export class Navigator {
 
   /** The audit's findings up to the position (with the end-of-trace checks when that is the end of the trace). */
   async findings(): Promise<readonly Finding[]> {
+    if (await this.trail.fromIndex()) {
+      const found = this.trail.upTo(this.events);
+      if ((await this.cursor.peek()) === null) found.push(...(await this.trail.atEnd()));
+      return found;
+    }
     await this.trail.cover(this.events);
     const found = this.trail.upTo(this.events);
     if (this.trail.covered === this.events && (await this.trail.own().peek()) === null) found.push(...(await this.trail.atEnd()));

@@ -10,6 +10,9 @@ import { lineEndingAt, lineHash } from '../../events/source/lineAt.js';
 import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 import type { IndexedSnapshot } from './verify.js';
+import { gzipText, PostingsBuilder } from './postings.js';
+import { memberOf, type MemberRef } from './store.js';
+import type { FindingsJSON } from './storedFindings.js';
 
 export const DEFAULT_EVERY = 1000;
 
@@ -78,12 +81,23 @@ async function checkpoints(
     json.fold.anchors = json.fold.anchors.filter((a) => a.tid === null || (opLines.get(a.tid) ?? 0) > meta.line);
     (json as IndexedSnapshot).at = { events: meta.events, seq: meta.seq, line: meta.line, offset: meta.offset };
   };
-  const timeline = new Timeline({ ...src, read }, { every, record: true, shrink, digest: true });
-  const cursor = await timeline.at(null);
-  while ((await cursor.step()) !== null) {
+  const timeline = new Timeline({ ...src, read }, { every, record: true, shrink, digest: true, withoutAudit: true });
+  // One audited pass: its checkpoints leave the audit out; its findings and postings are members of their own.
+  const cursor = timeline.audited();
+  const session = cursor.session;
+  const postings = new PostingsBuilder();
+  const raised: FindingsJSON['raised'] = [];
+  for (;;) {
+    const seen = session.findings.length;
+    const r = await cursor.step(postings.onChange);
+    if (r === null) break;
+    postings.event(r.event);
+    if (session.findings.length > seen) raised.push([cursor.point.events, session.findings.slice(seen)]);
     const p = cursor.point;
     if (onProgress && p.events % progressEvery === 0) onProgress(p.events, p.offset !== null && before.size > 0 ? p.offset / before.size : null);
   }
+  const audited = new Set(session.findings);
+  const findings: FindingsJSON = { raised, end: session.finish().filter((f) => !audited.has(f)) };
   const blobs: Buffer[] = [];
   const checkpoints: IndexedCheckpoint[] = [];
   let at = 0;
@@ -95,10 +109,20 @@ async function checkpoints(
     blobs.push(blob);
     at += blob.length;
   }
+  const refs: MemberRef[] = [];
+  for (const text of postings.buckets()) {
+    const m = memberOf(text, gzipText);
+    refs.push(m.ref(at));
+    blobs.push(m.blob);
+    at += m.blob.length;
+  }
+  const f = memberOf(JSON.stringify(findings), gzipText);
+  blobs.push(f.blob);
   const p = cursor.point;
   const header: IndexHeader = {
     version: INDEX_VERSION, trace: before, profile, every,
     totals: { events: p.events, seq: p.seq, line: p.line }, badLines, badCount: cursor.bad, checkpoints,
+    postings: refs, findings: { ...f.ref(at), count: session.findings.length },
   };
   return { entries: timeline.entries, header, blobs };
 }

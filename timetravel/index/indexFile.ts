@@ -8,9 +8,10 @@ import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promis
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta } from '../cursor.js';
 import type { TraceFingerprint } from './fingerprint.js';
+import type { MemberRef } from './store.js';
 
 export const INDEX_MAGIC = 'sva-replay-index';
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 4;
 
 /** A skipped bad line (--skip-bad), as TraceInputError's parts. */
 export interface BadRecord {
@@ -40,6 +41,10 @@ export interface IndexHeader {
   badLines: BadRecord[];
   badCount: number;
   checkpoints: IndexedCheckpoint[];
+  /** The entity postings, one gzip member per bucket (index/postings.ts). */
+  postings: MemberRef[];
+  /** The findings of a full audit, one gzip member (index/storedFindings.ts); `count`: how many. */
+  findings: MemberRef & { count: number };
 }
 
 export type IndexRead = { header: IndexHeader; blobStart: number } | { problem: string } | null;
@@ -125,7 +130,7 @@ export async function readIndexHeader(path: string): Promise<IndexRead> {
     if (malformed !== null) return { problem: `index header is malformed (${malformed})` };
     const blobStart = nl + 1 + length;
     const h = header as IndexHeader;
-    const end = h.checkpoints.reduce((n, cp) => Math.max(n, cp.at + cp.length), 0);
+    const end = [...h.checkpoints, ...h.postings, h.findings].reduce((n, cp) => Math.max(n, cp.at + cp.length), 0);
     if (st.size < blobStart + end) return { problem: 'index is truncated' };
     return { header: h, blobStart };
   } catch (e) {
@@ -135,13 +140,13 @@ export async function readIndexHeader(path: string): Promise<IndexRead> {
   }
 }
 
-/** One checkpoint's gzip member (its snapshot JSON, compressed). */
-export async function readCheckpointBlob(path: string, blobStart: number, cp: IndexedCheckpoint): Promise<Buffer> {
+/** One gzip member of the index: a checkpoint's (its snapshot JSON, compressed), the postings', the findings'. */
+export async function readCheckpointBlob(path: string, blobStart: number, cp: { at: number; length: number }): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
     const blob = Buffer.alloc(cp.length);
     const { bytesRead } = await handle.read(blob, 0, cp.length, blobStart + cp.at);
-    if (bytesRead !== cp.length) throw new Error('checkpoint is truncated');
+    if (bytesRead !== cp.length) throw new Error('member is truncated');
     return blob;
   } finally {
     await handle.close();
@@ -175,7 +180,16 @@ function headerProblem(h: unknown): string | null {
     if ((cp.events as number) <= prev) return 'checkpoints out of order';
     prev = cp.events as number;
   }
+  if (!Array.isArray(o.postings) || !(o.postings as unknown[]).every(isMemberRef)) return 'postings';
+  const f = o.findings as Record<string, unknown> | null;
+  if (!isMemberRef(f) || !isCount(f!.count)) return 'findings';
   return null;
+}
+
+function isMemberRef(r: unknown): boolean {
+  if (r === null || typeof r !== 'object') return false;
+  const o = r as Record<string, unknown>;
+  return isCount(o.at) && isCount(o.length) && typeof o.sha256 === 'string';
 }
 
 function sha256(b: Buffer | string): string {

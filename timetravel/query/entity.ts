@@ -59,3 +59,46 @@ export function pageEventOf(e: Entity, ev: TraceEvent): boolean {
   if (ev.type !== 'fault' && ev.type !== 'page_response') return false;
   return e.kind === 'pasid' ? ev.pasid === e.pasid : e.kind === 'dev' ? ev.dev === e.dev : false;
 }
+
+/**
+ * The labels (entityLabel) of every entity whose rows a change touches: for each e,
+ * `touches(e, c)` holds exactly when `entityLabel(e)` is among them. The index's postings are
+ * built from these (timetravel/index/postings.ts).
+ */
+export function labelsTouched(c: RowSeen, out: Set<string>): void {
+  switch (c.table) {
+    case 'pasids':
+      out.add(`pasid ${c.key}`);
+      addMm(c.before, out);
+      addMm(c.after, out);
+      return;
+    case 'devices':
+      out.add(`dev ${c.key}`);
+      return;
+    case 'faults':
+      for (const f of [faultOf(c.before), faultOf(c.after)]) {
+        if (!f) continue;
+        out.add(`pasid ${f.pasid}`);
+        out.add(`dev ${f.dev}`);
+      }
+      return;
+    case 'bonds':
+      addMm(c.before, out);
+      addMm(c.after, out);
+      return;
+    default:
+      return;
+  }
+}
+
+function addMm(row: AnyRow | undefined, out: Set<string>): void {
+  const mm = mmOf(row);
+  if (mm !== undefined) out.add(`mm ${mm}`);
+}
+
+/** The labels of the entities an event is a page request or response of (pageEventOf). */
+export function pageLabels(ev: TraceEvent, out: Set<string>): void {
+  if (ev.type !== 'fault' && ev.type !== 'page_response') return;
+  out.add(`pasid ${ev.pasid}`);
+  out.add(`dev ${ev.dev}`);
+}
