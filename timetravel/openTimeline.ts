@@ -16,6 +16,7 @@ import { IndexStore, type MemberRef } from './index/store.js';
 import { IndexWriteError, readCheckpointBlob, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
 import { indexedEntries } from './index/verify.js';
 import type { IndexNotice } from './index/notice.js';
+import { entityLabel, type Entity } from './query/entity.js';
 import { sourceKind } from './source/eventSource.js';
 import { Timeline, type TimelineEntry } from './timeline.js';
 
@@ -153,4 +154,23 @@ function onceDamaged(onNotice?: (n: IndexNotice) => void): (n: IndexNotice) => v
 export async function startCursor(req: TraceRequest, audit: AuditOptions | false = false): Promise<Cursor> {
   const { src, check } = requestSource(req);
   return Cursor.start({ ...src, check, kind: await sourceKind(req.file) }, audit);
+}
+
+/**
+ * The index's postings of the entities, merged (ascending, each seq once), and the timeline to
+ * walk them on; null without a usable index, with no entities, or when a bucket is damaged
+ * (the caller replays).
+ */
+export async function indexedPostings(req: TraceRequest, entities: readonly Entity[] | null): Promise<{ timeline: Timeline; seqs: number[] } | null> {
+  if (entities === null || entities.length === 0) return null;
+  const timeline = await openTimeline(req, { record: false });
+  const store = timeline.options.store;
+  if (!store) return null;
+  const all = new Set<number>();
+  for (const e of entities) {
+    const seqs = await store.postings(entityLabel(e));
+    if (seqs === null) return null;
+    for (const s of seqs) all.add(s);
+  }
+  return { timeline, seqs: [...all].sort((a, b) => a - b) };
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { RULES } from '../../audit/rules/index.js';
-import { bisect, usesFindings } from '../../timetravel/bisect/bisect.js';
+import { bisect, entitiesOf, postedBisect, usesFindings } from '../../timetravel/bisect/bisect.js';
 import { whyText } from '../../timetravel/bisect/evaluate.js';
 import { parseExpression } from '../../timetravel/bisect/parse.js';
-import { startCursor } from '../../timetravel/openTimeline.js';
+import { indexedPostings, startCursor } from '../../timetravel/openTimeline.js';
 import { eventText } from '../../timetravel/render.js';
 import { plural } from '../format/plural.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -37,13 +37,18 @@ Examples:
     const window = await windowOf(file, flags);
     const bad = new BadLines(io);
     const progress = new Progress(io, 'bisect');
-    const cursor = await startCursor(traceRequest(file, flags, io, bad), usesFindings(expr) ? {} : false);
+    const req = traceRequest(file, flags, io, bad);
+    const seqs = await indexedPostings(req, entitiesOf(expr));
     let result;
-    try {
-      result = await bisect(cursor, expr, window, (events) => { if (events % progress.every === 0) progress.update(events, null); });
-    } finally {
-      await cursor.close();
-      progress.done();
+    if (seqs !== null) result = await postedBisect(seqs.timeline, expr, seqs.seqs, window);
+    else {
+      const cursor = await startCursor(req, usesFindings(expr) ? {} : false);
+      try {
+        result = await bisect(cursor, expr, window, (events) => { if (events % progress.every === 0) progress.update(events, null); });
+      } finally {
+        await cursor.close();
+        progress.done();
+      }
     }
     bad.summary();
     const { hit, events } = result;

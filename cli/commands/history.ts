@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openTimeline, startCursor } from '../../timetravel/openTimeline.js';
+import { indexedPostings, startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
 import { entityEvents, PostedWalk } from '../../timetravel/query/history.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
@@ -49,9 +49,8 @@ Examples:
     const progress = new Progress(io, 'history');
     const req = traceRequest(file, flags, io, bad);
     // From the index's postings when it has usable ones (only their intervals are folded), else one pass from the start.
-    const timeline = await openTimeline(req, { record: false });
-    const seqs = (await timeline.options.store?.postings(entityLabel(entity))) ?? null;
-    const walk = seqs === null ? null : new PostedWalk(timeline, seqs);
+    const posted = await indexedPostings(req, [entity]);
+    const walk = posted === null ? null : new PostedWalk(posted.timeline, posted.seqs);
     const cursor = walk === null ? await startCursor(req) : null;
     const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain);
     const lifetimes = new Lifetimes();

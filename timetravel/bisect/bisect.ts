@@ -1,5 +1,9 @@
 import type { TraceEvent } from '../../events/types.js';
+import type { StepResult } from '../../replay/stepResult.js';
 import type { Cursor } from '../cursor.js';
+import type { Entity } from '../query/entity.js';
+import { PostedWalk } from '../query/history.js';
+import type { Timeline } from '../timeline.js';
 import { WHOLE, type SeqWindow } from '../query/window.js';
 import { pasidsOf, type Expr } from './ast.js';
 import { evaluate, type EvalState, type Verdict } from './evaluate.js';
@@ -61,4 +65,68 @@ export async function bisect(
     if (verdict.ok) return { hit: { seq: last.seq, line: last.line, event: last.event, atEnd: true, verdict }, events: s.events };
   }
   return { hit: null, events: s.events };
+}
+
+/** The entities an expression reads, or null when it reads more (findings, counts over whole tables). */
+export function entitiesOf(e: Expr, out: Entity[] = []): Entity[] | null {
+  if (e.k === 'test') {
+    const t = e.test;
+    if ('pasid' in t) out.push({ kind: 'pasid', pasid: t.pasid });
+    else if ('dev' in t) out.push({ kind: 'dev', dev: t.dev });
+    else if ('mm' in t) out.push({ kind: 'mm', mm: t.mm });
+    else return null;
+    return out;
+  }
+  if (entitiesOf(e.a, out) === null) return null;
+  return e.k === 'not' || entitiesOf(e.b, out) !== null ? out : null;
+}
+
+/**
+ * As `bisect` from the start of the trace, for an expression of entity tests only
+ * (entitiesOf), from the index's postings of those entities (`seqs`, ascending): such a
+ * predicate reads only the entities' rows, which change only at their postings, so its verdict
+ * after any event is its verdict after the latest posting at or before it. So it is judged
+ * after the first event of the window and after each posting in it, each reached by a seek
+ * (PostedWalk): the same hit, verdict and count as the full pass.
+ */
+export async function postedBisect(
+  timeline: Timeline, expr: Expr, seqs: readonly number[], window: SeqWindow = WHOLE,
+): Promise<{ hit: BisectHit | null; events: number }> {
+  const named = [...pasidsOf(expr)];
+  const walk = new PostedWalk(timeline, seqs);
+  const s: EvalState = { tables: undefined!, events: 0, findings: 0, firstFinding: new Map(), lastRows: new Map() };
+  const judge = (c: Cursor, r: StepResult): BisectHit | null => {
+    s.tables = c.tables;
+    s.events = c.point.events;
+    for (const p of named) {
+      const row = c.tables.get('pasids', p);
+      if (row !== undefined) s.lastRows.set(p, row);
+    }
+    if (r.seq < window.from) return null;
+    const verdict = evaluate(expr, s);
+    return verdict.ok ? { seq: r.seq, line: r.line, event: r.event, atEnd: false, verdict } : null;
+  };
+  try {
+    let i = 0;
+    const step = async (seq: number): Promise<BisectHit | null> => {
+      const c = await walk.reach(seq - 1);
+      const r = (await c.step())!;
+      return judge(c, r);
+    };
+    // every posting before the window (for `freed`), then the window's first event, then its postings
+    for (; i < seqs.length && seqs[i] < window.from && seqs[i] <= window.to; i++) await step(seqs[i]);
+    const first = await (await walk.reach(window.from - 1)).peek();
+    if (first !== null && first.seq <= window.to) {
+      const hit = await step(first.seq);
+      if (hit) return { hit, events: s.events };
+      while (i < seqs.length && seqs[i] <= first.seq) i++;
+    }
+    for (; i < seqs.length && seqs[i] <= window.to; i++) {
+      const hit = await step(seqs[i]);
+      if (hit) return { hit, events: s.events };
+    }
+    return { hit: null, events: (await walk.reach(window.to)).point.events };
+  } finally {
+    await walk.close();
+  }
 }

@@ -10,7 +10,7 @@ import { lineEndingAt, lineHash } from '../../events/source/lineAt.js';
 import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 import type { IndexedSnapshot } from './verify.js';
-import { gzipText, PostingsBuilder } from './postings.js';
+import { PostingsBuilder } from './postings.js';
 import { memberOf, type MemberRef } from './store.js';
 import type { FindingsJSON } from './storedFindings.js';
 
@@ -111,12 +111,12 @@ async function checkpoints(
   }
   const refs: MemberRef[] = [];
   for (const text of postings.buckets()) {
-    const m = memberOf(text, gzipText);
+    const m = memberOf(text);
     refs.push(m.ref(at));
     blobs.push(m.blob);
     at += m.blob.length;
   }
-  const f = memberOf(JSON.stringify(findings), gzipText);
+  const f = memberOf(JSON.stringify(findings));
   blobs.push(f.blob);
   const p = cursor.point;
   const header: IndexHeader = {

@@ -5,7 +5,6 @@
  * intervals that hold such an event. Entities are spread over POSTING_BUCKETS gzip members by a
  * hash of their label, so a query inflates one bucket; each bucket's seqs are delta-encoded.
  */
-import { gzipSync } from 'node:zlib';
 import type { TraceEvent } from '../../events/types.js';
 import type { RowChange } from '../../projections/tables.js';
 import { labelsTouched, pageLabels } from '../query/entity.js';
@@ -72,5 +71,3 @@ export function postingsOf(bucket: PostingBucket, label: string): number[] {
   }
   return out;
 }
-
-export const gzipText = (text: string): Buffer => gzipSync(text);

@@ -6,7 +6,7 @@
  * command slower, never wrong.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { bucketOf, postingsOf, type PostingBucket } from './postings.js';
 import { findingsProblem, StoredFindings, type FindingsJSON } from './storedFindings.js';
 
@@ -80,8 +80,8 @@ export class IndexStore {
 }
 
 /** A member as it is written: gzip of the text, and its reference once placed at `at`. */
-export function memberOf(text: string, gzip: (t: string) => Buffer): { blob: Buffer; ref: (at: number) => MemberRef } {
-  const blob = gzip(text);
+export function memberOf(text: string): { blob: Buffer; ref: (at: number) => MemberRef } {
+  const blob = gzipSync(text);
   const sha256 = createHash('sha256').update(text).digest('hex');
   return { blob, ref: (at) => ({ at, length: blob.length, sha256 }) };
 }

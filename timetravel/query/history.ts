@@ -80,7 +80,7 @@ export class PostedWalk {
    * interval ahead of it (restoring costs about as much as folding an interval), else from the
    * nearest checkpoint.
    */
-  private async reach(seq: number): Promise<Cursor> {
+  async reach(seq: number): Promise<Cursor> {
     const c = this.cursor;
     const cp = this.timeline.nearest('seq', seq);
     if (c && c.point.seq <= seq && (cp === null || cp.meta.events - c.point.events < this.timeline.options.every)) await c.toSeq(seq);
