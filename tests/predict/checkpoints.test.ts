@@ -42,8 +42,8 @@ const summary = (r: PredictReport) => r.predictions.map((p) => ({
 }));
 
 describe('predict folds candidates from the baseline\'s checkpoints', () => {
-  it.each([['v3', 11], ['6.8', 12]] as const)('gives the predictions folding from the start gives (%s, planted race after line 700)', (profile, seed) => {
-    const events = planted(seed, 1200, 700);
+  it.each([['v3', 11], ['6.8', 12]] as const)('gives the predictions folding from the start gives (%s, planted race after line 450)', (profile, seed) => {
+    const events = planted(seed, 800, 450);
     const fromStart = predict(events, { profile, window: 12, checkpointEvery: 0 });
     expect(fromStart.explored.checkpointEvery).toBe(0);
     expect(fromStart.predictions.length).toBeGreaterThan(0);
@@ -61,7 +61,7 @@ describe('predict folds candidates from the baseline\'s checkpoints', () => {
   });
 
   it('each prediction is exactly a finding audit reports on its witness, and the witness keeps each thread\'s order', () => {
-    const events = planted(11, 1200, 700);
+    const events = planted(11, 800, 450);
     const report = predict(events, { window: 12 });
     expect(report.predictions.map((p) => p.finding.rule)).toContain('stale-pasid-unbind');
     const tidOf = new Map(events.map((e) => [e.seq, e.tid]));
@@ -69,11 +69,13 @@ describe('predict folds candidates from the baseline\'s checkpoints', () => {
       const witness = p.witness();
       expect(witness.map((s) => s.origSeq).sort((a, b) => a - b)).toEqual(events.filter((e) => e.type !== 'op').map((e) => e.seq));
       const last = new Map<number | undefined, number>();
+      const outOfOrder: number[] = [];
       for (const s of witness) {
         const tid = tidOf.get(s.origSeq);
-        expect(s.origSeq).toBeGreaterThan(last.get(tid) ?? 0);
+        if (s.origSeq <= (last.get(tid) ?? 0)) outOfOrder.push(s.origSeq);
         last.set(tid, s.origSeq);
       }
+      expect(outOfOrder).toEqual([]); // each thread's events keep their order
       const audited = new Session();
       for (const s of witness) audited.step(s.event);
       expect(audited.finish()).toContainEqual(p.finding);
