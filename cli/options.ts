@@ -47,7 +47,7 @@ export function addTraceOptions(cmd: Command, io?: CliIo, reportsProfile = false
 }
 
 /** `--profile NAME`: a profile or an alias, resolved to the profile it names. */
-export function profileArg(value: string): Profile {
+function profileArg(value: string): Profile {
   const profile = resolveProfile(value);
   if (!profile) throw new InvalidArgumentError(`Allowed choices are ${PROFILE_NAMES.join(', ')}.${didYouMean(value, PROFILE_NAMES)}`);
   return profile;

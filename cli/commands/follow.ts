@@ -38,7 +38,7 @@ export function registerFollow(program: Command, io: CliIo, exit: ExitBox): void
       .description('audit a trace as it grows (like tail -f): print each race as soon as its line arrives')
       .argument('<file>', 'trace in JSON Lines, followed as it grows; - reads standard input to its end')
       .option('--json', 'one finding per line as JSON (trace-format.md), then a {"summary":{...}} line')
-      .option('--only <ids>', 'run only these rules (comma-separated ids)')
+      .option('--only <ids>', 'run only these rules (comma-separated ids; sva-replay rules lists them)')
       .option('--ignore <ids>', 'skip these rules (comma-separated ids)')
       .addOption(failOnOption())
       .option('--status-every <seconds>', 'a status line on stderr this often when something changed (0: never; default: 5 when stderr is a terminal, else 0)')

@@ -4,22 +4,10 @@ import { Subscriber } from 'rxjs';
 import { FileFollower } from '../../follow/fileSource.js';
 import { startFollow } from '../../follow/followTrace.js';
 import type { FollowEvent, SourceChunk, SourceOptions } from '../../follow/types.js';
-import { PREFIX, RACE, tempDir, text } from './support.js';
+import { PREFIX, RACE, random, tempDir, text } from './support.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
-
-/** A seeded generator (mulberry32): the same seed, the same file operations. */
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /** Follows `path` driven by hand: `beforeRead` runs before every read; no timer or watcher fires. */
 function follower(path: string, opts: SourceOptions): { f: FileFollower; chunks: SourceChunk[]; done: Promise<void> } {

@@ -1,7 +1,7 @@
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { startFollow } from '../../follow/followTrace.js';
 import type { FollowEvent } from '../../follow/types.js';
-import { tempDir } from './support.js';
+import { random, tempDir } from './support.js';
 
 // Issue 12, done means: `follow` loses no line across truncation, rotation and rewrite in 100
 // deterministic runs. No timer and no watcher fire: the follower polls once at start and once at
@@ -9,18 +9,6 @@ import { tempDir } from './support.js';
 // per read. The file changes between two reads, as it would between two polls.
 const tmp = tempDir();
 afterAll(() => tmp.remove());
-
-/** mulberry32: the same seed, the same steps. */
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /**
  * Line N of the whole run: a page response of group N on a device no line introduces. The first

@@ -57,3 +57,15 @@ export class EventLog {
 export const isFinding = (rule: string) => (e: FollowEvent) => e.kind === 'finding' && e.finding.rule === rule;
 /** A status event once at least `n` events were folded. */
 export const statusAt = (n: number) => (e: FollowEvent) => e.kind === 'status' && e.status.events >= n;
+
+/** A seeded generator (mulberry32): the same seed, the same file operations. */
+export function random(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
