@@ -11,7 +11,7 @@ import type { StepResult } from '../replay/stepResult.js';
 import { implicitEntityError, strictCheck } from '../session/strict.js';
 import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
 import { buildCheckpoints, DEFAULT_EVERY, indexPath } from './index/buildIndex.js';
-import { checkFreshness } from './index/fingerprint.js';
+import { checkFreshness } from '../events/source/fingerprint.js';
 import { IndexStore, type MemberRef } from './index/store.js';
 import { IndexWriteError, readCheckpointBlob, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
 import { indexedEntries } from './index/verify.js';

@@ -76,7 +76,6 @@ export const LAYER_RULES: readonly LayerRule[] = [
     files: { notIn: ['events', 'cli', 'scripts'] }, // cli/ opens its own outputs and command scripts; scripts/ are tools
     except: [
       { path: 'timetravel/index/indexFile.ts', reason: 'reads and writes FILE.idx, not a trace' },
-      { path: 'timetravel/index/fingerprint.ts', reason: 'samples the trace for its index fingerprint (issue 12 T3 reworks it; read through events/source/traceFile.ts then)' },
       { path: 'timetravel/timeline.ts', reason: 'gzips checkpoint blobs in memory (gzipSync), no trace' },
       { path: 'timetravel/index/store.ts', reason: 'gzips and gunzips the index members (postings, findings) in memory, no trace' },
       { path: 'simulate/sink.ts', reason: 'writes the simulated trace' },

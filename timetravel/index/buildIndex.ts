@@ -2,7 +2,7 @@ import { TraceInputError } from '../../events/inputError.js';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta, CursorSource, SnapshotJSON } from '../cursor.js';
 import { Timeline, type TimelineEntry } from '../timeline.js';
-import { fingerprint, type TraceFingerprint } from './fingerprint.js';
+import { fingerprint, type TraceFingerprint } from '../../events/source/fingerprint.js';
 import { EventCacheWriter } from '../../events/cache/file.js';
 import { MIB } from '../../events/source/lineSplitter.js';
 import type { ReadOptions } from '../../events/reader.js';

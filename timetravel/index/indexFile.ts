@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta } from '../cursor.js';
-import type { TraceFingerprint } from './fingerprint.js';
+import type { TraceFingerprint } from '../../events/source/fingerprint.js';
 import type { MemberRef } from './store.js';
 
 export const INDEX_MAGIC = 'sva-replay-index';

@@ -7,7 +7,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Finding } from '../../audit/types.js';
-import { checkFreshness, type TraceFingerprint } from '../../timetravel/index/fingerprint.js';
+import { checkFreshness, type TraceFingerprint } from '../../events/source/fingerprint.js';
 import type { Lane, LaneData } from './types.js';
 
 const MAGIC = 'sva-replay-lanes';

@@ -1,4 +1,4 @@
-import { fingerprint } from '../../timetravel/index/fingerprint.js';
+import { fingerprint } from '../../events/source/fingerprint.js';
 import { buildLanes, type LaneOptions } from './buildLanes.js';
 import { lanesPath, readLanes, writeLanes } from './cache.js';
 import type { LaneData } from './types.js';
