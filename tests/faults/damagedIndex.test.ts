@@ -4,20 +4,13 @@
  * one line on stderr saying what was wrong; nothing crashes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { SMALL } from '../timetravel/fixtures.js';
-import { cli, expectNoCrash, faultDir, straight } from './support.js';
+import { cli, expectNoCrash, faultDir, indexedTrace, straight } from './support.js';
 
 const tmp = faultDir();
 const POINTS = ['0', '2', '3', '5', '6', '9', '11', '12', '99'];
 
-async function indexed(name: string): Promise<{ file: string; idx: Buffer; header: IndexHeader; blobStart: number }> {
-  const file = tmp.path(name);
-  writeFileSync(file, SMALL);
-  expect((await cli('index', file, '--every', '3')).code).toBe(0);
-  const read = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
-  return { file, idx: readFileSync(`${file}.idx`), ...read };
-}
+const indexed = (name: string) => indexedTrace(tmp.path(name), SMALL, 3);
 
 /**
  * The straight answer at each point, by trace content: a damage rewrites only FILE.idx, so the

@@ -4,22 +4,15 @@
  * `history` and `debug`'s findings still print exactly what a full replay prints, exit 0,
  * with one line on stderr saying the index is damaged and the command replayed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
+import { writeFileSync } from 'node:fs';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, straight } from './support.js';
+import { cli, expectNoCrash, faultDir, indexedTrace, straight } from './support.js';
 
 const tmp = faultDir();
 const { text } = simulateText({ events: 2000, seed: 5, driver: 'vtd', inject: [{ rule: 'stale-page-response', count: 2 }, { rule: 'double-free', count: 1 }] });
 
-async function indexed(name: string): Promise<{ file: string; idx: Buffer; header: IndexHeader; blobStart: number }> {
-  const file = tmp.path(name);
-  writeFileSync(file, text);
-  expect((await cli('index', file, '--every', '100')).code).toBe(0);
-  const read = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
-  return { file, idx: readFileSync(`${file}.idx`), ...read };
-}
+const indexed = (name: string) => indexedTrace(tmp.path(name), text, 100);
 
 function flipped(idx: Buffer, at: number): Buffer {
   const bad = Buffer.from(idx);

@@ -3,9 +3,10 @@
  * compare with (the same command on a copy of the trace that has no index), and the checks
  * every damaged input must pass (exit code 0/1/2, no stack trace).
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { cli } from '../support/cliIo.js';
 
 export { cli };
@@ -15,6 +16,16 @@ export function faultDir(): { path(name: string): string } {
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'sva-faults-')); });
   afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
   return { path: (name) => join(dir, name) };
+}
+
+export interface IndexedTrace { file: string; idx: Buffer; header: IndexHeader; blobStart: number }
+
+/** `text` written as `path`, indexed by the CLI with a checkpoint every `every` events; the index's bytes and header. */
+export async function indexedTrace(path: string, text: string, every: number): Promise<IndexedTrace> {
+  writeFileSync(path, text);
+  expect((await cli('index', path, '--every', String(every))).code).toBe(0);
+  const read = (await readIndexHeader(`${path}.idx`)) as { header: IndexHeader; blobStart: number };
+  return { file: path, idx: readFileSync(`${path}.idx`), ...read };
 }
 
 let copies = 0;
