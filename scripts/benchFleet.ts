@@ -65,14 +65,14 @@ async function pool<T>(items: T[], width: number, f: (t: T) => Promise<void>): P
 
 interface Result { consumers: number; shipSeconds: number; totalSeconds: number; drainSeconds: number; lagP50: number; lagMax: number; events: number }
 
-async function runOnce(s: Servers, files: { host: string; file: string; events: number }[], consumers: number): Promise<Result> {
+async function runOnce(s: Servers, files: { host: string; file: string; events: number }[], consumers: number, profile: string[]): Promise<Result> {
   const id = `b${process.pid}c${consumers}`;
   const names = { stream: `BENCH_${id}`, prefix: `bench.${id}` };
   const db = await freshDb(s.pg, `sva_bench_${id}`);
   const total = files.reduce((n, f) => n + f.events, 0);
   const procs: ChildProcess[] = [];
   for (let i = 0; i < consumers; i++) {
-    procs.push(spawn(process.execPath, [bin, 'fleet', 'consume', '--nats', s.nats, '--pg', db, '--stream', names.stream, '--prefix', names.prefix,
+    procs.push(spawn(process.execPath, [...profile, bin, 'fleet', 'consume', '--nats', s.nats, '--pg', db, '--stream', names.stream, '--prefix', names.prefix,
       '--min-members', String(consumers), '--workers', '4', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] }));
   }
   const nc = await connectNats(s.nats, 'sva-replay bench');
@@ -84,7 +84,7 @@ async function runOnce(s: Servers, files: { host: string; file: string; events: 
   const exited = procs.map((p) => { const box = { code: null as number | null }; p.on('exit', (c) => { box.code = c ?? -1; }); return box; });
   for (;;) {
     if (exited.some((e) => e.code !== null)) throw new Error('a consumer exited before the fleet was drained (its error is above)');
-    const r = await sql(db, 'SELECT coalesce(sum(messages), 0)::bigint AS n FROM fleet_checkpoints').catch(() => ({ rows: [{ n: 0 }] }));
+    const r = await sql(db, 'SELECT coalesce(sum(events), 0)::bigint AS n FROM fleet_hosts').catch(() => ({ rows: [{ n: 0 }] }));
     if (Number(r.rows[0].n) >= total) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -103,6 +103,9 @@ export async function benchFleet(argv: string[]): Promise<void> {
   const hosts = Number(option(argv, '--hosts', '1000'));
   const total = Number(option(argv, '--events', '10000000'));
   const counts = option(argv, '--consumers', '1,2').split(',').map(Number);
+  // --cpu-prof DIR: each consumer writes a CPU profile there (run the bench itself with node --cpu-prof for ship's).
+  const profDir = option(argv, '--cpu-prof', '');
+  const profile = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
   const perHost = Math.max(1, Math.floor(total / hosts));
   const dir = mkdtempSync(join(tmpdir(), 'sva-bench-fleet-'));
   const s = servers();
@@ -117,7 +120,7 @@ export async function benchFleet(argv: string[]): Promise<void> {
     const results: Result[] = [];
     for (const c of counts) {
       log(`shipping and consuming with ${c} consumer${c === 1 ? '' : 's'}...`);
-      results.push(await runOnce(s, files, c));
+      results.push(await runOnce(s, files, c, profile));
     }
     process.stdout.write(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${hosts} hosts x ${perHost} events = ${(hosts * perHost).toLocaleString('en-US')} events\n\n`);
     process.stdout.write('| consumers | ship (ev/s) | end to end (ev/s) | drain after last publish | lag p50 / max (stored to committed) | events in PostgreSQL |\n|---|---|---|---|---|---|\n');

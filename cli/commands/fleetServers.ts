@@ -19,6 +19,8 @@ interface ConsumeFlags extends TraceFlags, StreamFlags {
   workers: string;
   untilIdle?: string;
   batch: string;
+  commitEvents: string;
+  commitMs: string;
   minMembers: string;
   quiet?: boolean;
 }
@@ -47,7 +49,9 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     .option('--pg <url>', 'PostgreSQL URL (postgres://USER@HOST:PORT/DB)')
     .option('--workers <n>', 'hosts folded at once by this process', '4')
     .option('--until-idle <seconds>', 'exit once every host is drained into PostgreSQL and nothing arrived for this long')
-    .option('--batch <n>', 'messages per fetch and per commit at most', '1000')
+    .option('--batch <n>', 'messages per fetch', '50')
+    .option('--commit-events <n>', 'commit a host once this many of its events wait (or its stream has no more)', '20000')
+    .option('--commit-ms <ms>', 'commit a host once its oldest uncommitted event has waited this long', '1000')
     .option('--min-members <n>', 'claim no host until this many consumers run (a planned start)', '1')
     .option('--quiet', 'no metrics line each second'),
   'sva-replay fleet consume --nats nats://127.0.0.1:4222 --pg postgres://sva@127.0.0.1/fleet --workers 8',
@@ -57,6 +61,8 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     if (flags.skipBad || flags.strict) throw new UsageError('fleet consume: --skip-bad and --strict apply to `fleet DIR`; a bad line stops only its host');
     const workers = positive('--workers', flags.workers, true);
     const batch = positive('--batch', flags.batch, true);
+    const commitEvents = positive('--commit-events', flags.commitEvents, true);
+    const commitMs = positive('--commit-ms', flags.commitMs, false);
     const minMembers = positive('--min-members', flags.minMembers, true);
     const untilIdle = flags.untilIdle === undefined ? undefined : positive('--until-idle', flags.untilIdle, false);
     const given = flags.profileChoice?.reason === '--profile' ? flags.profile : undefined;
@@ -69,7 +75,7 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     process.once('SIGTERM', onSignal);
     try {
       const summary = await servers.consumeFleet({
-        nats: nc, pgUrl: flags.pg, names, workers, batch, minMembers, untilIdleSeconds: untilIdle, signal: stop.signal,
+        nats: nc, pgUrl: flags.pg, names, workers, batch, commitEvents, commitMs, minMembers, untilIdleSeconds: untilIdle, signal: stop.signal,
         fold: { engine: engineByName(flags.engine as 'xstate' | 'compiled'), tables: AUDIT_TABLES, profileFor: (header) => chooseProfile(given, header).profile },
         onMetrics: flags.quiet ? undefined : (m) => io.err(metricsLine(m)),
       });

@@ -11,6 +11,7 @@ interface ShipFlags extends StreamFlags {
   nats?: string;
   host?: string;
   inFlight: string;
+  messageLines: string;
   duplicateWindow: string;
 }
 
@@ -27,7 +28,8 @@ export function registerShip(program: Command, io: CliIo, exit: ExitBox): void {
     .argument('<file>', 'trace in JSON Lines (.gz accepted, - for stdin, e.g. `import ftrace -`)')
     .option('--nats <url>', 'NATS server URL (nats://127.0.0.1:4222)')
     .option('--host <name>', 'the host the trace is from (A-Z a-z 0-9 _ -)')
-    .option('--in-flight <n>', 'publishes awaiting their ack at most (backpressure)', '512')
+    .option('--in-flight <n>', 'messages awaiting their ack at most (backpressure)', '64')
+    .option('--message-lines <n>', 'trace lines per message at most', '500')
     .option('--duplicate-window <seconds>', 'the stream\'s duplicate window, when ship creates the stream', '600'),
   'sva-replay ship trace.jsonl --nats nats://127.0.0.1:4222 --host web-17',
   'cat /sys/kernel/tracing/trace_pipe | sva-replay import ftrace - | sva-replay ship - --nats nats://127.0.0.1:4222 --host web-17'))
@@ -36,16 +38,18 @@ export function registerShip(program: Command, io: CliIo, exit: ExitBox): void {
       if (!flags.host) throw new UsageError('ship needs --host NAME');
       const host = checkHost(flags.host);
       const inFlight = count('--in-flight', flags.inFlight);
+      const messageLines = count('--message-lines', flags.messageLines);
       const window = count('--duplicate-window', flags.duplicateWindow);
       const names = { stream: flags.stream ?? DEFAULT_STREAM.stream, prefix: flags.prefix ?? DEFAULT_STREAM.prefix };
       const header = await peekHeader(file);
       const nc = await connectNats(flags.nats, `sva-replay ship ${host}`);
       try {
         await ensureStream(await nc.jetstreamManager(), names, window);
-        const r = await shipTrace(nc, file, { names, host, inFlight, headerText: header ? headerLine(header) : null });
+        const r = await shipTrace(nc, file, { names, host, inFlight, messageLines, headerText: header ? headerLine(header) : null });
         const fresh = r.published - r.duplicates;
-        io.err(`sva-replay: ship ${host}: ${fresh} new message${fresh === 1 ? '' : 's'} on ${names.prefix}.${host}` +
-          `${r.duplicates > 0 ? `, ${r.duplicates} already in the stream` : ''}\n`);
+        const lines = (n: number): string => `${n} line${n === 1 ? '' : 's'}`;
+        io.err(`sva-replay: ship ${host}: ${fresh} new message${fresh === 1 ? '' : 's'} (${lines(r.lines - r.duplicateLines)}) on ${names.prefix}.${host}` +
+          `${r.duplicates > 0 ? `, ${r.duplicates} already in the stream (${lines(r.duplicateLines)})` : ''}\n`);
       } finally {
         await nc.close().catch(() => undefined);
       }

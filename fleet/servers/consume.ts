@@ -17,8 +17,12 @@ export interface ConsumeOptions {
   untilIdleSeconds?: number;
   /** Claim no host until this many consumers are members (a planned start: no consumer takes every host first). */
   minMembers?: number;
-  /** Messages per fetch, and so per commit at most. */
+  /** Messages per fetch. */
   batch?: number;
+  /** A host's folded events are committed once this many wait (20,000 by default)... */
+  commitEvents?: number;
+  /** ... or once the oldest of them has waited this long (1,000 ms by default); at once when the stream has no more of the host's. */
+  commitMs?: number;
   /** Between two looks at the stream and the member list. */
   tickMs?: number;
   /** Stops the consumer (at the end of the batches in hand). */
@@ -62,6 +66,11 @@ interface Owned {
   busy: Promise<void> | null;
   lagSeconds: number;
   lost: boolean;
+  /** The last message folded and not yet committed (acknowledged, with all before it, once committed). */
+  unacked: JsMsg | null;
+  /** fold.events at the last commit, and when the first message after it was folded. */
+  committedEvents: number;
+  dirtySince: number;
 }
 
 const codec = StringCodec();
@@ -77,7 +86,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
   const started = Date.now();
-  const batch = o.batch ?? 1000;
+  const batch = o.batch ?? 50;
+  const commitEvents = o.commitEvents ?? 20_000;
+  const commitMs = o.commitMs ?? 1000;
   const tick = o.tickMs ?? 100;
   const pool = await openPool(o.pgUrl, o.workers + 1);
   let member: Membership | null = null;
@@ -97,27 +108,38 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
     let eventsAtMetrics = 0;
     let counts = new Map<string, number>();
     let misses = 0;
+    const commit = async (host: string, h: Owned): Promise<void> => {
+      try {
+        await commitHost(pool, me, h.fold, h.fromSeq, subjectOf(o.names, host), {
+          pending: Math.max(0, (counts.get(host) ?? 0) - h.fold.messages),
+          lagSeconds: (Date.now() - h.fold.lastMs) / 1000,
+          eventsPerSecond: null,
+        });
+      } catch (e) {
+        if (!(e instanceof LeaseLost)) throw e;
+        h.lost = true;
+        return;
+      }
+      h.lagSeconds = (Date.now() - h.fold.lastMs) / 1000;
+      h.fromSeq = h.fold.streamSeq;
+      events += h.fold.events - h.committedEvents;
+      h.committedEvents = h.fold.events;
+      h.unacked!.ack();
+      h.unacked = null;
+    };
+    // Folds what the host's durable consumer has (for a second at most, so other hosts get their
+    // turn) and commits when enough waits, when it has waited long enough, or when none is left.
     const drain = async (host: string, h: Owned): Promise<void> => {
-      for (let round = 0; round < 4 && !h.lost; round++) {
-        const before = h.fold.events;
+      const until = Date.now() + 1000;
+      while (!h.lost) {
         const got = await fetchBatch(js, o.names, h.fold, batch);
-        if (got === null) return;
-        try {
-          await commitHost(pool, me, h.fold, h.fromSeq, subjectOf(o.names, host), {
-            pending: Math.max(0, (counts.get(host) ?? 0) - h.fold.messages),
-            lagSeconds: (Date.now() - h.fold.lastMs) / 1000,
-            eventsPerSecond: null,
-          });
-        } catch (e) {
-          if (!(e instanceof LeaseLost)) throw e;
-          h.lost = true;
-          return;
+        if (got !== null) {
+          if (h.unacked === null) h.dirtySince = Date.now();
+          h.unacked = got.last;
         }
-        h.lagSeconds = (Date.now() - h.fold.lastMs) / 1000;
-        h.fromSeq = h.fold.streamSeq;
-        events += h.fold.events - before;
-        got.last.ack();
-        if (got.count < batch) return;
+        const more = got !== null && got.count === batch;
+        if (h.unacked !== null && (!more || h.fold.events - h.committedEvents >= commitEvents || Date.now() - h.dirtySince >= commitMs)) await commit(host, h);
+        if (!more || Date.now() >= until) return;
       }
     };
     while (!o.signal?.aborted && failure === null) {
@@ -145,9 +167,10 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
         if (mine && !h && (await member.claim(host))) {
           const fold = new HostFold(host, o.fold, await loadCheckpoint(pool, host));
           await resetDurable(jsm, o.names, host, fold.streamSeq);
-          owned.set(host, { fold, fromSeq: fold.streamSeq, busy: null, lagSeconds: 0, lost: false });
+          owned.set(host, { fold, fromSeq: fold.streamSeq, busy: null, lagSeconds: 0, lost: false, unacked: null, committedEvents: fold.events, dirtySince: 0 });
           held.add(host);
         } else if (h && !h.busy && (h.lost || !mine)) {
+          if (!h.lost && h.unacked !== null) await commit(host, h); // what it folded, before another takes it
           owned.delete(host);
           if (!h.lost) await member.release(host);
         }

@@ -12,8 +12,9 @@ import { PgRowSink } from './pgSink.js';
 export interface HostMessage {
   /** The stream sequence. */
   streamSeq: number;
-  /** The event's physical line in the host's trace (0: the trace header; -1: unknown, the next line). */
+  /** The physical line in the host's trace of the message's first line (0: the trace header; -1: unknown, the next line). */
   line: number;
+  /** The trace's lines from `line` on, joined by newlines (ship.ts: a line that is no event may be empty). */
   text: string;
   /** When the stream stored it, ms since the epoch. */
   storedMs: number;
@@ -45,8 +46,8 @@ const sinksFor = (host: string, atEnd: boolean): Sinks => new Map(TABLES.map((t)
  * One host's fold in the fleet consumer: its messages in stream order through one Session (fold,
  * audit, tables), its rows through the `sql` row builders into PgRowSinks, and a checkpoint of
  * it all (the Session's own serialiser, the open rows, the line state). Messages at or before
- * the checkpoint (a redelivery) or a line already folded (a re-ship past the stream's
- * duplicate window) are counted and skipped. A bad line stops the host, as in `fleet DIR`.
+ * the checkpoint (a redelivery) are counted and skipped, and so is each line at or before the
+ * last line folded (a re-ship past the stream's duplicate window, or cut into other messages). A bad line stops the host, as in `fleet DIR`.
  */
 export class HostFold {
   readonly rows: Sinks;
@@ -88,20 +89,30 @@ export class HostFold {
     this.streamSeq = m.streamSeq;
     this.messages++;
     this.lastMs = m.storedMs;
-    // A message without its line header (not from `ship`) is the next line.
-    const line = m.line >= 0 ? m.line : this.lastLine + 1;
-    if (this.error !== null || line <= this.lastLine) return;
+    // A message without its line header (not from `ship`) starts at the next line.
+    const first = m.line >= 0 ? m.line : this.lastLine + 1;
+    let at = 0;
+    for (let line = first; at <= m.text.length && this.error === null; line++) {
+      let end = m.text.indexOf('\n', at);
+      if (end < 0) end = m.text.length;
+      if (line > this.lastLine) this.applyLine(line, m.text.slice(at, end));
+      at = end + 1;
+    }
+  }
+
+  /** One physical line of the host's trace, after every line before it. */
+  private applyLine(line: number, text: string): void {
     this.lastLine = line;
     this.state.lineNo = Math.max(0, line - 1);
     let event;
     try {
-      event = parseLine(this.state, m.text);
+      event = parseLine(this.state, text);
     } catch (e) {
       if (!(e instanceof TraceInputError)) throw e;
       this.error = e.message;
       return;
     }
-    if (event === null) return; // the header (line 0), a comment
+    if (event === null) return; // the header (line 0), a comment, a blank
     if (this.session === null) {
       this.session = new Session(this.sessionOptions());
       this.trace = new TraceRows(this.rows);

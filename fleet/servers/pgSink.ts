@@ -2,50 +2,62 @@ import type { RowSink } from '../../sql/rowSink.js';
 import type { TableDef } from '../../sql/schema.js';
 import { AT_END } from './pgSchema.js';
 
-type Value = string | number | boolean | readonly number[] | null;
-
 /** PostgreSQL text holds no NUL character: one in a trace's text (rare, a raw line) becomes U+FFFD. */
 const pgText = (v: string): string => (v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v);
 
 /**
- * The row builders' sink for one fleet table in PostgreSQL: rows are kept as JSON objects by
- * column name (u64 as decimal strings) until the commit inserts them in one statement
- * (`json_populate_recordset`, pgStore.ts). Every row gets `host`; a findings row gets `at_end`.
+ * The row builders' sink for one fleet table in PostgreSQL: each row becomes the text of a JSON
+ * object by column name (u64 as decimal strings; a column left NULL is left out), kept until the
+ * commit inserts them in one statement (`json_populate_recordset`, pgStore.ts). Every row gets
+ * `host`; a findings row gets `at_end`. The text is built as the row is, with no object per row.
  */
 export class PgRowSink implements RowSink {
   readonly col: Readonly<Record<string, number>>;
-  rows: Record<string, Value>[] = [];
-  private row: Value[];
-  private readonly names: string[];
+  rows: string[] = [];
+  /** Each column's `"name":` prefix. */
+  private readonly keys: string[];
+  /** The row in hand: each column's JSON value, or null. */
+  private row: (string | null)[];
+  private readonly start: string;
+  private readonly end: string;
 
-  constructor(readonly table: TableDef, private readonly host: string, private readonly atEnd = false) {
-    this.names = table.columns.map((c) => c.name);
-    this.col = Object.fromEntries(this.names.map((n, i) => [n, i]));
-    this.row = new Array<Value>(this.names.length).fill(null);
+  constructor(readonly table: TableDef, host: string, atEnd = false) {
+    const names = table.columns.map((c) => c.name);
+    this.col = Object.fromEntries(names.map((n, i) => [n, i]));
+    this.keys = names.map((n) => `,${JSON.stringify(n)}:`);
+    this.row = new Array<string | null>(names.length).fill(null);
+    this.start = `{"host":${JSON.stringify(host)}`;
+    this.end = table.name === 'findings' ? `,"${AT_END}":${atEnd}}` : '}';
   }
 
-  int(c: number, v: number | undefined | null): void { if (v != null) this.row[c] = v; }
-  bigint(c: number, v: number | undefined | null): void { if (v != null) this.row[c] = v; }
-  double(c: number, v: number | undefined | null): void { if (v != null) this.row[c] = v; }
-  bool(c: number, v: boolean | undefined | null): void { if (v != null) this.row[c] = v; }
-  enumValue(c: number, v: string | undefined | null): void { if (v != null) this.row[c] = v; }
+  int(c: number, v: number | undefined | null): void { if (v != null) this.row[c] = String(v); }
+  bigint(c: number, v: number | undefined | null): void { if (v != null) this.row[c] = String(v); }
+  double(c: number, v: number | undefined | null): void { if (v != null && Number.isFinite(v)) this.row[c] = String(v); }
+  bool(c: number, v: boolean | undefined | null): void { if (v != null) this.row[c] = v ? 'true' : 'false'; }
+  enumValue(c: number, v: string | undefined | null): void { if (v != null) this.row[c] = JSON.stringify(v); }
   u64(c: number, v: bigint | number | undefined | null): void {
-    if (v != null) this.row[c] = (typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt(v)).toString();
+    if (v != null) this.row[c] = `"${(typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt(v)).toString()}"`;
   }
-  text(c: number, v: string | undefined | null): void { if (v != null) this.row[c] = pgText(v); }
-  list(c: number, v: readonly number[] | undefined | null): void { if (v != null) this.row[c] = [...v]; }
+  text(c: number, v: string | undefined | null): void { if (v != null) this.row[c] = JSON.stringify(pgText(v)); }
+  list(c: number, v: readonly number[] | undefined | null): void { if (v != null) this.row[c] = `[${v.join(',')}]`; }
 
   next(): void {
-    const out: Record<string, Value> = { host: this.host };
-    for (let i = 0; i < this.names.length; i++) out[this.names[i]] = this.row[i];
-    if (this.table.name === 'findings') out[AT_END] = this.atEnd;
-    this.rows.push(out);
-    this.row = new Array<Value>(this.names.length).fill(null);
+    let out = this.start;
+    const row = this.row;
+    for (let i = 0; i < row.length; i++) {
+      if (row[i] !== null) {
+        out += this.keys[i] + row[i];
+        row[i] = null;
+      }
+    }
+    this.rows.push(out + this.end);
   }
 
-  take(): Record<string, Value>[] {
-    const rows = this.rows;
+  /** The rows so far as one JSON array's text ('' when none), and none kept. */
+  take(): string {
+    if (this.rows.length === 0) return '';
+    const text = `[${this.rows.join(',')}]`;
     this.rows = [];
-    return rows;
+    return text;
   }
 }

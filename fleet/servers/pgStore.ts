@@ -60,9 +60,9 @@ export interface CommitMetrics {
 async function insertRows(c: pg.PoolClient, sinks: Sinks): Promise<void> {
   for (const t of TABLES) {
     const rows = sinks.get(t.name)!.take();
-    if (rows.length === 0) continue;
+    if (rows === '') continue;
     const cols = pgColumns(t).map((n) => `"${n}"`).join(', ');
-    await c.query(`INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${t.name}", $1::json)`, [JSON.stringify(rows)]);
+    await c.query(`INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${t.name}", $1::json)`, [rows]);
   }
 }
 

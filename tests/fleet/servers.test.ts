@@ -61,8 +61,8 @@ function streamArgs(): string[] {
   return ['--stream', `T${id}`, '--prefix', `t${id}.events`];
 }
 
-async function ship(stream: string[], host: string, file = files[host]): Promise<string> {
-  const r = await cli('ship', file, '--nats', servers.nats, '--host', host, ...stream);
+async function ship(stream: string[], host: string, file = files[host], ...more: string[]): Promise<string> {
+  const r = await cli('ship', file, '--nats', servers.nats, '--host', host, ...stream, ...more);
   expect([r.code, r.out]).toEqual([0, '']);
   return r.err;
 }
@@ -130,19 +130,19 @@ describe('ship and fleet consume: NATS JetStream into PostgreSQL', () => {
     const stream = streamArgs();
     const pg = await freshDatabase(servers.pg);
     const hosts = ['alpha', 'bravo', 'charlie', 'delta'];
-    for (const h of hosts) await ship(stream, h);
-    // When a consumer that commits every 100 messages is killed once some hosts have checkpoints
-    const first = spawnCli(bin, ['fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--batch', '100', '--workers', '2', '--quiet']);
+    for (const h of hosts) await ship(stream, h, files[h], '--message-lines', '10');
+    // When a consumer that commits every 100 events is killed once some hosts have checkpoints
+    const first = spawnCli(bin, ['fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--batch', '10', '--commit-events', '100', '--workers', '2', '--quiet']);
     await waitFor('a first checkpoint', async () => {
-      const r = await pgRows(pg, "SELECT coalesce(sum(messages), 0) AS n FROM fleet_checkpoints").catch(() => [{ n: 0 }]);
+      const r = await pgRows(pg, "SELECT coalesce(sum(events), 0) AS n FROM fleet_hosts").catch(() => [{ n: 0 }]);
       return Number(r[0].n) >= 200;
     });
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
-    const before = Number((await pgRows(pg, 'SELECT sum(messages) AS n FROM fleet_checkpoints'))[0].n);
+    const before = Number((await pgRows(pg, 'SELECT sum(events) AS n FROM fleet_hosts'))[0].n);
     expect(before).toBeLessThan(3 * EVENTS + 7); // killed mid-stream
     // And a new consumer runs until the stream is drained
-    const second = spawnCli(bin, ['fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--batch', '100', '--until-idle', '1', '--quiet']);
+    const second = spawnCli(bin, ['fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--batch', '10', '--commit-events', '100', '--until-idle', '1', '--quiet']);
     const done = await second.done;
     expect([done.code, second.err.match(/sva-replay: .*/g)]).toEqual([0, null]);
     // Then each host's findings are those audit gives its trace, none twice
@@ -164,9 +164,9 @@ describe('ship and fleet consume: NATS JetStream into PostgreSQL', () => {
     expect(JSON.parse(report.out).hosts.find((h: { host: string }) => h.host === 'delta')).toEqual({ host: 'delta', events: 7, findings: { 'double-free': 1 } });
 
     // When alpha is shipped again and a consumer runs once more
-    const again = await ship(stream, 'alpha');
-    expect(again).toContain(`0 new messages`);
-    expect(again).toContain(`${EVENTS} already in the stream`);
+    const again = await ship(stream, 'alpha', files.alpha, '--message-lines', '10');
+    expect(again).toContain('0 new messages (0 lines)');
+    expect(again).toContain(`already in the stream (${EVENTS} lines)`);
     const third = spawnCli(bin, ['fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--until-idle', '0.5', '--quiet']);
     expect((await third.done).code).toBe(0);
     // Then nothing was added
