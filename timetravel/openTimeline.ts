@@ -17,6 +17,7 @@ import { IndexWriteError, readCheckpointBlob, readIndexHeader, restampIndex, wri
 import { indexedEntries } from './index/verify.js';
 import type { IndexNotice } from './index/notice.js';
 import { entityLabel, type Entity } from './query/entity.js';
+import { PostedWalk } from './query/history.js';
 import { sourceKind } from './source/eventSource.js';
 import { Timeline, type TimelineEntry } from './timeline.js';
 
@@ -157,11 +158,10 @@ export async function startCursor(req: TraceRequest, audit: AuditOptions | false
 }
 
 /**
- * The index's postings of the entities, merged (ascending, each seq once), and the timeline to
- * walk them on; null without a usable index, with no entities, or when a bucket is damaged
- * (the caller replays).
+ * A walk over the index's postings of the entities, merged (ascending, each seq once); null
+ * without a usable index, with no entities, or when a bucket is damaged (the caller replays).
  */
-export async function indexedPostings(req: TraceRequest, entities: readonly Entity[] | null): Promise<{ timeline: Timeline; seqs: number[] } | null> {
+export async function indexedPostings(req: TraceRequest, entities: readonly Entity[] | null): Promise<PostedWalk | null> {
   if (entities === null || entities.length === 0) return null;
   const timeline = await openTimeline(req, { record: false });
   const store = timeline.options.store;
@@ -172,5 +172,5 @@ export async function indexedPostings(req: TraceRequest, entities: readonly Enti
     if (seqs === null) return null;
     for (const s of seqs) all.add(s);
   }
-  return { timeline, seqs: [...all].sort((a, b) => a - b) };
+  return new PostedWalk(timeline, [...all].sort((a, b) => a - b), entities, (what, reason) => store.distrust(what, reason));
 }

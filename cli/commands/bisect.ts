@@ -38,10 +38,10 @@ Examples:
     const bad = new BadLines(io);
     const progress = new Progress(io, 'bisect');
     const req = traceRequest(file, flags, io, bad);
-    const seqs = await indexedPostings(req, entitiesOf(expr));
-    let result;
-    if (seqs !== null) result = await postedBisect(seqs.timeline, expr, seqs.seqs, window);
-    else {
+    const walk = await indexedPostings(req, entitiesOf(expr));
+    // null when the postings turn out wrong where the walk read the trace (said once): then one pass from the start
+    let result = walk === null ? null : await postedBisect(walk, expr, window);
+    if (result === null) {
       const cursor = await startCursor(req, usesFindings(expr) ? {} : false);
       try {
         result = await bisect(cursor, expr, window, (events) => { if (events % progress.every === 0) progress.update(events, null); });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { indexedPostings, startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
-import { entityEvents, PostedWalk } from '../../timetravel/query/history.js';
+import { entityEvents } from '../../timetravel/query/history.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
 import { inWindow } from '../../timetravel/query/window.js';
 import { historyJson, historyLines, lifetimeLines } from '../format/history.js';
@@ -49,8 +49,7 @@ Examples:
     const progress = new Progress(io, 'history');
     const req = traceRequest(file, flags, io, bad);
     // From the index's postings when it has usable ones (only their intervals are folded), else one pass from the start.
-    const posted = await indexedPostings(req, [entity]);
-    const walk = posted === null ? null : new PostedWalk(posted.timeline, posted.seqs);
+    const walk = await indexedPostings(req, [entity]);
     const cursor = walk === null ? await startCursor(req) : null;
     const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain);
     const lifetimes = new Lifetimes();
@@ -59,7 +58,7 @@ Examples:
     let lastSeq: number | undefined;
     if (flags.json) writer.line(`{"entity":${JSON.stringify(entityLabel(entity))},"from":${window.from},"to":${JSON.stringify(window.to === Infinity ? null : window.to)},"entries":[`);
     try {
-      for await (const h of walk?.events([entity], window, tick) ?? entityEvents(cursor!, [entity], window, tick)) {
+      for await (const h of walk?.events(window, tick) ?? entityEvents(cursor!, [entity], window, tick)) {
         for (const d of h.changes) lifetimes.add(d, h.result.seq, h.result.event.ts, h.result.type);
         if (!inWindow(window, h.result.seq)) continue;
         if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);

@@ -2,8 +2,7 @@ import type { TraceEvent } from '../../events/types.js';
 import type { StepResult } from '../../replay/stepResult.js';
 import type { Cursor } from '../cursor.js';
 import type { Entity } from '../query/entity.js';
-import { PostedWalk } from '../query/history.js';
-import type { Timeline } from '../timeline.js';
+import { PostingsDoubt, type PostedWalk } from '../query/history.js';
 import { WHOLE, type SeqWindow } from '../query/window.js';
 import { pasidsOf, type Expr } from './ast.js';
 import { evaluate, type EvalState, type Verdict } from './evaluate.js';
@@ -87,13 +86,14 @@ export function entitiesOf(e: Expr, out: Entity[] = []): Entity[] | null {
  * predicate reads only the entities' rows, which change only at their postings, so its verdict
  * after any event is its verdict after the latest posting at or before it. So it is judged
  * after the first event of the window and after each posting in it, each reached by a seek
- * (PostedWalk): the same hit, verdict and count as the full pass.
+ * (PostedWalk): the same hit, verdict and count as the full pass. Null when the walk found the
+ * postings wrong (PostingsDoubt, said once): the caller makes the full pass.
  */
 export async function postedBisect(
-  timeline: Timeline, expr: Expr, seqs: readonly number[], window: SeqWindow = WHOLE,
-): Promise<{ hit: BisectHit | null; events: number }> {
+  walk: PostedWalk, expr: Expr, window: SeqWindow = WHOLE,
+): Promise<{ hit: BisectHit | null; events: number } | null> {
   const named = [...pasidsOf(expr)];
-  const walk = new PostedWalk(timeline, seqs);
+  const seqs = walk.seqs;
   const s: EvalState = { tables: undefined!, events: 0, findings: 0, firstFinding: new Map(), lastRows: new Map() };
   const judge = (c: Cursor, r: StepResult): BisectHit | null => {
     s.tables = c.tables;
@@ -109,9 +109,8 @@ export async function postedBisect(
   try {
     let i = 0;
     const step = async (seq: number): Promise<BisectHit | null> => {
-      const c = await walk.reach(seq - 1);
-      const r = (await c.step())!;
-      return judge(c, r);
+      const { result } = await walk.stepAt(seq);
+      return judge(walk.cursor!, result);
     };
     // every posting before the window (for `freed`), then the window's first event, then its postings
     for (; i < seqs.length && seqs[i] < window.from && seqs[i] <= window.to; i++) await step(seqs[i]);
@@ -119,13 +118,17 @@ export async function postedBisect(
     if (first !== null && first.seq <= window.to) {
       const hit = await step(first.seq);
       if (hit) return { hit, events: s.events };
-      while (i < seqs.length && seqs[i] <= first.seq) i++;
+      // a posting from the window's start to before its first event names no event: stepAt says so
+      for (; i < seqs.length && seqs[i] <= first.seq; i++) if (seqs[i] < first.seq) await walk.stepAt(seqs[i]);
     }
     for (; i < seqs.length && seqs[i] <= window.to; i++) {
       const hit = await step(seqs[i]);
       if (hit) return { hit, events: s.events };
     }
     return { hit: null, events: (await walk.reach(window.to)).point.events };
+  } catch (e) {
+    if (e instanceof PostingsDoubt) return null;
+    throw e;
   } finally {
     await walk.close();
   }

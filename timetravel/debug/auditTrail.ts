@@ -54,10 +54,19 @@ export class AuditTrail {
     while (this.covered < events && (await this.step()) !== null);
   }
 
-  /** Findings raised by the event that makes `events` events (1-based). */
-  async raisedBy(events: number): Promise<readonly Finding[]> {
+  /**
+   * Findings raised by the event that makes `events` events (1-based); `seq`, that event's seq
+   * when the caller has read it: stored findings that cannot be that event's (StoredFindings.doubtAt)
+   * are not trusted any more (said once), and the trail audits from the start instead.
+   */
+  async raisedBy(events: number, seq?: number): Promise<readonly Finding[]> {
     const stored = await this.fromIndex();
-    if (stored) return stored.raisedBy(events);
+    if (stored) {
+      const doubt = seq === undefined ? null : stored.doubtAt(events, seq);
+      if (doubt === null) return stored.raisedBy(events);
+      this.stored = null;
+      this.timeline.options.store?.distrust('findings', doubt);
+    }
     await this.cover(events);
     return this.raised.get(events) ?? NONE;
   }

@@ -62,7 +62,7 @@ export class Navigator {
 
   /** The findings the last event folded raised. */
   async lastFindings(): Promise<readonly Finding[]> {
-    return this.events === 0 ? [] : this.trail.raisedBy(this.events);
+    return this.events === 0 ? [] : this.trail.raisedBy(this.events, this.cursor.last?.seq);
   }
 
   /**
@@ -76,7 +76,7 @@ export class Navigator {
       const prevSeq = this.cursor.point.seq;
       const result = await this.stepOne(log);
       if (result === null) return { ended: true };
-      const findings = await this.trail.raisedBy(this.events);
+      const findings = await this.trail.raisedBy(this.events, result.seq);
       const s = this.judge(log, result, prevSeq, findings);
       onStep?.(s);
       if (stopAtBreak && s.stops.length > 0) break;
@@ -149,7 +149,7 @@ export class Navigator {
       for (let prevSeq = c.point.seq; c.point.events < hi; prevSeq = c.point.seq) {
         const r = await c.step(log.onChange);
         if (r === null) break;
-        if (this.judge(log, r, prevSeq, await this.trail.raisedBy(c.point.events)).stops.length > 0) found = c.point.events;
+        if (this.judge(log, r, prevSeq, await this.trail.raisedBy(c.point.events, r.seq)).stops.length > 0) found = c.point.events;
       }
       await c.close();
       if (found > 0) {

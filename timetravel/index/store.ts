@@ -17,10 +17,11 @@ export interface MemberRef {
   sha256: string;
 }
 
-/** The header's references to the postings buckets and the findings member. */
+/** The header's references to the postings buckets and the findings member, and the trace's totals they must lie within. */
 export interface StoreRefs {
   postings: MemberRef[];
   findings: MemberRef;
+  totals: { events: number; seq: number };
 }
 
 export class IndexStore {
@@ -42,19 +43,28 @@ export class IndexStore {
     }
     const bucket = this.buckets.get(b)!;
     if (bucket === null) return null;
+    let reason: string;
     try {
-      return postingsOf(bucket, label);
+      const seqs = postingsOf(bucket, label);
+      if (seqs.length === 0 || (seqs[0] >= 0 && seqs[seqs.length - 1] <= this.refs.totals.seq)) return seqs;
+      reason = `${label}: seq ${seqs[0] < 0 ? seqs[0] : seqs[seqs.length - 1]} is outside the trace (seqs 0 to ${this.refs.totals.seq})`;
     } catch (e) {
-      this.buckets.set(b, null);
-      this.onDamage(`postings bucket ${b}`, (e as Error).message);
-      return null;
+      reason = (e as Error).message;
     }
+    this.buckets.set(b, null);
+    this.onDamage(`postings bucket ${b}`, reason);
+    return null;
+  }
+
+  /** The postings or findings disagree with the trace where a command read it: said once, like damage. */
+  distrust(what: string, reason: string): void {
+    this.onDamage(what, reason);
   }
 
   /** The findings of a full audit, by event; null when the member is damaged. */
   async findings(): Promise<StoredFindings | null> {
     if (this.stored === undefined) {
-      const json = await this.member<FindingsJSON>('findings', this.refs.findings, findingsProblem);
+      const json = await this.member<FindingsJSON>('findings', this.refs.findings, (j) => findingsProblem(j, this.refs.totals));
       this.stored = json === null ? null : new StoredFindings(json);
     }
     return this.stored;

@@ -3,7 +3,7 @@ import type { StepResult } from '../../replay/stepResult.js';
 import type { Cursor } from '../cursor.js';
 import type { Timeline } from '../timeline.js';
 import type { RowDelta } from '../rows.js';
-import { pageEventOf, type Entity } from './entity.js';
+import { entityLabel, pageEventOf, type Entity } from './entity.js';
 import { EventChanges } from './eventChanges.js';
 import { WHOLE, type SeqWindow } from './window.js';
 
@@ -47,6 +47,9 @@ export async function* history(cursor: Cursor, entities: readonly Entity[]): Asy
   }
 }
 
+/** The index's postings of an entity disagree with the trace where the walk read it (docs/index-format.md, "What is verified"). */
+export class PostingsDoubt extends Error {}
+
 /**
  * As entityEvents from the start of the trace, from the index's postings (`seqs`: the events
  * touching the entities, ascending): each posting is reached by a seek (restore the nearest
@@ -54,38 +57,93 @@ export async function* history(cursor: Cursor, entities: readonly Entity[]): Asy
  * changes collected, so only the checkpoint intervals holding a posting are folded. The same
  * events, results and changes as the full pass: a state is the same however it was reached.
  * `cursor` ends standing after the last event folded.
+ *
+ * The postings are checked where the walk reads the trace: each posting must be an event that
+ * touches one of the entities, and every other event folded on the way must touch none. On a
+ * mismatch `events` says so once (`onDoubt`) and goes on with a full pass from the start,
+ * yielding the events after the last one it yielded; `reach` and `stepAt` throw PostingsDoubt.
  */
 export class PostedWalk {
   cursor: Cursor | undefined;
+  private readonly posted: Set<number>;
+  private readonly log: EventChanges;
+  /** False once the postings were found wrong: the walk then folds every event. */
+  private trusted = true;
 
-  constructor(private readonly timeline: Timeline, private readonly seqs: readonly number[]) {}
+  constructor(
+    private readonly timeline: Timeline,
+    readonly seqs: readonly number[],
+    private readonly entities: readonly Entity[],
+    private readonly onDoubt: (what: string, reason: string) => void = () => undefined,
+  ) {
+    this.posted = new Set(seqs);
+    this.log = new EventChanges(entities);
+  }
 
-  async* events(entities: readonly Entity[], window: SeqWindow = WHOLE, tick?: (events: number) => void): AsyncGenerator<EntityEvent> {
-    const log = new EventChanges(entities);
-    for (const seq of this.seqs) {
-      if (seq > window.to) break;
-      const cursor = await this.reach(seq - 1);
-      const e = await cursor.peek();
-      if (e === null || e.seq !== seq) throw new Error(`index postings name seq ${seq}, which is not the next event after seq ${cursor.point.seq}`);
-      const r = (await cursor.step(log.onChange))!;
-      tick?.(cursor.point.events);
-      const changes = log.take();
-      const page = entities.some((x) => pageEventOf(x, r.event));
-      if (changes.length > 0 || page) yield { result: r, changes, page };
+  async* events(window: SeqWindow = WHOLE, tick?: (events: number) => void): AsyncGenerator<EntityEvent> {
+    let yielded = -Infinity;
+    try {
+      for (const seq of this.seqs) {
+        if (seq > window.to) break;
+        const { result: r, changes, page } = await this.stepAt(seq);
+        tick?.(this.cursor!.point.events);
+        yielded = r.seq;
+        yield { result: r, changes, page };
+      }
+      return;
+    } catch (e) {
+      if (!(e instanceof PostingsDoubt)) throw e;
     }
+    await this.cursor?.close();
+    this.cursor = await this.timeline.at(null);
+    for await (const x of entityEvents(this.cursor, this.entities, window, tick)) if (x.result.seq > yielded) yield x;
+  }
+
+  /** Folds the posting `seq` (every event before it first): its result and the entities' changes. */
+  async stepAt(seq: number): Promise<EntityEvent> {
+    const cursor = await this.reach(seq - 1);
+    const e = await cursor.peek();
+    if (e === null || e.seq !== seq) this.doubt(`seq ${seq} is not an event of the trace`);
+    const result = (await cursor.step(this.log.onChange))!;
+    const changes = this.log.take();
+    const page = this.entities.some((x) => pageEventOf(x, result.event));
+    if (changes.length === 0 && !page && this.posted.has(seq)) this.doubt(`seq ${seq} does not touch ${this.names()}`);
+    return { result, changes, page };
   }
 
   /**
    * Folds every event up to `seq`: from the cursor while the next checkpoint is less than an
    * interval ahead of it (restoring costs about as much as folding an interval), else from the
-   * nearest checkpoint.
+   * nearest checkpoint. Each event folded that is not a posting must touch none of the entities.
    */
   async reach(seq: number): Promise<Cursor> {
     const c = this.cursor;
     const cp = this.timeline.nearest('seq', seq);
-    if (c && c.point.seq <= seq && (cp === null || cp.meta.events - c.point.events < this.timeline.options.every)) await c.toSeq(seq);
-    else this.cursor = await this.timeline.seekSeq(seq, c);
-    return this.cursor!;
+    if (!(c && c.point.seq <= seq && (cp === null || cp.meta.events - c.point.events < this.timeline.options.every))) {
+      await c?.close();
+      this.cursor = await this.timeline.at(cp);
+    }
+    const cursor = this.cursor!;
+    if (!this.trusted) {
+      await cursor.toSeq(seq);
+      return cursor;
+    }
+    for (let e = await cursor.peek(); e !== null && e.seq <= seq; e = await cursor.peek()) {
+      const r = (await cursor.step(this.log.onChange))!;
+      const touched = this.log.take().length > 0 || this.entities.some((x) => pageEventOf(x, r.event));
+      if (touched && !this.posted.has(r.seq)) this.doubt(`seq ${r.seq} touches ${this.names()} but is not among its postings`);
+    }
+    return cursor;
+  }
+
+  private names(): string {
+    return this.entities.map(entityLabel).join(', ');
+  }
+
+  private doubt(reason: string): never {
+    this.trusted = false;
+    this.onDoubt(`postings of ${this.names()}`, reason);
+    throw new PostingsDoubt(reason);
   }
 
   /** The seq of the last event at most `seq` (where a full pass to it would stand). */
