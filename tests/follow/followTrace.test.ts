@@ -2,7 +2,7 @@ import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs
 import { startFollow } from '../../follow/followTrace.js';
 import type { FollowHandle } from '../../follow/followTrace.js';
 import type { FollowOptions } from '../../follow/types.js';
-import { EventLog, isFinding, PREFIX, RACE, sleep, statusAt, tempDir, text } from './support.js';
+import { EventLog, isFinding, PREFIX, RACE, statusAt, tempDir, text } from './support.js';
 
 const STALE = 'stale-pasid-unbind';
 const tmp = tempDir();
@@ -20,12 +20,31 @@ function traceFile(content: string): string {
   return file;
 }
 
+/**
+ * Counts the follower's reads (its `beforeRead` hook runs before each): `after(n)` resolves once
+ * `n` more have begun. The second read begun after a write has seen it (the first began after
+ * the write, and each chunk read goes through the pipeline before the next read begins).
+ */
+class Reads {
+  private count = 0;
+  private waiters: { at: number; resolve: () => void }[] = [];
+  readonly hook = (): void => {
+    this.count++;
+    this.waiters = this.waiters.filter((w) => !(this.count >= w.at && (w.resolve(), true)));
+  };
+
+  after(n: number): Promise<void> {
+    return new Promise((resolve) => this.waiters.push({ at: this.count + n, resolve }));
+  }
+}
+
 /** Follows `file`; the test appends to it, then stops. Statuses every 20 ms tell when a prefix is in. */
 function follow(file: string, options: FollowOptions = {}) {
   const log = new EventLog();
-  const handle = startFollow(file, { statusEveryMs: 20, ...options }, log.push);
+  const reads = new Reads();
+  const handle = startFollow(file, { statusEveryMs: 20, beforeRead: reads.hook, ...options }, log.push);
   running.push(handle);
-  return { log, handle };
+  return { log, handle, reads };
 }
 
 describe('follow: a growing file', () => {
@@ -47,11 +66,12 @@ describe('follow: a growing file', () => {
 
   it('parses a line appended in two writes once its newline arrives', async () => {
     const file = traceFile(text([...PREFIX, ...RACE.slice(0, 2)]));
-    const { log, handle } = follow(file);
+    const { log, handle, reads } = follow(file);
     await log.next(statusAt(7));
     const unbind = RACE[2];
+    const partRead = reads.after(2);
     appendFileSync(file, unbind.slice(0, 20));
-    await sleep(400);
+    await partRead; // the first half has been read
     expect(log.of('finding')).toEqual([]);
     expect(log.of('bad')).toEqual([]);
     appendFileSync(file, `${unbind.slice(20)}\n`);
@@ -90,8 +110,8 @@ describe('follow: a growing file', () => {
 
   it('skips the existing content with fromEnd', async () => {
     const file = traceFile(text(PREFIX));
-    const { log, handle } = follow(file, { fromEnd: true });
-    await sleep(100);
+    const { log, handle, reads } = follow(file, { fromEnd: true });
+    await reads.after(1); // the first read begins once the end is known
     appendFileSync(file, text([RACE[0]]));
     await log.next(statusAt(1));
     const summary = await handle.stop();
