@@ -134,7 +134,7 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
     notify({ kind: 'damaged', path, reason: `checkpoint at seq ${meta.seq}: ${reason}`, fromSeq: fallback?.seq ?? null });
   // Postings and findings answer for a whole replay only when it would read every line as the index did.
   const store = header.badCount === 0 && !req.strict
-    ? new IndexStore(header, member, (what, reason) => notify({ kind: 'damaged', path, reason: `${what}: ${reason}`, fromSeq: null }))
+    ? new IndexStore(header, member, (what, reason, foldFrom) => notify({ kind: 'damaged', path, reason: `${what}: ${reason}`, fromSeq: null, foldFrom }))
     : undefined;
   return new Timeline(src, { every: header.every, record: opts.record, check, onRestore, onDamage, store }, entries);
 }

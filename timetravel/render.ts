@@ -2,7 +2,12 @@ import type { TraceEvent } from '../events/types.js';
 
 /** JSON text for values that may hold bigints (event addresses), written as hex strings. */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v)) ?? 'null';
+  try {
+    return JSON.stringify(value) ?? 'null'; // no replacer: several times faster, and the same text when there is no bigint
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v)) ?? 'null';
+  }
 }
 
 /** An event as a trace line (normalised: fields as validated, `line` left out). */

@@ -19,10 +19,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Row)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Row)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Row)[k], (b as Row)[k]));
+  // the same defined own keys, with equal values (a key holding undefined counts as absent)
+  let na = 0;
+  for (const k of Object.keys(a)) {
+    const v = (a as Row)[k];
+    if (v === undefined) continue;
+    na++;
+    if (!deepEqual(v, (b as Row)[k])) return false;
+  }
+  let nb = 0;
+  for (const k of Object.keys(b)) if ((b as Row)[k] !== undefined) nb++;
+  return na === nb;
 }
 
 /** The delta from one version of a row to another, or null when they are equal. */
@@ -31,9 +38,9 @@ export function rowDelta(table: string, key: string, before: unknown, after: unk
   const b = (before ?? {}) as Row;
   const a = (after ?? {}) as Row;
   const fields: Record<string, FieldChange> = {};
-  for (const f of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (!deepEqual(b[f], a[f])) fields[f] = { before: b[f] ?? null, after: a[f] ?? null };
-  }
+  // the fields of the row before, then those only the row after has (in each row's order)
+  for (const f of Object.keys(b)) if (!deepEqual(b[f], a[f])) fields[f] = { before: b[f] ?? null, after: a[f] ?? null };
+  for (const f of Object.keys(a)) if (!Object.hasOwn(b, f) && !deepEqual(b[f], a[f])) fields[f] = { before: b[f] ?? null, after: a[f] ?? null };
   const kind = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
   return { table, key, kind, fields };
 }

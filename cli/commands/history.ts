@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { indexedPostings, startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
 import { entityEvents } from '../../timetravel/query/history.js';
+import { storedEntityEvents } from '../../timetravel/query/storedWalk.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
 import { inWindow } from '../../timetravel/query/window.js';
 import { historyJson, historyLines, lifetimeLines } from '../format/history.js';
@@ -18,6 +19,10 @@ interface HistoryFlags extends TraceFlags, WindowFlags {
   dev?: string;
   mm?: string;
   json?: boolean;
+}
+
+async function* singles<T>(events: AsyncIterable<T>): AsyncGenerator<readonly T[]> {
+  for await (const e of events) yield [e];
 }
 
 function entityOf(flags: HistoryFlags): Entity {
@@ -48,22 +53,28 @@ Examples:
     const bad = new BadLines(io);
     const progress = new Progress(io, 'history');
     const req = traceRequest(file, flags, io, bad);
-    // From the index's postings when it has usable ones (only their intervals are folded), else one pass from the start.
+    // From the index's stored history and postings when it has usable ones (only the postings' intervals are folded), else one pass from the start.
     const walk = await indexedPostings(req, [entity]);
     const cursor = walk === null ? await startCursor(req) : null;
     const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain);
     const lifetimes = new Lifetimes();
     const tick = (events: number) => { if (events % progress.every === 0) progress.update(events, null); };
     let n = 0;
+    let settled = 0;
     let lastSeq: number | undefined;
     if (flags.json) writer.line(`{"entity":${JSON.stringify(entityLabel(entity))},"from":${window.from},"to":${JSON.stringify(window.to === Infinity ? null : window.to)},"entries":[`);
     try {
-      for await (const h of walk?.events(window, tick) ?? entityEvents(cursor!, [entity], window, tick)) {
-        for (const d of h.changes) lifetimes.add(d, h.result.seq, h.result.event.ts, h.result.type);
-        if (!inWindow(window, h.result.seq)) continue;
-        if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);
-        else for (const line of historyLines(h)) { writer.line(line); n++; }
-        if ((n & 0x3ff) === 0) await writer.settle();
+      for await (const batch of walk ? storedEntityEvents(walk, entity, window, tick) : singles(entityEvents(cursor!, [entity], window, tick))) {
+        for (const h of batch) {
+          for (const d of h.changes) lifetimes.add(d, h.seq, h.ts, h.type);
+          if (!inWindow(window, h.seq)) continue;
+          if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);
+          else for (const line of historyLines(h)) { writer.line(line); n++; }
+        }
+        if (n - settled >= 1024) {
+          settled = n;
+          await writer.settle();
+        }
       }
       if (walk !== null && window.to !== Infinity) lastSeq = await walk.seqAt(window.to);
     } finally {

@@ -11,6 +11,7 @@ export function noticeLine(n: IndexNotice): string {
     case 'unwritable':
       return `sva-replay: ${n.stale === null ? '' : `index ${n.path} is stale (${n.stale}); `}cannot write ${n.path} (${n.reason}): working without it\n`;
     case 'damaged':
+      if (n.foldFrom !== undefined) return `sva-replay: index ${n.path} is damaged (${n.reason}); folding the entity's events from seq ${n.foldFrom} instead\n`;
       return `sva-replay: index ${n.path} is damaged (${n.reason}); replaying from ${n.fromSeq === null ? 'the start' : `seq ${n.fromSeq}, the last good checkpoint before it`}\n`;
   }
 }

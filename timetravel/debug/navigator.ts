@@ -7,6 +7,7 @@ import type { RowDelta } from '../rows.js';
 import type { Timeline } from '../timeline.js';
 import { AuditTrail } from './auditTrail.js';
 import { stopsOf, type Breakpoint, type BreakSpec, type Stop } from './breakpoints.js';
+import { stopTargets } from './postedStops.js';
 
 /** One event the debugger folded: its result, the findings it raised, the followed rows it changed, its stops. */
 export interface DebugStep {
@@ -70,6 +71,10 @@ export class Navigator {
    * first that hits a breakpoint or a watch. Returns whether the trace ended.
    */
   async step(n: number, stopAtBreak: boolean, onStep?: (s: DebugStep) => void): Promise<{ ended: boolean }> {
+    if (n === Infinity && stopAtBreak && (await this.trail.fromIndex())) {
+      const targets = await stopTargets(this.timeline, this.breaks, this.watches);
+      if (targets !== null) return this.continueTo(targets, onStep);
+    }
     const entities = this.followed();
     const log = new EventChanges(entities);
     for (let i = 0; i < n; i++) {
@@ -82,6 +87,29 @@ export class Navigator {
       if (stopAtBreak && s.stops.length > 0) break;
     }
     return { ended: false };
+  }
+
+  /**
+   * `continue` from the index (postedStops.ts): seeks to the event before each target after the
+   * position and steps that one event, until one stops; the events skipped could neither stop
+   * nor show a change of a followed entity, so the steps shown and the stop are a full
+   * step-through's. With no stop left, goes to the end of the trace.
+   */
+  private async continueTo(targets: readonly number[], onStep?: (s: DebugStep) => void): Promise<{ ended: boolean }> {
+    const log = new EventChanges(this.followed());
+    for (const t of targets) {
+      if (t <= this.cursor.point.seq) continue;
+      this.cursor = await this.timeline.seekSeq(t - 1, this.mine());
+      const prevSeq = this.cursor.point.seq;
+      const result = await this.cursor.step(log.onChange);
+      if (result === null) return { ended: true };
+      const s = this.judge(log, result, prevSeq, await this.trail.raisedBy(this.events));
+      onStep?.(s);
+      if (s.stops.length > 0) return { ended: false };
+    }
+    this.cursor = await this.timeline.seekSeq(Infinity, this.mine());
+    if (this.cursor.last === null && this.events > 0) await this.goEvents(this.events);
+    return { ended: true };
   }
 
   /** One event, on the audit trail's cursor when the position is the trail's (one fold, not two). */

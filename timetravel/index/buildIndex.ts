@@ -11,6 +11,8 @@ import { lastOpLines } from './opLines.js';
 import { INDEX_VERSION, writeIndex, type BadRecord, type IndexedCheckpoint, type IndexHeader } from './indexFile.js';
 import type { IndexedSnapshot } from './verify.js';
 import { PostingsBuilder } from './postings.js';
+import { EntityHistoryBuilder } from './entityHistoryBuilder.js';
+import type { RowChange } from '../../projections/tables.js';
 import { memberOf, type MemberRef } from './store.js';
 import type { FindingsJSON } from './storedFindings.js';
 
@@ -86,12 +88,19 @@ async function checkpoints(
   const cursor = timeline.audited();
   const session = cursor.session;
   const postings = new PostingsBuilder();
+  const history = new EntityHistoryBuilder(every);
+  const onChange = (c: RowChange): void => {
+    postings.onChange(c);
+    history.onChange(c);
+  };
   const raised: FindingsJSON['raised'] = [];
   for (;;) {
     const seen = session.findings.length;
-    const r = await cursor.step(postings.onChange);
+    const r = await cursor.step(onChange);
     if (r === null) break;
-    postings.event(r.event);
+    const events = cursor.point.events;
+    postings.event(r.event, (label) => history.touch(label, events, r.seq));
+    history.event(r, events);
     if (session.findings.length > seen) raised.push([cursor.point.events, session.findings.slice(seen)]);
     const p = cursor.point;
     if (onProgress && p.events % progressEvery === 0) onProgress(p.events, p.offset !== null && before.size > 0 ? p.offset / before.size : null);
@@ -117,12 +126,19 @@ async function checkpoints(
     at += m.blob.length;
   }
   const f = memberOf(JSON.stringify(findings));
+  const findingsRef = f.ref(at);
   blobs.push(f.blob);
+  at += f.blob.length;
+  const stored = history.finish(at);
+  blobs.push(...stored.blobs);
+  at += stored.blobs.reduce((n, b) => n + b.length, 0);
+  const dir = memberOf(stored.directory);
+  blobs.push(dir.blob);
   const p = cursor.point;
   const header: IndexHeader = {
     version: INDEX_VERSION, trace: before, profile, every,
     totals: { events: p.events, seq: p.seq, line: p.line }, badLines, badCount: cursor.bad, checkpoints,
-    postings: refs, findings: { ...f.ref(at), count: session.findings.length },
+    postings: refs, findings: { ...findingsRef, count: session.findings.length }, history: dir.ref(at),
   };
   return { entries: timeline.entries, header, blobs };
 }

@@ -11,7 +11,7 @@ import type { TraceFingerprint } from '../../events/source/fingerprint.js';
 import type { MemberRef } from './store.js';
 
 export const INDEX_MAGIC = 'sva-replay-index';
-export const INDEX_VERSION = 4;
+export const INDEX_VERSION = 5;
 
 /** A skipped bad line (--skip-bad), as TraceInputError's parts. */
 export interface BadRecord {
@@ -45,6 +45,8 @@ export interface IndexHeader {
   postings: MemberRef[];
   /** The findings of a full audit, one gzip member (index/storedFindings.ts); `count`: how many. */
   findings: MemberRef & { count: number };
+  /** The stored entity history's directory (index/entityHistory.ts), which names its chunk members. */
+  history: MemberRef;
 }
 
 export type IndexRead = { header: IndexHeader; blobStart: number } | { problem: string } | null;
@@ -130,7 +132,7 @@ export async function readIndexHeader(path: string): Promise<IndexRead> {
     if (malformed !== null) return { problem: `index header is malformed (${malformed})` };
     const blobStart = nl + 1 + length;
     const h = header as IndexHeader;
-    const end = [...h.checkpoints, ...h.postings, h.findings].reduce((n, cp) => Math.max(n, cp.at + cp.length), 0);
+    const end = [...h.checkpoints, ...h.postings, h.findings, h.history].reduce((n, cp) => Math.max(n, cp.at + cp.length), 0);
     if (st.size < blobStart + end) return { problem: 'index is truncated' };
     return { header: h, blobStart };
   } catch (e) {
@@ -183,6 +185,7 @@ function headerProblem(h: unknown): string | null {
   if (!Array.isArray(o.postings) || !(o.postings as unknown[]).every(isMemberRef)) return 'postings';
   const f = o.findings as Record<string, unknown> | null;
   if (!isMemberRef(f) || !isCount(f!.count)) return 'findings';
+  if (!isMemberRef(o.history)) return 'history';
   return null;
 }
 

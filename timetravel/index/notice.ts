@@ -11,5 +11,8 @@ export type IndexNotice =
   | { kind: 'otherProfile'; path: string; built: Profile; wanted: Profile }
   /** The index could not be written (`stale`: why it was being rebuilt); the command works without it. */
   | { kind: 'unwritable'; path: string; reason: string; stale: string | null }
-  /** A checkpoint failed verification; the seek went on from an earlier one (`fromSeq`, null: the start). */
-  | { kind: 'damaged'; path: string; reason: string; fromSeq: number | null };
+  /**
+   * A checkpoint failed verification; the seek went on from an earlier one (`fromSeq`, null: the
+   * start). A stored history chunk failed: the entity's events from `foldFrom` on are folded instead.
+   */
+  | { kind: 'damaged'; path: string; reason: string; fromSeq: number | null; foldFrom?: number };

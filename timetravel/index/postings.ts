@@ -28,10 +28,11 @@ export class PostingsBuilder {
 
   readonly onChange = (c: RowChange): void => labelsTouched(c, this.touched);
 
-  /** Ends an event's step: every entity its changes touched, and those it is a page event of. */
-  event(ev: TraceEvent): void {
+  /** Ends an event's step: every entity its changes touched, and those it is a page event of (each also to `each`). */
+  event(ev: TraceEvent, each?: (label: string) => void): void {
     pageLabels(ev, this.touched);
     for (const label of this.touched) {
+      each?.(label);
       let list = this.seqs.get(label);
       if (list === undefined) this.seqs.set(label, (list = []));
       list.push(ev.seq);

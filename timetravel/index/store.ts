@@ -1,7 +1,7 @@
 /**
- * The index's members besides the checkpoints: the entity postings and the stored findings
- * (docs/index-format.md). Each is verified before it is used (it must gunzip, hash to the
- * header's `sha256` and have the expected shape); one that fails is reported once through
+ * The index's members besides the checkpoints: the entity postings, the stored findings and
+ * the stored entity history (docs/index-format.md). Each is verified before it is used (it
+ * must gunzip, hash to its `sha256` and have the expected shape); one that fails is reported through
  * `onDamage` and answered with null, so the caller replays instead: a damaged member makes a
  * command slower, never wrong.
  */
@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { bucketOf, postingsOf, type PostingBucket } from './postings.js';
 import { findingsProblem, StoredFindings, type FindingsJSON } from './storedFindings.js';
+import { chunkProblem, directoryProblem, type HistoryChunkRef, type HistoryDirectory, type StoredRecord } from './entityHistory.js';
 
 /** A gzip member of the index: its offset from the end of the header, its length, the SHA-256 of its uncompressed text. */
 export interface MemberRef {
@@ -17,22 +18,56 @@ export interface MemberRef {
   sha256: string;
 }
 
-/** The header's references to the postings buckets and the findings member, and the trace's totals they must lie within. */
+/** The header's references to the postings buckets, the findings member and the stored history's directory, and the trace's totals they must lie within. */
 export interface StoreRefs {
   postings: MemberRef[];
   findings: MemberRef;
+  history: MemberRef;
   totals: { events: number; seq: number };
+}
+
+/** An entity's stored history: where it starts, its chunks, and each chunk's records read and checked (null: damaged, reported). */
+export interface StoredHistory {
+  from: number;
+  chunks: readonly HistoryChunkRef[];
+  /** Chunk `k` checked, then `decode`d (null: its records do not follow from the chunks before); null when it fails. */
+  chunk<T>(k: number, decode: (records: StoredRecord[]) => T | null): Promise<T | null>;
 }
 
 export class IndexStore {
   private readonly buckets = new Map<number, PostingBucket | null>();
   private stored: StoredFindings | null | undefined;
+  private directory: HistoryDirectory | null | undefined;
 
   constructor(
     private readonly refs: StoreRefs,
     private readonly read: (ref: MemberRef) => Promise<Buffer>,
-    private readonly onDamage: (what: string, reason: string) => void,
+    private readonly onDamage: (what: string, reason: string, foldFrom?: number) => void,
   ) {}
+
+  /**
+   * The entity's stored history (index/entityHistory.ts): undefined when it has none (not dense
+   * enough), null when the directory is damaged. A chunk is checked against the entity's
+   * postings (`posted`) before it is returned; a damaged one is reported, saying the events
+   * from `foldFrom` on are folded instead.
+   */
+  async history(label: string, posted: (seq: number) => boolean): Promise<StoredHistory | null | undefined> {
+    if (this.directory === undefined) this.directory = await this.member<HistoryDirectory>('history directory', this.refs.history, directoryProblem);
+    if (this.directory === null) return null;
+    if (!Object.hasOwn(this.directory.entities, label)) return undefined;
+    const { from, chunks } = this.directory.entities[label];
+    return {
+      from, chunks,
+      chunk: async <T>(k: number, decode: (records: StoredRecord[]) => T | null) => {
+        const ref = chunks[k];
+        const got = await this.verified<StoredRecord[]>(ref, (j) => chunkProblem(j, ref, posted));
+        const decoded = 'json' in got ? decode(got.json) : null;
+        if (decoded !== null) return decoded;
+        this.onDamage(`stored history of ${label}, chunk ${k}`, 'json' in got ? 'its records do not follow from the chunks before' : got.reason, ref.first);
+        return null;
+      },
+    };
+  }
 
   /** The seqs of the events touching the entity (labelled as entityLabel), ascending; null when the postings are damaged. */
   async postings(label: string): Promise<number[] | null> {
@@ -71,21 +106,22 @@ export class IndexStore {
   }
 
   private async member<T>(what: string, ref: MemberRef, problem: (j: unknown) => string | null): Promise<T | null> {
-    let reason: string;
+    const got = await this.verified<T>(ref, problem);
+    if ('json' in got) return got.json;
+    this.onDamage(what, got.reason);
+    return null;
+  }
+
+  private async verified<T>(ref: MemberRef, problem: (j: unknown) => string | null): Promise<{ json: T } | { reason: string }> {
     try {
       const text = gunzipSync(await this.read(ref)).toString('utf8');
-      if (createHash('sha256').update(text).digest('hex') !== ref.sha256) reason = 'its checksum does not match';
-      else {
-        const json = JSON.parse(text) as unknown;
-        const p = problem(json);
-        if (p === null) return json as T;
-        reason = p;
-      }
+      if (createHash('sha256').update(text).digest('hex') !== ref.sha256) return { reason: 'its checksum does not match' };
+      const json = JSON.parse(text) as unknown;
+      const p = problem(json);
+      return p === null ? { json: json as T } : { reason: p };
     } catch (e) {
-      reason = e instanceof Error ? e.message : String(e);
+      return { reason: e instanceof Error ? e.message : String(e) };
     }
-    this.onDamage(what, reason);
-    return null;
   }
 }
 

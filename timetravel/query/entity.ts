@@ -9,6 +9,16 @@ export function entityLabel(e: Entity): string {
   return e.kind === 'pasid' ? `pasid ${e.pasid}` : e.kind === 'dev' ? `dev ${e.dev}` : `mm ${e.mm}`;
 }
 
+/** The entity an entityLabel names (`pasid 7`, `dev D`, `mm M`), or null for any other text. */
+export function entityOfLabel(label: string): Entity | null {
+  const sp = label.indexOf(' ');
+  const kind = label.slice(0, sp);
+  const name = label.slice(sp + 1);
+  if (sp <= 0 || name === '') return null;
+  if (kind === 'pasid') return /^\d+$/.test(name) ? { kind, pasid: Number(name) } : null;
+  return kind === 'dev' ? { kind, dev: name } : kind === 'mm' ? { kind, mm: name } : null;
+}
+
 /** `pasid N`, `dev D` or `mm M` (as words); throws QueryError otherwise. */
 export function parseEntity(kind: string, name: string | undefined): Entity {
   if (name === undefined || name === '') throw new QueryError(`${kind} needs a value`);

@@ -4,6 +4,7 @@ import type { Cursor } from '../cursor.js';
 import type { Timeline } from '../timeline.js';
 import type { RowDelta } from '../rows.js';
 import { entityLabel, pageEventOf, type Entity } from './entity.js';
+import { entityEventOf, type EntityEvent } from './entityEvent.js';
 import { EventChanges } from './eventChanges.js';
 import { WHOLE, type SeqWindow } from './window.js';
 
@@ -14,11 +15,12 @@ export interface HistoryEntry {
   change: RowDelta;
 }
 
-/** An event of the entity: the rows of it that changed, and whether it is one of its page requests or responses. */
-export interface EntityEvent {
+export type { EntityEvent };
+
+/** A posting folded: its result, the entities' row changes, whether it is one of their page requests or responses. */
+export interface PostedStep {
   result: StepResult;
   changes: RowDelta[];
-  /** A page request or response of the entity's PASID or device (shown even when it changes no row). */
   page: boolean;
 }
 
@@ -35,15 +37,14 @@ export async function* entityEvents(
     const r = (await cursor.step(log.onChange))!;
     tick?.(cursor.point.events);
     const changes = log.take();
-    const page = entities.some((x) => pageEventOf(x, r.event));
-    if (changes.length > 0 || page) yield { result: r, changes, page };
+    if (changes.length > 0 || entities.some((x) => pageEventOf(x, r.event))) yield entityEventOf(r, changes);
   }
 }
 
 /** Every change to the entity's rows from the cursor on, oldest first; one pass, constant memory. */
 export async function* history(cursor: Cursor, entities: readonly Entity[]): AsyncGenerator<HistoryEntry> {
-  for await (const { result, changes } of entityEvents(cursor, entities)) {
-    for (const change of changes) yield { seq: result.seq, type: result.type, change };
+  for await (const { seq, type, changes } of entityEvents(cursor, entities)) {
+    for (const change of changes) yield { seq, type, change };
   }
 }
 
@@ -71,7 +72,7 @@ export class PostedWalk {
   private trusted = true;
 
   constructor(
-    private readonly timeline: Timeline,
+    readonly timeline: Timeline,
     readonly seqs: readonly number[],
     private readonly entities: readonly Entity[],
     private readonly onDoubt: (what: string, reason: string) => void = () => undefined,
@@ -80,15 +81,23 @@ export class PostedWalk {
     this.log = new EventChanges(entities);
   }
 
-  async* events(window: SeqWindow = WHOLE, tick?: (events: number) => void): AsyncGenerator<EntityEvent> {
-    let yielded = -Infinity;
+  events(window: SeqWindow = WHOLE, tick?: (events: number) => void): AsyncGenerator<EntityEvent> {
+    return this.eventsOf(this.seqs, window, tick);
+  }
+
+  /**
+   * As `events`, for some of the postings (`seqs`, ascending), the events up to `after` being
+   * given already (the stored history's): on a doubt the full pass gives those after the last given.
+   */
+  async* eventsOf(seqs: readonly number[], window: SeqWindow = WHOLE, tick?: (events: number) => void, after = -Infinity): AsyncGenerator<EntityEvent> {
+    let yielded = after;
     try {
-      for (const seq of this.seqs) {
+      for (const seq of seqs) {
         if (seq > window.to) break;
-        const { result: r, changes, page } = await this.stepAt(seq);
+        const { result: r, changes } = await this.stepAt(seq);
         tick?.(this.cursor!.point.events);
         yielded = r.seq;
-        yield { result: r, changes, page };
+        yield entityEventOf(r, changes);
       }
       return;
     } catch (e) {
@@ -96,11 +105,11 @@ export class PostedWalk {
     }
     await this.cursor?.close();
     this.cursor = await this.timeline.at(null);
-    for await (const x of entityEvents(this.cursor, this.entities, window, tick)) if (x.result.seq > yielded) yield x;
+    for await (const x of entityEvents(this.cursor, this.entities, window, tick)) if (x.seq > yielded) yield x;
   }
 
   /** Folds the posting `seq` (every event before it first): its result and the entities' changes. */
-  async stepAt(seq: number): Promise<EntityEvent> {
+  async stepAt(seq: number): Promise<PostedStep> {
     const cursor = await this.reach(seq - 1);
     const e = await cursor.peek();
     if (e === null || e.seq !== seq) this.doubt(`seq ${seq} is not an event of the trace`);
@@ -134,6 +143,11 @@ export class PostedWalk {
       if (touched && !this.posted.has(r.seq)) this.doubt(`seq ${r.seq} touches ${this.names()} but is not among its postings`);
     }
     return cursor;
+  }
+
+  /** Whether the postings were found wrong (the walk then gave the events of a full pass). */
+  get doubted(): boolean {
+    return !this.trusted;
   }
 
   private names(): string {

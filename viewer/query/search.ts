@@ -1,5 +1,6 @@
 import { parseEntity, entityLabel, type Entity } from '../../timetravel/query/entity.js';
-import { history, type HistoryEntry } from '../../timetravel/query/history.js';
+import { history, PostedWalk, type HistoryEntry } from '../../timetravel/query/history.js';
+import { storedEntityEvents } from '../../timetravel/query/storedWalk.js';
 import type { Timeline } from '../../timetravel/timeline.js';
 import type { LaneData } from '../lanes/types.js';
 
@@ -28,15 +29,33 @@ function lanesOf(d: LaneData, e: Entity): string[] {
   return d.lanes.filter((l) => l.spans.some((s) => s.label === mm || s.label.endsWith(` ${mm}`))).map((l) => l.id);
 }
 
-/** What `history` computes for the entity (one pass from the start), and its lanes. */
+/**
+ * What `history` computes for the entity, and its lanes: from the index's stored history and
+ * postings when it has usable ones (history's walk: only the intervals holding the entity's
+ * events are folded), else one pass from the start.
+ */
 export async function search(d: LaneData, timeline: Timeline, e: Entity): Promise<SearchAnswer> {
-  const cursor = await timeline.at(null);
   const entries: HistoryEntry[] = [];
   let total = 0;
-  try {
-    for await (const h of history(cursor, [e])) if (total++ < MAX_ENTRIES) entries.push(h);
-  } finally {
-    await cursor.close();
+  const add = (entry: HistoryEntry): void => {
+    if (total++ < MAX_ENTRIES) entries.push(entry);
+  };
+  const store = timeline.options.store;
+  const seqs = (await store?.postings(entityLabel(e))) ?? null;
+  if (store && seqs !== null) {
+    const walk = new PostedWalk(timeline, seqs, [e], (what, reason) => store.distrust(what, reason));
+    try {
+      for await (const batch of storedEntityEvents(walk, e)) for (const h of batch) for (const change of h.changes) add({ seq: h.seq, type: h.type, change });
+    } finally {
+      await walk.close();
+    }
+  } else {
+    const cursor = await timeline.at(null);
+    try {
+      for await (const h of history(cursor, [e])) add(h);
+    } finally {
+      await cursor.close();
+    }
   }
   return { entity: entityLabel(e), lanes: lanesOf(d, e), entries, total };
 }

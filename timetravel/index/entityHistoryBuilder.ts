@@ -1,0 +1,116 @@
+/**
+ * Writes the stored entity history (index/entityHistory.ts) while the index folds the trace:
+ * each entity's intervals are counted as its postings come; once it has been touched in more
+ * than DENSE_INTERVALS of them, each of its events from then on is recorded as `history` shows
+ * it (the same merge and filter as query/eventChanges.ts). Records are buffered per chunk of
+ * CHUNK_INTERVALS intervals and gzipped when the chunk ends, so memory stays one chunk's.
+ */
+import type { StepResult } from '../../replay/stepResult.js';
+import type { AnyRow, RowChange } from '../../projections/tables.js';
+import { eventText } from '../render.js';
+import { deepEqual } from '../rows.js';
+import { entityOfLabel, pageEventOf, touches, type RowSeen } from '../query/entity.js';
+import { CHUNK_INTERVALS, DENSE_INTERVALS, rowId, type HistoryChunkRef, type HistoryDirectory, type StoredChange } from './entityHistory.js';
+import { memberOf, type MemberRef } from './store.js';
+
+interface Tracked {
+  entity: ReturnType<typeof entityOfLabel>;
+  /** The interval it was last touched in, and how many it was touched in. */
+  interval: number;
+  intervals: number;
+  /** Recording: the seq it started at, the chunks so far, this chunk's records, each row's last `after` recorded. */
+  from?: number;
+  chunks?: { blob: Buffer; ref: (at: number) => MemberRef; count: number; first: number; last: number }[];
+  records?: string[];
+  first?: number;
+  last?: number;
+  after?: Map<string, AnyRow>;
+}
+
+export class EntityHistoryBuilder {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly rows = new Map<string, RowSeen>();
+  private readonly now: Tracked[] = [];
+  private chunk = 0;
+
+  constructor(private readonly every: number) {}
+
+  /** Every row change of the step (merged per row: the row before the event, the row after it). */
+  readonly onChange = (c: RowChange): void => {
+    const id = rowId(c.table, c.key);
+    const seen = this.rows.get(id);
+    if (seen) seen.after = c.after;
+    else this.rows.set(id, { table: c.table, key: c.key, before: c.before, after: c.after });
+  };
+
+  /** An entity the step touched (a posting); `events`: events folded including the step. */
+  touch(label: string, events: number, seq: number): void {
+    const interval = Math.floor((events - 1) / this.every);
+    let t = this.tracked.get(label);
+    if (t === undefined) this.tracked.set(label, (t = { entity: null, interval, intervals: 1 }));
+    else if (t.interval !== interval) {
+      t.interval = interval;
+      t.intervals++;
+    }
+    if (t.from === undefined && t.intervals > DENSE_INTERVALS) {
+      Object.assign(t, { entity: entityOfLabel(label), from: seq, chunks: [], records: [], after: new Map() });
+    }
+    if (t.from !== undefined) this.now.push(t);
+  }
+
+  /** Ends the step: a record for each recording entity it touched. */
+  event(r: StepResult, events: number): void {
+    const ts = r.event.ts ?? null;
+    for (const t of this.now) {
+      const changes: StoredChange[] = [];
+      for (const [id, c] of this.rows) {
+        if (!touches(t.entity!, c) || deepEqual(c.before, c.after)) continue;
+        const known = t.after!.get(id);
+        changes.push(c.before === known ? [c.table, c.key, c.after ?? null] : [c.table, c.key, c.after ?? null, c.before ?? null]);
+        if (c.after === undefined) t.after!.delete(id);
+        else t.after!.set(id, c.after);
+      }
+      let record: unknown[] | null = null;
+      if (changes.length > 0) record = [r.seq, ts, r.type, changes];
+      else if (pageEventOf(t.entity!, r.event)) record = [r.seq, ts, r.type, eventText(r.event), r.ret, r.errno];
+      if (record === null) continue;
+      if (t.records!.length === 0) t.first = r.seq;
+      t.last = r.seq;
+      t.records!.push(JSON.stringify(record));
+    }
+    this.now.length = 0;
+    this.rows.clear();
+    const chunk = Math.floor(events / (this.every * CHUNK_INTERVALS));
+    if (chunk !== this.chunk) {
+      this.chunk = chunk;
+      this.flush();
+    }
+  }
+
+  private flush(): void {
+    for (const t of this.tracked.values()) {
+      if (t.records === undefined || t.records.length === 0) continue;
+      const m = memberOf(`[${t.records.join(',')}]`);
+      t.chunks!.push({ ...m, count: t.records.length, first: t.first!, last: t.last! });
+      t.records = [];
+    }
+  }
+
+  /** The chunks' members, placed from `at` on, then the directory's text naming them. */
+  finish(at: number): { blobs: Buffer[]; directory: string } {
+    this.flush();
+    const blobs: Buffer[] = [];
+    const dir: HistoryDirectory = { entities: {} };
+    for (const [label, t] of this.tracked) {
+      if (t.from === undefined) continue;
+      const chunks: HistoryChunkRef[] = [];
+      for (const c of t.chunks!) {
+        chunks.push({ ...c.ref(at), count: c.count, first: c.first, last: c.last });
+        blobs.push(c.blob);
+        at += c.blob.length;
+      }
+      dir.entities[label] = { from: t.from, chunks };
+    }
+    return { blobs, directory: JSON.stringify(dir) };
+  }
+}

@@ -1,0 +1,57 @@
+import { HistoryDecoder } from '../index/entityHistory.js';
+import { entityLabel, type Entity } from './entity.js';
+import type { EntityEvent } from './entityEvent.js';
+import type { PostedWalk } from './history.js';
+import { WHOLE, type SeqWindow } from './window.js';
+
+/** The index of the first seq in an ascending list that is at least `seq`. */
+function lowerBound(seqs: readonly number[], seq: number): number {
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (seqs[mid] < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * As `walk.events(...)` (a walk over the postings of `entity` alone), from the index's
+ * stored history where the entity has one (index/entityHistory.ts): the postings before its
+ * `from` are folded (at most DENSE_INTERVALS intervals hold them), then its chunks are read, in
+ * order, up to the window's end. A chunk that fails its checks (reported by the store) has the
+ * postings after the last event given folded instead, so the events are the fold's either way.
+ * The events come in batches (a chunk's at a time: one await per chunk, not per event).
+ */
+export async function* storedEntityEvents(
+  walk: PostedWalk, entity: Entity, window: SeqWindow = WHOLE, tick?: (events: number) => void,
+): AsyncGenerator<readonly EntityEvent[]> {
+  const seqs = walk.seqs;
+  const store = walk.timeline.options.store;
+  const posted = (seq: number): boolean => seqs[lowerBound(seqs, seq)] === seq;
+  const stored = store ? await store.history(entityLabel(entity), posted) : undefined;
+  if (!stored) {
+    for await (const e of walk.events(window, tick)) yield [e];
+    return;
+  }
+  let last = -Infinity;
+  for await (const e of walk.eventsOf(seqs.slice(0, lowerBound(seqs, stored.from)), window, tick)) {
+    last = e.seq;
+    yield [e];
+  }
+  if (walk.doubted) return; // the walk went on with a full pass: it gave every event up to the window's end
+  const decoder = new HistoryDecoder();
+  last = Math.max(last, stored.from - 1);
+  for (let k = 0; k < stored.chunks.length && stored.chunks[k].first <= window.to; k++) {
+    const events = await stored.chunk(k, (records) => decoder.decode(records));
+    if (events === null) {
+      for await (const e of walk.eventsOf(seqs.slice(lowerBound(seqs, last + 1)), window, tick, last)) yield [e];
+      return;
+    }
+    const upTo = events.length > 0 && events[events.length - 1].seq > window.to ? events.filter((e) => e.seq <= window.to) : events;
+    if (upTo.length > 0) last = upTo[upTo.length - 1].seq;
+    yield upTo;
+    if (upTo.length < events.length) return;
+  }
+}
