@@ -13,21 +13,21 @@ import { cli, expectNoCrash, faultDir, straight } from './support.js';
 
 const tmp = faultDir();
 
-/** The checkpoint members, and the others (postings, findings) kept as they are. */
+/** The checkpoint members, and the others (postings, findings, the history directory: SMALL has no entity dense enough for history chunks) kept as they are. */
 interface Index { header: IndexHeader; members: Buffer[]; others: Buffer[] }
 
 async function load(file: string): Promise<Index> {
   const { header, blobStart } = (await readIndexHeader(`${file}.idx`)) as { header: IndexHeader; blobStart: number };
   const raw = readFileSync(`${file}.idx`);
   const member = (m: { at: number; length: number }) => raw.subarray(blobStart + m.at, blobStart + m.at + m.length);
-  return { header, members: header.checkpoints.map(member), others: [...header.postings, header.findings].map(member) };
+  return { header, members: header.checkpoints.map(member), others: [...header.postings, header.findings, header.history].map(member) };
 }
 
 /** Writes the index back with consistent member positions and a valid header checksum. */
 async function save(file: string, { header, members, others }: Index): Promise<void> {
   let at = 0;
   header.checkpoints.forEach((cp, i) => { cp.at = at; cp.length = members[i].length; at += members[i].length; });
-  [...header.postings, header.findings].forEach((m, i) => { m.at = at; at += others[i].length; });
+  [...header.postings, header.findings, header.history].forEach((m, i) => { m.at = at; at += others[i].length; });
   await writeIndex(`${file}.idx`, header, [...members, ...others]);
 }
 
