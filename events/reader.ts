@@ -4,6 +4,7 @@
  * and splitting are events/source/; each line is decoded by parseLine.
  */
 import { TraceInputError } from './inputError.js';
+import { trustPrototype, untrustPrototype } from './fieldReaders.js';
 import type { TraceEvent } from './types.js';
 import { overlong, parseLine, type LineState } from './parseLine.js';
 import { LineSplitter, MIB, type LineSink } from './source/lineSplitter.js';
@@ -64,6 +65,8 @@ class EventSink implements LineSink, LineState {
   /** The first bad line when not skipping; input after it is ignored. */
   failure: TraceInputError | null = null;
   stopped = false;
+  /** Between the first line of a chunk and its end: field lookups may be plain (events/fieldReaders.ts). */
+  private inChunk = false;
 
   constructor(readonly file: string, private readonly opts: ReadOptions, at: FilePosition | null, offsets: boolean) {
     this.lineNo = at?.line ?? 0;
@@ -79,6 +82,10 @@ class EventSink implements LineSink, LineState {
   }
 
   line(text: string, end: number): void {
+    if (!this.inChunk) {
+      this.inChunk = true;
+      trustPrototype();
+    }
     let event: TraceEvent | null;
     try {
       event = parseLine(this, text);
@@ -92,6 +99,11 @@ class EventSink implements LineSink, LineState {
       this.events.push(event);
       this.ends?.push(end);
     }
+  }
+
+  chunkEnd(): void {
+    this.inChunk = false;
+    untrustPrototype();
   }
 
   overlong(end: number): void {

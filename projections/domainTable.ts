@@ -18,17 +18,20 @@ export interface DomainRow {
 function domainRow(domain: string, d: DomainState): DomainRow {
   let devices: string[] | undefined;
   let table: DomainRow['table'] | undefined;
-  const row = { domain } as DomainRow;
-  Object.defineProperty(row, 'devices', { enumerable: true, get: () => (devices ??= [...d.devices].sort()) });
-  Object.defineProperty(row, 'table', {
-    enumerable: true,
-    get: () => {
+  // Accessors of an object literal: own and enumerable as defineProperty made them, at the cost
+  // of a literal (defineProperty turned each row into a dictionary-mode object).
+  const row: DomainRow = {
+    domain,
+    get devices() {
+      return (devices ??= [...d.devices].sort());
+    },
+    get table() {
       if (table) return table;
       const entries = new Map<number, string>();
       for (const b of d.bonds) if (!entries.has(b.pasid)) entries.set(b.pasid, b.mm);
       return (table = [...entries].sort((a, b) => a[0] - b[0]).map(([pasid, mm]) => ({ pasid, mm })));
     },
-  });
+  };
   if (d.implicit) row.implicit = true;
   return row;
 }

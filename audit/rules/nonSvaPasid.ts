@@ -8,33 +8,36 @@ function rowBefore(step: AuditStep, pasid: number): DeepReadonly<PasidRow> | und
   return step.before.get('pasids', pasid);
 }
 
+/** A function, not a closure in `check`: that runs for every page request. */
+function say(step: AuditStep, report: Report, entity: string, pasid: number, what: string): void {
+  report({ seq: step.result.seq, related: [step.history.pasids.get(pasid)?.allocSeq], entity, message: what });
+}
+
 function check(step: AuditStep, report: Report): void {
-  const { result, history } = step;
+  const { result } = step;
   const e = result.event;
   if (e.phase === 'enter') return;
-  const say = (entity: string, pasid: number, what: string) =>
-    report({ seq: result.seq, related: [history.pasids.get(pasid)?.allocSeq], entity, message: what });
   if (e.type === 'fault') {
     const f = faultEvent(step)!;
     if (faultProblem(step, f) === 'non-sva') {
       const owner = rowBefore(step, f.pasid)?.owner ?? step.after.pasids.get(f.pasid)?.owner;
-      say(devPasid(f.dev, f.pasid), f.pasid, `page request routed to the SVA fault handler for PASID ${f.pasid}, owned by ${owner}`);
+      say(step, report, devPasid(f.dev, f.pasid), f.pasid, `page request routed to the SVA fault handler for PASID ${f.pasid}, owned by ${owner}`);
     }
     return;
   }
   if (e.type === 'unbind') {
     const row = rowBefore(step, e.pasid);
-    if (row && row.owner !== 'sva') say(devPasid(e.dev, e.pasid), e.pasid, `unbind of PASID ${e.pasid}, owned by ${row.owner}, as if it were an io_mm`);
+    if (row && row.owner !== 'sva') say(step, report, devPasid(e.dev, e.pasid), e.pasid, `unbind of PASID ${e.pasid}, owned by ${row.owner}, as if it were an io_mm`);
     return;
   }
   if (e.type === 'pasid_free') {
     const row = rowBefore(step, e.pasid);
-    if (row?.owner === 'sva') say(`pasid:${e.pasid}`, e.pasid, `pasid_free of PASID ${e.pasid}, an io_mm's PASID${row.mm ? ` (mm ${row.mm})` : ''}: only unbind or mm exit may free it`);
+    if (row?.owner === 'sva') say(step, report, `pasid:${e.pasid}`, e.pasid, `pasid_free of PASID ${e.pasid}, an io_mm's PASID${row.mm ? ` (mm ${row.mm})` : ''}: only unbind or mm exit may free it`);
     return;
   }
   if (e.type === 'bind' && e.pasid !== undefined && effectiveRet(result) === 0) {
     const row = rowBefore(step, e.pasid);
-    if (row && row.owner !== 'sva') say(devPasid(e.dev, e.pasid), e.pasid, `bind of mm ${e.mm} returned PASID ${e.pasid}, owned by ${row.owner}: the lookup treated it as an io_mm`);
+    if (row && row.owner !== 'sva') say(step, report, devPasid(e.dev, e.pasid), e.pasid, `bind of mm ${e.mm} returned PASID ${e.pasid}, owned by ${row.owner}: the lookup treated it as an io_mm`);
   }
 }
 

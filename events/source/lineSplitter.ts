@@ -21,6 +21,8 @@ export interface LineSink {
   overlong(end: number): void;
   /** True once the sink wants no more lines (a bad line stopped it): the rest of the chunk is skipped. */
   readonly stopped?: boolean;
+  /** After the lines of one push (or of end), even when a line threw: nothing of the chunk is left to come. */
+  chunkEnd?(): void;
 }
 
 export class LineSplitter {
@@ -38,6 +40,14 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer): void {
+    try {
+      this.pushLines(chunk);
+    } finally {
+      this.sink.chunkEnd?.();
+    }
+  }
+
+  private pushLines(chunk: Buffer): void {
     const base = this.offset;
     this.offset += chunk.length;
     if (this.sink.stopped) return;
@@ -62,12 +72,16 @@ export class LineSplitter {
 
   /** End of input: a final line without a newline is still a line. */
   end(): void {
-    if (!this.sink.stopped && (this.discarding || this.pendingBytes > 0)) {
-      this.lines++;
-      if (this.discarding) this.sink.overlong(this.offset);
-      else this.sink.line(Buffer.concat(this.pending, this.pendingBytes).toString('utf8'), this.offset);
+    try {
+      if (!this.sink.stopped && (this.discarding || this.pendingBytes > 0)) {
+        this.lines++;
+        if (this.discarding) this.sink.overlong(this.offset);
+        else this.sink.line(Buffer.concat(this.pending, this.pendingBytes).toString('utf8'), this.offset);
+      }
+      this.clear();
+    } finally {
+      this.sink.chunkEnd?.();
     }
-    this.clear();
   }
 
   /** Forgets a partial line: the input starts over at `offset`. */
