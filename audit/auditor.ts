@@ -77,6 +77,7 @@ export class Auditor {
    */
   private readonly byType = new Map<EventType, Dispatch[]>();
   private readonly triggers = new StepTriggers();
+  private view: AuditStep | null = null;
 
   /** `rules`: the rules to run, instead of those `options` selects (tests run rules without their triggers). */
   constructor(options: AuditOptions = {}, rules: readonly AnyRule[] = selectRules(options)) {
@@ -96,7 +97,7 @@ export class Auditor {
   /** `after`: the kernel state after the step; `before`: the tables before it. */
   observe(result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
     let held = -1;
-    let step: AuditStep | undefined;
+    let step: AuditStep | null = null;
     // Indexed loops on the per-event paths: a for...of here allocated an iterator result per element.
     const list = this.byType.get(result.type)!;
     for (let i = 0; i < list.length; i++) {
@@ -105,12 +106,27 @@ export class Auditor {
         if (held === -1) held = this.triggers.of(result);
         if ((held & mask) === 0) continue;
       }
-      step ??= { result, after, before: reader(before), history: this.history, calls: this.calls, faultProblem: undefined };
+      if (step === null) step = this.stepOf(result, after, before);
       running.rule.onStep!(step, running.report, running.state);
     }
     this.history.apply(result);
     this.calls.apply(result);
     this.lastSeq = result.seq;
+  }
+
+  /**
+   * The step the rules see: one object, refilled for each event (no rule keeps it past its
+   * onStep), since most events are page requests and this would be one more object each.
+   */
+  private stepOf(result: StepResult, after: ReadonlyKernelState, before: TablesView): AuditStep {
+    const step = (this.view ??= { result, after, before: reader(before), history: this.history, calls: this.calls });
+    step.result = result;
+    step.after = after;
+    step.before = reader(before);
+    step.history = this.history;
+    step.calls = this.calls;
+    step.faultProblem = undefined;
+    return step;
   }
 
   /** Entries the audit's own indexes hold: they follow the live working set, not the trace length. */

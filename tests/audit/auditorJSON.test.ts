@@ -15,8 +15,9 @@ const keys = (o: object): string[] => Object.keys(o).sort();
 describe('the audit serialiser', () => {
   it.each([
     // byType is the rules grouped by event type and triggers the bits of their Rule.when, both
-    // rebuilt from the rules by the constructor
-    ['Auditor', new Auditor(), ['byType', 'triggers']],
+    // rebuilt from the rules by the constructor; view is the AuditStep object refilled at each
+    // step, nothing remembered across steps
+    ['Auditor', new Auditor(), ['byType', 'triggers', 'view']],
     ['AuditHistory', new AuditHistory(), []],
     ['BondIndex', new BondIndex(), []],
     ['PasidIndex', new PasidIndex(), []],
