@@ -34,13 +34,23 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** The delta from one version of a row to another, or null when they are equal. */
 export function rowDelta(table: string, key: string, before: unknown, after: unknown): RowDelta | null {
-  if (deepEqual(before, after)) return null;
+  const both = typeof before === 'object' && before !== null && typeof after === 'object' && after !== null && Array.isArray(before) === Array.isArray(after);
+  // two rows: equal exactly when no field differs (the loops below), so deepEqual need not run first
+  if (!both && deepEqual(before, after)) return null;
   const b = (before ?? {}) as Row;
   const a = (after ?? {}) as Row;
   const fields: Record<string, FieldChange> = {};
   // the fields of the row before, then those only the row after has (in each row's order)
   for (const f of Object.keys(b)) if (!deepEqual(b[f], a[f])) fields[f] = { before: b[f] ?? null, after: a[f] ?? null };
   for (const f of Object.keys(a)) if (!Object.hasOwn(b, f) && !deepEqual(b[f], a[f])) fields[f] = { before: b[f] ?? null, after: a[f] ?? null };
+  if (both) {
+    let differs = false;
+    for (const _f in fields) {
+      differs = true;
+      break;
+    }
+    if (!differs) return null;
+  }
   const kind = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
   return { table, key, kind, fields };
 }

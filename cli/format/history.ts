@@ -16,8 +16,12 @@ export function deltaText(d: RowDelta): string {
   };
   if (d.kind === 'added') return `${name} added: ${whole('after')}`;
   if (d.kind === 'removed') return `${name} removed (was ${whole('before')})`;
-  const fields = Object.entries(d.fields).map(([f, c]) => `${f} ${valueText(c.before)} → ${valueText(c.after)}`);
-  return `${name} changed: ${fields.join(', ')}`;
+  let fields = '';
+  for (const f in d.fields) {
+    const c = d.fields[f];
+    fields += `${fields === '' ? '' : ', '}${f} ${valueText(c.before)} → ${valueText(c.after)}`;
+  }
+  return `${name} changed: ${fields}`;
 }
 
 const head = (h: EntityEvent): string => `seq ${h.seq}  ${h.ts !== undefined ? `ts ${h.ts}  ` : ''}${h.type}`;

@@ -13,7 +13,7 @@ import { rowDelta, type RowDelta } from '../rows.js';
 import type { MemberRef } from './store.js';
 
 /** An entity touched in more intervals (of `every` events) than this has its history stored from then on. */
-export const DENSE_INTERVALS = 8;
+export const DENSE_INTERVALS = 4;
 /** Intervals of events per stored chunk. */
 export const CHUNK_INTERVALS = 16;
 

@@ -10,7 +10,7 @@ import type { AnyRow, RowChange } from '../../projections/tables.js';
 import { eventText } from '../render.js';
 import { deepEqual } from '../rows.js';
 import { entityOfLabel, pageEventOf, touches, type RowSeen } from '../query/entity.js';
-import { CHUNK_INTERVALS, DENSE_INTERVALS, rowId, type HistoryChunkRef, type HistoryDirectory, type StoredChange } from './entityHistory.js';
+import { CHUNK_INTERVALS, DENSE_INTERVALS, rowId, type HistoryChunkRef, type HistoryDirectory } from './entityHistory.js';
 import { memberOf, type MemberRef } from './store.js';
 
 interface Tracked {
@@ -31,6 +31,7 @@ export class EntityHistoryBuilder {
   private readonly tracked = new Map<string, Tracked>();
   private readonly rows = new Map<string, RowSeen>();
   private readonly now: Tracked[] = [];
+  private readonly rowJson = new Map<AnyRow, string>();
   private chunk = 0;
 
   constructor(private readonly every: number) {}
@@ -58,26 +59,28 @@ export class EntityHistoryBuilder {
     if (t.from !== undefined) this.now.push(t);
   }
 
-  /** Ends the step: a record for each recording entity it touched. */
+  /** Ends the step: a record for each recording entity it touched (the text JSON.stringify gives; a row's JSON made once per step). */
   event(r: StepResult, events: number): void {
-    const ts = r.event.ts ?? null;
+    const ts = r.event.ts === undefined ? 'null' : JSON.stringify(r.event.ts);
     for (const t of this.now) {
-      const changes: StoredChange[] = [];
+      let changes = '';
       for (const [id, c] of this.rows) {
         if (!touches(t.entity!, c) || deepEqual(c.before, c.after)) continue;
         const known = t.after!.get(id);
-        changes.push(c.before === known ? [c.table, c.key, c.after ?? null] : [c.table, c.key, c.after ?? null, c.before ?? null]);
+        const head = `[${JSON.stringify(c.table)},${JSON.stringify(c.key)},${this.json(c.after)}`;
+        changes += `${changes === '' ? '' : ','}${head}${c.before === known ? '' : `,${this.json(c.before)}`}]`;
         if (c.after === undefined) t.after!.delete(id);
         else t.after!.set(id, c.after);
       }
-      let record: unknown[] | null = null;
-      if (changes.length > 0) record = [r.seq, ts, r.type, changes];
-      else if (pageEventOf(t.entity!, r.event)) record = [r.seq, ts, r.type, eventText(r.event), r.ret, r.errno];
-      if (record === null) continue;
+      let record: string;
+      if (changes !== '') record = `[${r.seq},${ts},${JSON.stringify(r.type)},[${changes}]]`;
+      else if (pageEventOf(t.entity!, r.event)) record = JSON.stringify([r.seq, r.event.ts ?? null, r.type, eventText(r.event), r.ret, r.errno]);
+      else continue;
       if (t.records!.length === 0) t.first = r.seq;
       t.last = r.seq;
-      t.records!.push(JSON.stringify(record));
+      t.records!.push(record);
     }
+    this.rowJson.clear();
     this.now.length = 0;
     this.rows.clear();
     const chunk = Math.floor(events / (this.every * CHUNK_INTERVALS));
@@ -85,6 +88,14 @@ export class EntityHistoryBuilder {
       this.chunk = chunk;
       this.flush();
     }
+  }
+
+  /** A row's JSON text (null for none), made once per step however many entities record it. */
+  private json(row: AnyRow | undefined): string {
+    if (row === undefined) return 'null';
+    let text = this.rowJson.get(row);
+    if (text === undefined) this.rowJson.set(row, (text = JSON.stringify(row)));
+    return text;
   }
 
   private flush(): void {
