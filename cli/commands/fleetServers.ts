@@ -22,6 +22,8 @@ interface ConsumeFlags extends TraceFlags, StreamFlags {
   commitEvents: string;
   commitMs: string;
   minMembers: string;
+  memberTimeout: string;
+  pgRetries: string;
   quiet?: boolean;
 }
 
@@ -53,6 +55,8 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     .option('--commit-events <n>', 'commit a host once this many of its events wait (or its stream has no more)', '20000')
     .option('--commit-ms <ms>', 'commit a host once its oldest uncommitted event has waited this long', '1000')
     .option('--min-members <n>', 'claim no host until this many consumers run (a planned start)', '1')
+    .option('--member-timeout <seconds>', 'a consumer whose heartbeat is this old is gone: its hosts are taken over', '10')
+    .option('--pg-retries <n>', 'tries again after a transient PostgreSQL failure (connection lost, serialization failure), waiting 0.2 s, 0.4 s, ...', '5')
     .option('--quiet', 'no metrics line each second'),
   'sva-replay fleet consume --nats nats://127.0.0.1:4222 --pg postgres://sva@127.0.0.1/fleet --workers 8',
   'sva-replay fleet consume --nats nats://127.0.0.1:4222 --pg postgres://sva@127.0.0.1/fleet --until-idle 5'))).action(async (flags: ConsumeFlags) => {
@@ -64,6 +68,9 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     const commitEvents = positive('--commit-events', flags.commitEvents, true);
     const commitMs = positive('--commit-ms', flags.commitMs, false);
     const minMembers = positive('--min-members', flags.minMembers, true);
+    const memberTimeoutSeconds = positive('--member-timeout', flags.memberTimeout, false);
+    const retries = Number(flags.pgRetries);
+    if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--pg-retries: expected a whole number, got '${flags.pgRetries}'`);
     const untilIdle = flags.untilIdle === undefined ? undefined : positive('--until-idle', flags.untilIdle, false);
     const given = flags.profileChoice?.reason === '--profile' ? flags.profile : undefined;
     const servers = await import('../../fleet/servers/index.js');
@@ -76,6 +83,7 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     try {
       const summary = await servers.consumeFleet({
         nats: nc, pgUrl: flags.pg, names, workers, batch, commitEvents, commitMs, minMembers, untilIdleSeconds: untilIdle, signal: stop.signal,
+        memberTimeoutSeconds, retry: { retries }, onRetry: (message) => io.err(`fleet consume: ${message}\n`),
         fold: { engine: engineByName(flags.engine as 'xstate' | 'compiled'), tables: AUDIT_TABLES, profileFor: (header) => chooseProfile(given, header).profile },
         onMetrics: flags.quiet ? undefined : (m) => io.err(metricsLine(m)),
       });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { StringCodec, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import type pg from 'pg';
 import { FleetServerError, reason } from './errors.js';
@@ -5,6 +6,7 @@ import { HostFold, type HostFoldOptions } from './hostFold.js';
 import { durableOf, hostCounts, LINE_HEADER, resetDurable, subjectOf, type StreamNames } from './jetstream.js';
 import { assignHosts, Membership } from './partition.js';
 import { commitHost, consumedCounts, ensureSchema, LeaseLost, loadCheckpoint, openPool } from './pgStore.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './pgRetry.js';
 
 export interface ConsumeOptions {
   nats: NatsConnection;
@@ -25,6 +27,12 @@ export interface ConsumeOptions {
   commitMs?: number;
   /** Between two looks at the stream and the member list. */
   tickMs?: number;
+  /** A consumer whose heartbeat is older than this is gone, and its hosts are taken over (10 s by default). */
+  memberTimeoutSeconds?: number;
+  /** Transient PostgreSQL failures (the connection lost, a serialization failure): tries again, and waits (pgRetry.ts). */
+  retry?: Partial<RetryPolicy>;
+  /** Each failure that will be tried again. */
+  onRetry?: (message: string) => void;
   /** Stops the consumer (at the end of the batches in hand). */
   signal?: AbortSignal;
   /** About once a second. */
@@ -40,7 +48,7 @@ export interface HostLag {
 }
 
 export interface FleetMetrics {
-  /** This consumer's member id (the backend pid of its membership connection). */
+  /** This consumer's member id (its row in fleet_members). */
   member: number;
   members: number;
   owned: number;
@@ -90,6 +98,7 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
   const commitEvents = o.commitEvents ?? 20_000;
   const commitMs = o.commitMs ?? 1000;
   const tick = o.tickMs ?? 100;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry, onRetry: o.onRetry };
   const pool = await openPool(o.pgUrl, o.workers + 1);
   let member: Membership | null = null;
   const owned = new Map<string, Owned>();
@@ -98,7 +107,7 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
   let events = 0;
   try {
     await ensureSchema(pool);
-    member = await Membership.join(o.pgUrl);
+    member = await Membership.join(o.pgUrl, o.memberTimeoutSeconds ?? 10, retry, `${hostname()}:${process.pid}`);
     const me = member.id;
     const jsm = await o.nats.jetstreamManager();
     const js = o.nats.jetstream();
@@ -114,7 +123,7 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
           pending: Math.max(0, (counts.get(host) ?? 0) - h.fold.messages),
           lagSeconds: (Date.now() - h.fold.lastMs) / 1000,
           eventsPerSecond: null,
-        });
+        }, retry);
       } catch (e) {
         if (!(e instanceof LeaseLost)) throw e;
         h.lost = true;
@@ -165,7 +174,7 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
         const h = owned.get(host);
         if (mine && !h && o.untilIdleSeconds !== undefined) lastChange = Date.now(); // a host to take: not idle
         if (mine && !h && (await member.claim(host))) {
-          const fold = new HostFold(host, o.fold, await loadCheckpoint(pool, host));
+          const fold = new HostFold(host, o.fold, await loadCheckpoint(pool, host, retry));
           await resetDurable(jsm, o.names, host, fold.streamSeq);
           owned.set(host, { fold, fromSeq: fold.streamSeq, busy: null, lagSeconds: 0, lost: false, unacked: null, committedEvents: fold.events, dirtySince: 0 });
           held.add(host);
@@ -189,7 +198,7 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
         eventsAtMetrics = events;
       }
       if (o.untilIdleSeconds !== undefined && running === 0 && Date.now() - lastChange >= o.untilIdleSeconds * 1000) {
-        const consumed = await consumedCounts(pool);
+        const consumed = await consumedCounts(pool, retry);
         if ([...counts].every(([host, n]) => (consumed.get(host) ?? 0) >= n)) break;
       }
       await sleep(tick);

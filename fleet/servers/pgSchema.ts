@@ -39,7 +39,10 @@ export function fleetPgDdl(): string[] {
     // The consumer's checkpoint, written in the transaction of the rows it covers.
     `CREATE TABLE IF NOT EXISTS "fleet_checkpoints" ("host" TEXT PRIMARY KEY, "stream_seq" BIGINT NOT NULL, "messages" BIGINT NOT NULL,
       "state" TEXT NOT NULL, "pending" BIGINT, "lag_seconds" DOUBLE PRECISION, "events_per_second" DOUBLE PRECISION, "updated" TIMESTAMPTZ NOT NULL DEFAULT now())`,
-    // Which consumer folds a host: the backend pid of its membership connection (docs/fleet.md, "Partitioning").
+    // The consumers, each live while its heartbeat is recent (docs/fleet.md, "Partitioning").
+    `CREATE TABLE IF NOT EXISTS "fleet_members" ("id" SERIAL PRIMARY KEY, "name" TEXT NOT NULL,
+      "joined" TIMESTAMPTZ NOT NULL DEFAULT now(), "heartbeat" TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    // Which consumer folds a host: a fleet_members id.
     'CREATE TABLE IF NOT EXISTS "fleet_leases" ("host" TEXT PRIMARY KEY, "owner" INTEGER NOT NULL, "since" TIMESTAMPTZ NOT NULL DEFAULT now())',
   );
   return out;

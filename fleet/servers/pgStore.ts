@@ -3,6 +3,7 @@ import { TABLES } from '../../sql/schema.js';
 import { FleetServerError, reason } from './errors.js';
 import type { HostCheckpoint, HostFold, Sinks } from './hostFold.js';
 import { fleetPgDdl, OPEN_ROWS, pgColumns } from './pgSchema.js';
+import { withPgRetry, type RetryPolicy } from './pgRetry.js';
 
 /** Any statement's failure, named with the server. */
 export const pgFailure = (what: string, e: unknown): FleetServerError => new FleetServerError(`PostgreSQL: ${what}: ${reason(e)}`);
@@ -43,8 +44,8 @@ export async function ensureSchema(pool: pg.Pool): Promise<void> {
   }
 }
 
-export async function loadCheckpoint(pool: pg.Pool, host: string): Promise<HostCheckpoint | undefined> {
-  const r = await pool.query('SELECT "state" FROM "fleet_checkpoints" WHERE "host" = $1', [host]);
+export async function loadCheckpoint(pool: pg.Pool, host: string, retry: RetryPolicy): Promise<HostCheckpoint | undefined> {
+  const r = await withPgRetry(`cannot load host ${host}'s checkpoint`, retry, () => pool.query('SELECT "state" FROM "fleet_checkpoints" WHERE "host" = $1', [host]));
   return r.rows.length === 0 ? undefined : (JSON.parse(r.rows[0].state as string) as HostCheckpoint);
 }
 
@@ -57,54 +58,72 @@ export interface CommitMetrics {
   eventsPerSecond: number | null;
 }
 
-async function insertRows(c: pg.PoolClient, sinks: Sinks): Promise<void> {
+/** Each table's INSERT of its rows (a JSON array's text), for the tables that have rows. */
+function inserts(sinks: Sinks): { sql: string; rows: string }[] {
+  const out = [];
   for (const t of TABLES) {
     const rows = sinks.get(t.name)!.take();
     if (rows === '') continue;
     const cols = pgColumns(t).map((n) => `"${n}"`).join(', ');
-    await c.query(`INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${t.name}", $1::json)`, [rows]);
+    out.push({ sql: `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${t.name}", $1::json)`, rows });
   }
+  return out;
 }
 
 /**
  * One transaction: the host's new rows, its end-of-stream rows in place of the previous ones,
  * its checkpoint and its fleet_hosts row. It commits only while `owner` holds the host's lease
  * and the stored checkpoint is the one this fold started from (`fromSeq`): a consumer that lost
- * the host writes nothing (LeaseLost).
+ * the host writes nothing (LeaseLost). A transient failure (the connection lost, a
+ * serialization failure) is tried again (pgRetry.ts); a try after one whose COMMIT may have
+ * reached the server first looks whether the stored checkpoint is already this one.
  */
-export async function commitHost(pool: pg.Pool, owner: number, fold: HostFold, fromSeq: number, subject: string, metrics: CommitMetrics): Promise<void> {
+export async function commitHost(pool: pg.Pool, owner: number, fold: HostFold, fromSeq: number, subject: string, metrics: CommitMetrics, retry: RetryPolicy): Promise<void> {
   const cp = fold.checkpoint();
   const state = JSON.stringify(cp);
   const end = fold.endRows(JSON.parse(state) as HostCheckpoint);
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const lease = await c.query('SELECT "owner" FROM "fleet_leases" WHERE "host" = $1 FOR UPDATE', [fold.host]);
-    if (lease.rows.length === 0 || lease.rows[0].owner !== owner) throw new LeaseLost(fold.host);
-    const stored = await c.query('SELECT "stream_seq" FROM "fleet_checkpoints" WHERE "host" = $1', [fold.host]);
-    if (Number(stored.rows[0]?.stream_seq ?? 0) !== fromSeq) throw new LeaseLost(fold.host);
-    for (const [table, open] of Object.entries(OPEN_ROWS)) await c.query(`DELETE FROM "${table}" WHERE "host" = $1 AND ${open}`, [fold.host]);
-    await insertRows(c, fold.rows);
-    await insertRows(c, end);
-    await c.query(`INSERT INTO "fleet_checkpoints" ("host", "stream_seq", "messages", "state", "pending", "lag_seconds", "events_per_second", "updated")
-      VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT ("host") DO UPDATE SET "stream_seq" = EXCLUDED."stream_seq", "messages" = EXCLUDED."messages",
-      "state" = EXCLUDED."state", "pending" = EXCLUDED."pending", "lag_seconds" = EXCLUDED."lag_seconds", "events_per_second" = EXCLUDED."events_per_second", "updated" = now()`,
-    [fold.host, cp.streamSeq, cp.messages, state, metrics.pending, metrics.lagSeconds, metrics.eventsPerSecond]);
-    await c.query(`INSERT INTO "fleet_hosts" ("host", "file", "events", "complete", "error") VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT ("host") DO UPDATE SET "file" = EXCLUDED."file", "events" = EXCLUDED."events", "complete" = EXCLUDED."complete", "error" = EXCLUDED."error"`,
-    [fold.host, subject, fold.events, fold.stoppedBy === null, fold.stoppedBy]);
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    if (e instanceof LeaseLost) throw e;
-    throw pgFailure(`cannot commit host ${fold.host}`, e);
-  } finally {
-    c.release();
-  }
+  const statements = [...inserts(fold.rows), ...inserts(end)];
+  await withPgRetry(`cannot commit host ${fold.host}`, retry, async (attempt) => {
+    const c = await pool.connect();
+    // A connection the server drops also emits 'error' after the query's own error: not a crash.
+    const ignore = (): void => undefined;
+    c.on('error', ignore);
+    let broken: unknown = undefined;
+    try {
+      await c.query('BEGIN');
+      const lease = await c.query('SELECT "owner" FROM "fleet_leases" WHERE "host" = $1 FOR UPDATE', [fold.host]);
+      if (lease.rows.length === 0 || Number(lease.rows[0].owner) !== owner) throw new LeaseLost(fold.host);
+      const stored = await c.query('SELECT "stream_seq" FROM "fleet_checkpoints" WHERE "host" = $1', [fold.host]);
+      const at = Number(stored.rows[0]?.stream_seq ?? 0);
+      if (attempt > 1 && at === cp.streamSeq && at !== fromSeq) {
+        await c.query('ROLLBACK'); // the try before committed after all
+        return;
+      }
+      if (at !== fromSeq) throw new LeaseLost(fold.host);
+      for (const [table, open] of Object.entries(OPEN_ROWS)) await c.query(`DELETE FROM "${table}" WHERE "host" = $1 AND ${open}`, [fold.host]);
+      for (const st of statements) await c.query(st.sql, [st.rows]);
+      await c.query(`INSERT INTO "fleet_checkpoints" ("host", "stream_seq", "messages", "state", "pending", "lag_seconds", "events_per_second", "updated")
+        VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT ("host") DO UPDATE SET "stream_seq" = EXCLUDED."stream_seq", "messages" = EXCLUDED."messages",
+        "state" = EXCLUDED."state", "pending" = EXCLUDED."pending", "lag_seconds" = EXCLUDED."lag_seconds", "events_per_second" = EXCLUDED."events_per_second", "updated" = now()`,
+      [fold.host, cp.streamSeq, cp.messages, state, metrics.pending, metrics.lagSeconds, metrics.eventsPerSecond]);
+      await c.query(`INSERT INTO "fleet_hosts" ("host", "file", "events", "complete", "error") VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT ("host") DO UPDATE SET "file" = EXCLUDED."file", "events" = EXCLUDED."events", "complete" = EXCLUDED."complete", "error" = EXCLUDED."error"`,
+      [fold.host, subject, fold.events, fold.stoppedBy === null, fold.stoppedBy]);
+      await c.query('COMMIT');
+    } catch (e) {
+      if (!(e instanceof LeaseLost)) broken = e;
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.off('error', ignore);
+      // A connection that failed goes, so the next try gets a new one.
+      c.release(broken === undefined ? undefined : (broken as Error));
+    }
+  });
 }
 
 /** Messages each host's checkpoint has consumed (for `--until-idle`: drained when they match the stream). */
-export async function consumedCounts(pool: pg.Pool): Promise<Map<string, number>> {
-  const r = await pool.query('SELECT "host", "messages" FROM "fleet_checkpoints"');
+export async function consumedCounts(pool: pg.Pool, retry: RetryPolicy): Promise<Map<string, number>> {
+  const r = await withPgRetry('cannot read the checkpoints', retry, () => pool.query('SELECT "host", "messages" FROM "fleet_checkpoints"'));
   return new Map(r.rows.map((row) => [String(row.host), Number(row.messages)]));
 }

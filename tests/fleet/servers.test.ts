@@ -148,7 +148,8 @@ describe('ship and fleet consume: NATS JetStream into PostgreSQL', () => {
     const before = Number((await pgRows(pg, 'SELECT sum(events) AS n FROM fleet_hosts'))[0].n);
     expect(before).toBeLessThan(EVENTS.alpha + EVENTS.bravo + EVENTS.charlie + 7); // killed mid-stream
     // And a new consumer (in-process: only the killed one needs a process of its own) runs until the stream is drained
-    const second = await cli('fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--batch', '10', '--commit-events', '100', '--until-idle', '1', '--quiet');
+    // (the killed one's leases are free once its heartbeat is 1 s old)
+    const second = await cli('fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--batch', '10', '--commit-events', '100', '--until-idle', '1', '--member-timeout', '1', '--quiet');
     expect([second.code, second.err.match(/sva-replay: .*/g)]).toEqual([0, null]);
     // Then each host's findings are those audit gives its trace, none twice
     for (const h of hosts) {
