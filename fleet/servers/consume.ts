@@ -82,6 +82,8 @@ interface Owned {
 }
 
 const codec = StringCodec();
+/** Hosts claimed in one tick at most. */
+const CLAIMS_PER_TICK = 32;
 /** Stream infos in a row that may fail (time out) before the consumer gives up. */
 const MAX_MISSES = 50;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -169,11 +171,14 @@ export async function consumeFleet(o: ConsumeOptions): Promise<ConsumeSummary> {
       }
       const members = await member.members();
       const owners = members.length >= (o.minMembers ?? 1) ? assignHosts([...counts.keys()], members) : new Map<string, number>();
+      let claims = 0;
       for (const host of counts.keys()) {
         const mine = owners.get(host) === me;
         const h = owned.get(host);
         if (mine && !h && o.untilIdleSeconds !== undefined) lastChange = Date.now(); // a host to take: not idle
-        if (mine && !h && (await member.claim(host))) {
+        if (mine && !h) {
+          // A few claims a tick, so the hosts held already are folded while a thousand are claimed.
+          if (++claims > CLAIMS_PER_TICK || !(await member.claim(host))) continue;
           const fold = new HostFold(host, o.fold, await loadCheckpoint(pool, host, retry));
           await resetDurable(jsm, o.names, host, fold.streamSeq);
           owned.set(host, { fold, fromSeq: fold.streamSeq, busy: null, lagSeconds: 0, lost: false, unacked: null, committedEvents: fold.events, dirtySince: 0 });
