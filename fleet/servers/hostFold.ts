@@ -47,7 +47,8 @@ const sinksFor = (host: string, atEnd: boolean): Sinks => new Map(TABLES.map((t)
  * audit, tables), its rows through the `sql` row builders into PgRowSinks, and a checkpoint of
  * it all (the Session's own serialiser, the open rows, the line state). Messages at or before
  * the checkpoint (a redelivery) are counted and skipped, and so is each line at or before the
- * last line folded (a re-ship past the stream's duplicate window, or cut into other messages). A bad line stops the host, as in `fleet DIR`.
+ * last line folded (a re-ship past the stream's duplicate window, or cut into other messages).
+ * A bad line stops the host, as in `fleet DIR`.
  */
 export class HostFold {
   readonly rows: Sinks;
