@@ -3,7 +3,8 @@
  * the records whose line ends in each chunk of `chunkBytes` read from the start offset, bad
  * lines reported (or thrown) at the same points, `onProgress` once per chunk with the same
  * byte counts. A block that fails its checksum switches to the JSON reader just past the last
- * record given, with one notice; so does a start offset that is not just past a record.
+ * record given (from the start when no event was given yet), with one notice; so does a start
+ * offset that is not just past a record.
  */
 import { TraceInputError } from '../inputError.js';
 import type { EventBatch, FilePosition, ReadOptions } from '../reader.js';
@@ -80,10 +81,19 @@ export async function* cachedBatches(
         if (failure !== null) break;
         if (!(it.left > 0 ? it.decode() : await it.advance())) {
           if (events.length > 0) yield { events, ends };
-          cacheNotice({ kind: 'damaged', path: cache.path, reason: it.damage!, line: done.line + 1 });
-          const base = done.offset - start;
-          const onProgress = opts.onProgress;
-          yield* json(done, onProgress ? { ...opts, onProgress: (n, total) => onProgress(n + base, total) } : opts);
+          // Before the first event the JSON reader starts over: a trace header among the lines
+          // before `done` counts only for a reader that saw it (docs/trace-header.md). The bad
+          // lines already reported are not reported again.
+          const from = done.prevSeq === -1 ? want : done;
+          cacheNotice({ kind: 'damaged', path: cache.path, reason: it.damage!, line: from.line + 1 });
+          const base = from.offset - start;
+          const { onProgress, onBad } = opts;
+          const seen = done.line;
+          yield* json(from, {
+            ...opts,
+            onProgress: onProgress && ((n, total) => onProgress(n + base, total)),
+            onBad: onBad && (from === done ? onBad : (e) => { if (e.line > seen) onBad(e); }),
+          });
           return;
         }
       }

@@ -4,7 +4,7 @@
  * output and exit code are those of a straight replay of a copy without an index.
  */
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { EventCacheWriter, eventCachePath } from '../../events/cache/file.js';
+import { BLOCK_RECORDS, EventCacheWriter, eventCachePath, openEventCache } from '../../events/cache/file.js';
 import { fingerprint } from '../../events/source/fingerprint.js';
 import { parseTraceText, readTraceBatches } from '../../events/reader.js';
 import type { TraceEvent } from '../../events/types.js';
@@ -69,6 +69,28 @@ describe('event cache faults', () => {
     await expectStraight(file, /^sva-replay: event cache .*\.idx\.events is damaged \(block \d+: its checksum does not match\); parsing the trace from line \d+$/);
     await expectStraight(file, /is damaged/, 'audit', '--json');
     await expectStraight(file, /is damaged/, 'state', '--at', '2900');
+  });
+
+  it('a block damaged after the trace header and bad lines, before any event: the same events, bad lines and profile as a parse', async () => {
+    // Block 0 holds only bad lines (BLOCK_RECORDS of them); the header stands before them, and a
+    // second header line, an ordinary bad line there (docs/trace-header.md), after them in block 1.
+    const file = dir.path(`h${n++}.jsonl`);
+    const header = '{"sva_replay_header":1,"kernel":"6.6.32","driver":"vtd"}\n';
+    const body = simulateText({ events: 600, seed: 3 }).text.split('\n').filter((l) => !l.startsWith('{"sva_replay_header"')).join('\n');
+    writeFileSync(file, `${header}${'not json\n'.repeat(BLOCK_RECORDS + 4)}${header}${body}`);
+    expect((await cli('index', file, '--skip-bad')).code).toBe(0);
+    const open = await openEventCache(file);
+    if (open === null || !('cache' in open)) throw new Error('no event cache');
+    const block1 = open.cache.footer.blocks[1];
+    await open.cache.close();
+    flipByte(eventCachePath(file), block1.at + Math.floor(block1.length / 2));
+    const bad = (into: string[]) => ({ skipBad: true, onBad: (e: Error) => into.push(e.message) });
+    const [viaCache, parsed]: string[][] = [[], []];
+    expect(await events(file, bad(viaCache))).toEqual(await events(file, { ...bad(parsed), noCache: true }));
+    expect(viaCache).toEqual(parsed);
+    expect(parsed[parsed.length - 1]).toMatch(new RegExp(`:${BLOCK_RECORDS + 6}: field .type.: missing`)); // the second header
+    await expectStraight(file, /^sva-replay: event cache .* is damaged \(block 1: its checksum does not match\); parsing the trace from line \d+$/, 'replay', '--skip-bad');
+    await expectStraight(file, /is damaged/, 'audit', '--skip-bad', '--json');
   });
 
   it('is not used when truncated, its footer damaged, of another version, or a directory', async () => {
