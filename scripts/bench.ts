@@ -3,7 +3,8 @@
  * figure of the speed goals against the floor: a plain chunked JSON.parse of the same trace
  * (README, Speed). Each task runs in its own process; each figure is the best of several runs.
  * `--fleet` runs the fleet's servers bench instead (scripts/benchFleet.ts).
- * Options: --full adds the 10M-event trace, 200k live devices and a 200 MB line; --json prints the figures as JSON; --runs N.
+ * Options: --full adds the 10M-event trace, 200k live devices and a 200 MB line; --json prints the figures as JSON; --runs N;
+ * --only linearity runs only issue 12's linearity figures (index on 50k/100k/200k live devices and a 50/100/200 MB line).
  * A new measurement is a section in scripts/bench/ added to `sections` below.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import { startup } from './bench/startup.js';
 import { others } from './bench/others.js';
 import { queries } from './bench/queries.js';
 import { view } from './bench/view.js';
-import { robustness } from './bench/robustness.js';
+import { linearity, robustness } from './bench/robustness.js';
 import { predictSection } from './bench/predict.js';
 
 const argv = process.argv.slice(2);
@@ -66,6 +67,16 @@ async function main(): Promise<void> {
   }
   mkdirSync(dir, { recursive: true });
   try {
+    const onlyAt = argv.indexOf('--only');
+    if (onlyAt >= 0) {
+      if (argv[onlyAt + 1] !== 'linearity') throw new Error(`--only takes linearity, got ${argv[onlyAt + 1] ?? 'nothing'}`);
+      log(`measuring linearity (best of ${runs} runs each)...`);
+      const ctx: BenchContext = { runs, full: true, dir, t250k: '', t1m: '', floor: { ms: 0, cpuMs: 0, maxRssMb: 0 }, json: {} };
+      const rows = await linearity(ctx);
+      if (args.has('--json')) process.stdout.write(`${JSON.stringify(ctx.json)}\n`);
+      else printTable(rows);
+      return;
+    }
     log('generating traces (250k, 1M events)...');
     const t250k = simulate(250_000);
     const t1m = simulate(1_000_000);
