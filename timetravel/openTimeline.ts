@@ -13,7 +13,7 @@ import { Cursor, type CheckpointMeta, type CursorSource } from './cursor.js';
 import { buildCheckpoints, DEFAULT_EVERY, indexPath } from './index/buildIndex.js';
 import { checkFreshness } from '../events/source/fingerprint.js';
 import { IndexStore, type MemberRef } from './index/store.js';
-import { IndexWriteError, readCheckpointBlob, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
+import { IndexWriteError, NOT_A_FILE, readCheckpointBlob, readIndexHeader, restampIndex, writeIndex, type BadRecord, type IndexHeader } from './index/indexFile.js';
 import { indexedEntries } from './index/verify.js';
 import type { IndexNotice } from './index/notice.js';
 import { entityLabel, type Entity } from './query/entity.js';
@@ -87,8 +87,8 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
   const read = await readIndexHeader(path);
   if (read === null) return memory();
   let problem = 'problem' in read ? read.problem : null;
-  if (problem === DIRECTORY) {
-    notify({ kind: 'unwritable', path, reason: DIRECTORY, stale: null });
+  if (problem === DIRECTORY || problem === NOT_A_FILE) {
+    notify({ kind: 'unwritable', path, reason: problem, stale: null });
     return memory();
   }
   if (!('problem' in read)) {

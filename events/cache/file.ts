@@ -6,7 +6,7 @@
  * the footer, known only at the end, goes last.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { TraceInputError } from '../inputError.js';
 import { checkFreshness, type TraceFingerprint } from '../source/fingerprint.js';
@@ -232,7 +232,7 @@ export async function openEventCache(trace: string): Promise<CacheOpen> {
   const path = eventCachePath(trace);
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO would block a plain open
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : { problem: `it is unreadable (${(e as Error).message})`, stale: false };
   }

@@ -75,7 +75,7 @@ describe('given postings forged with matching checksums', () => {
     ['a posting moved to the next seq that is not one', () => seqs.map((s, i) => (i === 6 ? spare(s) : s)).sort((x, y) => x - y), /touches pasid 3 but is not among its postings|does not touch pasid 3/],
     ['a posting left out between two of the same interval', () => seqs.filter((_, i) => i !== 3), /seq \d+ touches pasid 3 but is not among its postings/],
     ['a seq after the last event', () => [...seqs, t.header.totals.seq + 10], /postings bucket \d+: pasid 3: seq 2010 is outside the trace/],
-    ['a negative first seq', () => [-5, ...seqs], /outside the trace/],
+    ['a negative first seq', () => [-5, ...seqs], /postings bucket \d+: malformed postings/],
     ['seq 0, which is no event', () => [0, ...seqs], /seq 0 is not an event of the trace/],
   ];
   for (const [name, forged, why] of cases) {
@@ -97,8 +97,10 @@ describe('given postings forged with matching checksums', () => {
     }
   });
 
-  it('a bucket that is not an object of lists', async () => {
-    for (const j of [[1, 2], null, { [label]: 'x' }]) {
+  it('a bucket that is not an object of lists, or holds labels of another bucket (a checkpoint member in its place)', async () => {
+    const cp = t.header.checkpoints[0];
+    const other = Object.keys(JSON.parse(member(t, t.header.postings[(b + 1) % 64])))[0] ?? 'pasid 999999';
+    for (const j of [[1, 2], null, { [label]: 'x' }, JSON.parse(member(t, cp)), { ...bucket, [other]: [5] }]) {
       await forge(t, b, j);
       await expectStraight(t.file, 'history', '--pasid', '3');
     }

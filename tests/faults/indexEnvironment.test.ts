@@ -3,7 +3,8 @@
  * user cannot write, an index path that is a directory, a full disk. The command works without
  * the index and says so once; `index` itself fails with a clear error, exit 2.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { SMALL } from '../timetravel/fixtures.js';
 import { cli, expectNoCrash, faultDir, straight } from './support.js';
 
@@ -102,5 +103,30 @@ describe('given FILE.idx is a directory (T5)', () => {
     mkdirSync(`${file}.idx`);
     const r = await cli('index', file);
     expect([r.code, r.err]).toEqual([2, `sva-replay: cannot write ${file}.idx (it is a directory)\n`]);
+  });
+});
+
+describe('given FILE.idx or FILE.idx.events being a FIFO (nothing ever writes to it)', () => {
+  it('state and replay do not wait on it: they work without it, answer as a straight fold, and leave it alone', async () => {
+    const file = tmp.path('fifo.jsonl');
+    writeFileSync(file, SMALL);
+    expect((await cli('index', file, '--every', '3')).code).toBe(0);
+    rmSync(`${file}.idx`);
+    execFileSync('mkfifo', [`${file}.idx`]);
+    const r = await cli('state', file, '--at', '9', '--json');
+    expectNoCrash(r);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await straight(file, 'state', '--at', '9', '--json')).out);
+    expect(r.err).toBe(`sva-replay: cannot write ${file}.idx (it is not a regular file): working without it\n`);
+    expect(statSync(`${file}.idx`).isFIFO()).toBe(true);
+    rmSync(`${file}.idx`);
+    expect((await cli('index', file, '--every', '3')).code).toBe(0);
+    rmSync(`${file}.idx.events`);
+    execFileSync('mkfifo', [`${file}.idx.events`]);
+    const p = await cli('replay', file);
+    expectNoCrash(p);
+    expect(p.code).toBe(0);
+    expect(p.out).toBe((await straight(file, 'replay')).out.replaceAll(/\S*sva-straight-[^/]+\/copy-\d+\.jsonl/g, file));
+    expect(p.err).toBe(`sva-replay: event cache ${file}.idx.events cannot be used (it is not a file); parsing the trace\n`);
   });
 });

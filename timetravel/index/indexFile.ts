@@ -4,6 +4,7 @@
  * interval, checkpoint table); then one gzip member per checkpoint, so a seek inflates only one.
  */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Profile } from '../../replay/kernel/state.js';
 import type { CheckpointMeta } from '../cursor.js';
@@ -48,6 +49,9 @@ export interface IndexHeader {
   /** The stored entity history's directory (index/entityHistory.ts), which names its chunk members. */
   history: MemberRef;
 }
+
+/** The problem of an index path that is neither a file nor a directory (a FIFO, a device): it is left alone. */
+export const NOT_A_FILE = 'it is not a regular file';
 
 export type IndexRead = { header: IndexHeader; blobStart: number } | { problem: string } | null;
 
@@ -107,13 +111,15 @@ export async function restampIndex(path: string, header: IndexHeader, blobStart:
 export async function readIndexHeader(path: string): Promise<IndexRead> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: a FIFO in the index's place would block a plain open until something writes to it.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : { problem: `index is unreadable (${fsReason(e)})` };
   }
   try {
     const st = await handle.stat();
     if (st.isDirectory()) return { problem: 'it is a directory' };
+    if (!st.isFile()) return { problem: NOT_A_FILE };
     const probe = Buffer.alloc(128);
     const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
     const nl = probe.subarray(0, bytesRead).indexOf(0x0a);

@@ -72,3 +72,17 @@ export function postingsOf(bucket: PostingBucket, label: string): number[] {
   }
   return out;
 }
+
+/**
+ * What is wrong with a parsed bucket `b`, or null: an object of labels that hash to `b`, each
+ * with a list of delta-encoded seqs (safe integers, the first at least 0, the others above 0).
+ */
+export function bucketProblem(j: unknown, b: number): string | null {
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) return 'malformed postings';
+  for (const [label, d] of Object.entries(j)) {
+    if (bucketOf(label) !== b) return `${JSON.stringify(label.slice(0, 40))} does not belong in it`;
+    if (!Array.isArray(d)) return 'malformed postings';
+    for (let i = 0; i < d.length; i++) if (!Number.isSafeInteger(d[i]) || d[i] < (i === 0 ? 0 : 1)) return 'malformed postings';
+  }
+  return null;
+}

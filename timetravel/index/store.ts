@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { bucketOf, postingsOf, type PostingBucket } from './postings.js';
+import { bucketOf, bucketProblem, postingsOf, type PostingBucket } from './postings.js';
 import { findingsProblem, StoredFindings, type FindingsJSON } from './storedFindings.js';
 import { chunkProblem, directoryProblem, type HistoryChunkRef, type HistoryDirectory, type StoredRecord } from './entityHistory.js';
 
@@ -74,7 +74,7 @@ export class IndexStore {
     const b = bucketOf(label);
     if (!this.buckets.has(b)) {
       const ref = this.refs.postings[b];
-      this.buckets.set(b, ref === undefined ? null : await this.member<PostingBucket>(`postings bucket ${b}`, ref, (j) => (j !== null && typeof j === 'object' && !Array.isArray(j) ? null : 'malformed postings')));
+      this.buckets.set(b, ref === undefined ? null : await this.member<PostingBucket>(`postings bucket ${b}`, ref, (j) => bucketProblem(j, b)));
     }
     const bucket = this.buckets.get(b)!;
     if (bucket === null) return null;
