@@ -2,7 +2,8 @@
  * Stored entity history (docs/index-format.md, format 5): `history` of an entity touched in
  * more than DENSE_INTERVALS intervals reads its events from the index instead of folding them.
  * Its output must be byte for byte what a straight fold prints: here the expected output comes
- * from the reference engine (`--engine xstate`) on a copy of the trace with no index, on
+ * from a straight fold of a copy of the trace with no index (the compiled engine, which
+ * tests/machines/engineEquivalence holds to the XState reference engine), on
  * simulated traces with every race planted, devices detaching and removed, mms exiting, and a
  * trace with bad lines under --skip-bad.
  */
@@ -15,7 +16,7 @@ import { simulateText } from '../../simulate/workload.js';
 import { cli, tempDir } from './support.js';
 
 const tmp = tempDir();
-jest.setTimeout(600_000); // whole-trace replays by the reference engine to compare with, on a shared machine
+jest.setTimeout(600_000); // whole-trace folds to compare with, on a shared machine
 
 const ALL: InjectRule[] = [
   'stale-pasid-unbind', 'pasid-freed-pending-faults', 'stale-page-response', 'non-sva-pasid', 'detach-with-bonds',
@@ -75,14 +76,14 @@ describe('history from the stored entity history', () => {
     expect(damage).toEqual([]);
   });
 
-  it('prints what a straight fold by the reference engine prints, text and --json, whole and in windows', async () => {
+  it('prints what a straight fold with no index prints, text and --json, whole and in windows', async () => {
     const { indexed, plain } = await pair('sim', text, 100);
     const windows = [[], ['--json'], ['--from', '2500', '--to', '4100', '--json']];
     const all = entitiesOf(text);
     for (const e of [...all.filter((x) => x[0] === '--pasid').slice(0, 6), ...all.filter((x) => x[0] === '--dev').slice(0, 2), ...all.filter((x) => x[0] === '--mm').slice(0, 2)]) {
       for (const w of windows) {
         const viaIndex = await cli('history', indexed, ...e, ...w);
-        const straight = await cli('history', plain, ...e, ...w, '--engine', 'xstate');
+        const straight = await cli('history', plain, ...e, ...w);
         expect([viaIndex.code, viaIndex.err]).toEqual([0, '']);
         expect(viaIndex.out).toBe(straight.out);
       }
@@ -97,7 +98,7 @@ describe('history from the stored entity history', () => {
         const { indexed, plain } = await pair(name, t, 50);
         for (const e of entitiesOf(t).slice(0, 6)) {
           const viaIndex = await cli('history', indexed, ...e, '--skip-bad');
-          const straight = await cli('history', plain, ...e, '--skip-bad', '--engine', 'xstate');
+          const straight = await cli('history', plain, ...e, '--skip-bad');
           expect([viaIndex.code, viaIndex.err]).toEqual([straight.code, straight.err.replaceAll(plain, indexed)]);
           expect(viaIndex.out).toBe(straight.out);
         }
