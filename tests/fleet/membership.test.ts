@@ -4,38 +4,23 @@
  * is older than --member-timeout, and a live consumer takes its hosts over and folds them
  * exactly. Real servers, as servers.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { simulateText } from '../../simulate/workload.js';
 import { cli } from '../support/cliIo.js';
-import { freshDatabase, pgRows, startServers, type Servers } from '../support/fleetServers.js';
+import { freshDatabase, pgRows } from '../support/fleetServers.js';
+import { fleetFixture } from './support.js';
 
 const HOSTS = ['golf', 'hotel', 'india'];
 const EVENTS = 800;
-let servers: Servers;
-let dir: string;
-
-beforeAll(() => {
-  servers = startServers();
-  dir = mkdtempSync(join(tmpdir(), 'sva-fleet-members-'));
-  HOSTS.forEach((h, i) => writeFileSync(join(dir, `${h}.jsonl`), simulateText({ events: EVENTS, seed: 21 + i, inject: [{ rule: 'double-free', count: 1 }] }).text));
-}, 60_000);
-
-afterAll(() => {
-  servers?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const fx = fleetFixture('members', { golf: 21, hotel: 22, india: 23 }, EVENTS);
 
 describe('fleet consume membership', () => {
   it('takes over the hosts of a consumer whose heartbeat stopped', async () => {
     // Given three hosts shipped, and a consumer that held all three and stopped beating a moment ago
     const id = `M${process.pid}x${Math.random().toString(36).slice(2, 8)}`;
     const stream = ['--stream', id, '--prefix', `${id.toLowerCase()}.events`];
-    const pg = await freshDatabase(servers.pg);
-    const consume = (...more: string[]) => cli('fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--until-idle', '0.2', '--quiet', ...more);
+    const pg = await freshDatabase(fx.servers.pg);
+    const consume = (...more: string[]) => cli('fleet', 'consume', '--nats', fx.servers.nats, '--pg', pg, ...stream, '--until-idle', '0.2', '--quiet', ...more);
     expect((await consume()).code).toBe(0); // the tables
-    for (const h of HOSTS) expect((await cli('ship', join(dir, `${h}.jsonl`), '--nats', servers.nats, '--host', h, ...stream, '--message-lines', '100')).code).toBe(0);
+    for (const h of HOSTS) expect((await cli('ship', fx.file(h), '--nats', fx.servers.nats, '--host', h, ...stream, '--message-lines', '100')).code).toBe(0);
     const [dead] = await pgRows(pg, "INSERT INTO fleet_members (name, heartbeat) VALUES ('killed', now()) RETURNING id");
     for (const h of HOSTS) await pgRows(pg, `INSERT INTO fleet_leases (host, owner) VALUES ('${h}', ${Number(dead.id)})`);
     // When a consumer runs with a member timeout of half a second
@@ -43,7 +28,7 @@ describe('fleet consume membership', () => {
     // Then it took all three over, and each host's findings are audit's, every event once
     expect([r.code, r.err]).toEqual([0, expect.stringMatching(/^fleet consume: member \d+: 2,400 events from 3 hosts \(golf, hotel, india\) in /)]);
     for (const h of HOSTS) {
-      const audit = (JSON.parse((await cli('audit', '--json', join(dir, `${h}.jsonl`))).out).findings as { rule: string; seq: number }[]).map((f) => `${f.rule} ${f.seq}`).sort();
+      const audit = (JSON.parse((await cli('audit', '--json', fx.file(h))).out).findings as { rule: string; seq: number }[]).map((f) => `${f.rule} ${f.seq}`).sort();
       const got = (await pgRows(pg, `SELECT rule, seq::int AS seq FROM findings WHERE host = '${h}'`)).map((f) => `${f.rule} ${f.seq}`).sort();
       expect([h, got]).toEqual([h, audit]);
     }

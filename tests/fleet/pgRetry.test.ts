@@ -5,42 +5,22 @@
  * The consumer's commit is held on a table lock, so the termination lands inside its
  * transaction every time. Real servers, as servers.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { simulateText } from '../../simulate/workload.js';
 import { cli } from '../support/cliIo.js';
-import { freshDatabase, pgRows, startServers, type Servers } from '../support/fleetServers.js';
+import { freshDatabase, pgRows } from '../support/fleetServers.js';
+import { fleetFixture, findingKey as key, type Finding } from './support.js';
 
 const EVENTS = 800;
-let servers: Servers;
-let dir: string;
-let file: string;
-
-beforeAll(() => {
-  servers = startServers();
-  dir = mkdtempSync(join(tmpdir(), 'sva-fleet-pgretry-'));
-  file = join(dir, 'foxtrot.jsonl');
-  writeFileSync(file, simulateText({ events: EVENTS, seed: 11, inject: [{ rule: 'double-free', count: 1 }] }).text);
-}, 60_000);
-
-afterAll(() => {
-  servers?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Finding { rule: string; seq: number; entity: string }
-const key = (f: Finding): string => `${f.rule} ${f.seq} ${f.entity}`;
+const fx = fleetFixture('pgretry', { foxtrot: 11 }, EVENTS);
 
 /** A stream with foxtrot shipped, and a database with the fleet's tables. */
 async function setUp(): Promise<{ stream: string[]; pg: string }> {
   const id = `P${process.pid}x${Math.random().toString(36).slice(2, 8)}`;
   const stream = ['--stream', id, '--prefix', `${id.toLowerCase()}.events`];
-  const db = await freshDatabase(servers.pg);
+  const db = await freshDatabase(fx.servers.pg);
   // An empty stream: the consumer makes the tables and is idle at once.
-  expect((await cli('fleet', 'consume', '--nats', servers.nats, '--pg', db, ...stream, '--until-idle', '0.1', '--quiet')).code).toBe(0);
-  expect((await cli('ship', file, '--nats', servers.nats, '--host', 'foxtrot', ...stream, '--message-lines', '100')).code).toBe(0);
+  expect((await cli('fleet', 'consume', '--nats', fx.servers.nats, '--pg', db, ...stream, '--until-idle', '0.1', '--quiet')).code).toBe(0);
+  expect((await cli('ship', fx.file('foxtrot'), '--nats', fx.servers.nats, '--host', 'foxtrot', ...stream, '--message-lines', '100')).code).toBe(0);
   return { stream, pg: db };
 }
 
@@ -71,7 +51,7 @@ async function terminateCommits(url: string, times: number): Promise<{ release()
 }
 
 async function exact(url: string): Promise<void> {
-  const audit = JSON.parse((await cli('audit', '--json', file)).out).findings as Finding[];
+  const audit = JSON.parse((await cli('audit', '--json', fx.file('foxtrot'))).out).findings as Finding[];
   expect({
     events: await pgRows(url, 'SELECT count(*)::int AS n FROM events'),
     findings: (await pgRows(url, 'SELECT rule, seq::int AS seq, entity FROM findings')).map((f) => key(f as unknown as Finding)).sort(),
@@ -85,7 +65,7 @@ describe('fleet consume through PostgreSQL failures', () => {
     const { stream, pg: url } = await setUp();
     const kill = await terminateCommits(url, 2);
     // When a consumer runs until the stream is drained
-    const run = cli('fleet', 'consume', '--nats', servers.nats, '--pg', url, ...stream, '--until-idle', '0.2', '--quiet');
+    const run = cli('fleet', 'consume', '--nats', fx.servers.nats, '--pg', url, ...stream, '--until-idle', '0.2', '--quiet');
     await kill.release();
     const r = await run;
     // Then it said so twice on stderr, went on, and PostgreSQL holds each row once
@@ -98,13 +78,13 @@ describe('fleet consume through PostgreSQL failures', () => {
   it('gives up after --pg-retries with a clear message, exit 2; a later run finishes the host exactly', async () => {
     const { stream, pg: url } = await setUp();
     const kill = await terminateCommits(url, 2);
-    const run = cli('fleet', 'consume', '--nats', servers.nats, '--pg', url, ...stream, '--until-idle', '0.2', '--quiet', '--pg-retries', '1');
+    const run = cli('fleet', 'consume', '--nats', fx.servers.nats, '--pg', url, ...stream, '--until-idle', '0.2', '--quiet', '--pg-retries', '1');
     await kill.release();
     const r = await run;
     expect([r.code, r.err.split('\n').filter((l) => l.startsWith('sva-replay: '))]).toEqual([2,
       [expect.stringMatching(/^sva-replay: PostgreSQL: cannot commit host foxtrot: terminating connection due to administrator command.* \(gave up after 2 tries in \d+\.\d s\)$/)]]);
     expect(await pgRows(url, 'SELECT count(*)::int AS n FROM fleet_hosts')).toEqual([{ n: 0 }]);
-    expect((await cli('fleet', 'consume', '--nats', servers.nats, '--pg', url, ...stream, '--until-idle', '0.2', '--quiet')).code).toBe(0);
+    expect((await cli('fleet', 'consume', '--nats', fx.servers.nats, '--pg', url, ...stream, '--until-idle', '0.2', '--quiet')).code).toBe(0);
     await exact(url);
   }, 20_000);
 });

@@ -3,41 +3,21 @@
  * here), or cut into messages at other lines (other message ids), the consumer skips every line
  * the host's checkpoint has folded (fleet/servers/hostFold.ts). Real servers, as servers.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { simulateText } from '../../simulate/workload.js';
 import { cli } from '../support/cliIo.js';
-import { freshDatabase, pgRows, startServers, type Servers } from '../support/fleetServers.js';
+import { freshDatabase, pgRows } from '../support/fleetServers.js';
+import { fleetFixture, findingKey as key, type Finding } from './support.js';
 
 const EVENTS = 800;
-let servers: Servers;
-let dir: string;
-let file: string;
-
-beforeAll(() => {
-  servers = startServers();
-  dir = mkdtempSync(join(tmpdir(), 'sva-fleet-reship-'));
-  file = join(dir, 'echo.jsonl');
-  writeFileSync(file, simulateText({ events: EVENTS, seed: 7, inject: [{ rule: 'double-free', count: 1 }] }).text);
-}, 60_000);
-
-afterAll(() => {
-  servers?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Finding { rule: string; seq: number; entity: string }
-const key = (f: Finding): string => `${f.rule} ${f.seq} ${f.entity}`;
+const fx = fleetFixture('reship', { echo: 7 }, EVENTS);
 
 describe('a re-ship past the duplicate window, or with other message ids', () => {
   it('adds no row: the consumer skips the lines the checkpoint holds', async () => {
     // Given a host shipped to a stream whose duplicate window is 1 s, and consumed
     const id = `R${process.pid}x${Math.random().toString(36).slice(2, 8)}`;
     const stream = ['--stream', id, '--prefix', `${id.toLowerCase()}.events`];
-    const pg = await freshDatabase(servers.pg);
-    const ship = (lines: string) => cli('ship', file, '--nats', servers.nats, '--host', 'echo', ...stream, '--duplicate-window', '1', '--message-lines', lines);
-    const consume = () => cli('fleet', 'consume', '--nats', servers.nats, '--pg', pg, ...stream, '--until-idle', '0.2', '--quiet');
+    const pg = await freshDatabase(fx.servers.pg);
+    const ship = (lines: string) => cli('ship', fx.file('echo'), '--nats', fx.servers.nats, '--host', 'echo', ...stream, '--duplicate-window', '1', '--message-lines', lines);
+    const consume = () => cli('fleet', 'consume', '--nats', fx.servers.nats, '--pg', pg, ...stream, '--until-idle', '0.2', '--quiet');
     expect((await ship('50')).err).toMatch(/: 16 new messages \(800 lines\) on /);
     expect((await consume()).code).toBe(0);
     const rows = async () => ({
@@ -46,7 +26,7 @@ describe('a re-ship past the duplicate window, or with other message ids', () =>
       host: await pgRows(pg, 'SELECT events::int AS events, complete FROM fleet_hosts'),
     });
     const once = await rows();
-    const audit = JSON.parse((await cli('audit', '--json', file)).out).findings as Finding[];
+    const audit = JSON.parse((await cli('audit', '--json', fx.file('echo'))).out).findings as Finding[];
     expect(once).toEqual({ events: [{ n: EVENTS }], findings: audit.map(key).sort(), host: [{ events: EVENTS, complete: true }] });
     // When, past the window, it is shipped again with the same cuts, and then with other cuts
     await new Promise((r) => setTimeout(r, 1500));

@@ -5,10 +5,9 @@
  * full step-through's: here that of the same script on a copy of the trace with no index
  * (which steps every event, with checkpoints kept in memory).
  */
-import { copyFileSync } from 'node:fs';
 import type { InjectRule } from '../../simulate/rules.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, tempDir } from './support.js';
+import { cli, indexedPair, tempDir } from './support.js';
 
 const tmp = tempDir();
 jest.setTimeout(300_000);
@@ -23,10 +22,7 @@ describe('debug continue from the postings', () => {
   let indexed = '';
   let plain = '';
   beforeAll(async () => {
-    indexed = tmp.file('dbg.jsonl', text);
-    plain = tmp.path('dbg-plain.jsonl');
-    copyFileSync(indexed, plain);
-    expect((await cli('index', indexed, '--every', '100')).code).toBe(0);
+    ({ indexed, plain } = await indexedPair(tmp, 'dbg', text, 100));
   });
 
   const scripts: [string, string[]][] = [

@@ -4,13 +4,12 @@
  * trace; `history` answered from them equals the full replay's on simulated traces with every
  * race planted; `debug`'s findings from the index equal an audit from the start.
  */
-import { copyFileSync } from 'node:fs';
 import { readCheckpointBlob, readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { IndexStore } from '../../timetravel/index/store.js';
 import type { InjectRule } from '../../simulate/rules.js';
 import { simulateText } from '../../simulate/workload.js';
 import { D0, D1, SMALL } from './fixtures.js';
-import { cli, tempDir } from './support.js';
+import { cli, indexedPair, tempDir } from './support.js';
 
 const tmp = tempDir();
 jest.setTimeout(300_000); // many whole-trace replays to compare with, on a shared machine
@@ -72,10 +71,7 @@ describe('history from the postings', () => {
   let indexed = '';
   let plain = '';
   beforeAll(async () => {
-    indexed = tmp.file('sim.jsonl', text);
-    plain = tmp.path('sim-plain.jsonl');
-    copyFileSync(indexed, plain);
-    expect((await cli('index', indexed, '--every', '100')).code).toBe(0);
+    ({ indexed, plain } = await indexedPair(tmp, 'sim', text, 100));
   });
 
   const entities = (): string[][] => {

@@ -7,13 +7,12 @@
  * simulated traces with every race planted, devices detaching and removed, mms exiting, and a
  * trace with bad lines under --skip-bad.
  */
-import { copyFileSync } from 'node:fs';
 import { readCheckpointBlob, readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { IndexStore } from '../../timetravel/index/store.js';
 import { DENSE_INTERVALS } from '../../timetravel/index/entityHistory.js';
 import type { InjectRule } from '../../simulate/rules.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, tempDir } from './support.js';
+import { cli, indexedPair, tempDir } from './support.js';
 
 const tmp = tempDir();
 jest.setTimeout(600_000); // whole-trace folds to compare with, on a shared machine
@@ -31,14 +30,7 @@ async function directory(file: string): Promise<{ header: IndexHeader; store: In
 }
 
 /** Indexed and plain copies of a trace. */
-async function pair(name: string, text: string, every: number): Promise<{ indexed: string; plain: string }> {
-  const indexed = tmp.file(`${name}.jsonl`, text);
-  const plain = tmp.path(`${name}-plain.jsonl`);
-  copyFileSync(indexed, plain);
-  const r = await cli('index', indexed, '--every', String(every), '--skip-bad');
-  expect(r.code).toBe(0);
-  return { indexed, plain };
-}
+const pair = (name: string, text: string, every: number) => indexedPair(tmp, name, text, every, '--skip-bad');
 
 function entitiesOf(text: string): string[][] {
   const events = text.trimEnd().split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } });

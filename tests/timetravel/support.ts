@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTraceText } from '../../events/reader.js';
@@ -11,6 +11,7 @@ import type { StepResult } from '../../replay/stepResult.js';
 import type { Cursor, CursorSource } from '../../timetravel/cursor.js';
 import { traceArbWithObservations } from '../support/arbitraries.js';
 import type { Ev } from '../support/given.js';
+import { cli } from '../support/cliIo.js';
 
 /** A temporary directory for the test file's traces: `const tmp = tempDir();` at the top level. */
 export function tempDir(): { file(name: string, text: string | Buffer): string; path(name: string): string } {
@@ -25,6 +26,15 @@ export function tempDir(): { file(name: string, text: string | Buffer): string; 
     },
     path: (name) => join(dir, name),
   };
+}
+
+/** `NAME.jsonl` indexed every `every` events (with `flags`), and `NAME-plain.jsonl`, the same trace with no index. */
+export async function indexedPair(tmp: ReturnType<typeof tempDir>, name: string, text: string, every: number, ...flags: string[]): Promise<{ indexed: string; plain: string }> {
+  const indexed = tmp.file(`${name}.jsonl`, text);
+  const plain = tmp.path(`${name}-plain.jsonl`);
+  copyFileSync(indexed, plain);
+  expect((await cli('index', indexed, '--every', String(every), ...flags)).code).toBe(0);
+  return { indexed, plain };
 }
 
 /** A line of the trace: an event, or a comment / blank line the reader skips. */
