@@ -17,11 +17,15 @@ export interface HistoryEntry {
 
 export type { EntityEvent };
 
-/** A posting folded: its result, the entities' row changes, whether it is one of their page requests or responses. */
+/** A posting folded: its result and the entities' row changes. */
 export interface PostedStep {
   result: StepResult;
   changes: RowDelta[];
-  page: boolean;
+}
+
+/** Whether an event is one history shows for the entities: it changed one of their rows, or is a page request or response of one. */
+function isEntityEvent(entities: readonly Entity[], changes: readonly RowDelta[], r: StepResult): boolean {
+  return changes.length > 0 || entities.some((x) => pageEventOf(x, r.event));
 }
 
 /**
@@ -37,7 +41,7 @@ export async function* entityEvents(
     const r = (await cursor.step(log.onChange))!;
     tick?.(cursor.point.events);
     const changes = log.take();
-    if (changes.length > 0 || entities.some((x) => pageEventOf(x, r.event))) yield entityEventOf(r, changes);
+    if (isEntityEvent(entities, changes, r)) yield entityEventOf(r, changes);
   }
 }
 
@@ -115,9 +119,8 @@ export class PostedWalk {
     if (e === null || e.seq !== seq) this.doubt(`seq ${seq} is not an event of the trace`);
     const result = (await cursor.step(this.log.onChange))!;
     const changes = this.log.take();
-    const page = this.entities.some((x) => pageEventOf(x, result.event));
-    if (changes.length === 0 && !page && this.posted.has(seq)) this.doubt(`seq ${seq} does not touch ${this.names()}`);
-    return { result, changes, page };
+    if (!isEntityEvent(this.entities, changes, result) && this.posted.has(seq)) this.doubt(`seq ${seq} does not touch ${this.names()}`);
+    return { result, changes };
   }
 
   /**
@@ -139,8 +142,7 @@ export class PostedWalk {
     }
     for (let e = await cursor.peek(); e !== null && e.seq <= seq; e = await cursor.peek()) {
       const r = (await cursor.step(this.log.onChange))!;
-      const touched = this.log.take().length > 0 || this.entities.some((x) => pageEventOf(x, r.event));
-      if (touched && !this.posted.has(r.seq)) this.doubt(`seq ${r.seq} touches ${this.names()} but is not among its postings`);
+      if (isEntityEvent(this.entities, this.log.take(), r) && !this.posted.has(r.seq)) this.doubt(`seq ${r.seq} touches ${this.names()} but is not among its postings`);
     }
     return cursor;
   }
