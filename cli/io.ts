@@ -34,5 +34,8 @@ export const processIo: CliIo = {
 /** Exit codes of every command (trace-format.md). */
 export const EXIT = { clean: 0, findings: 1, badInput: 2 } as const;
 
+/** Printed under a bad line when the command could have skipped it. */
+export const SKIP_BAD_HINT = '  (use --skip-bad to skip bad lines)\n';
+
 /** A usage problem the user can fix (bad option value, unknown rule id): exit 2, no stack. */
 export class UsageError extends Error {}

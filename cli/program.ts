@@ -41,11 +41,24 @@ export async function run(given: readonly string[], io: CliIo): Promise<number> 
     }
     // Loaded here, not at start-up: it reaches the index format and the time-travel errors.
     const { inputProblem } = await import('./errors.js');
-    const problem = inputProblem(e);
+    const problem = inputProblem(e, offersSkipBad(program, argv));
     if (problem === null) throw e;
     io.err(problem.message);
     return problem.code;
   }
+}
+
+/** The command argv runs takes --skip-bad and argv does not give it. */
+function offersSkipBad(program: Command, argv: readonly string[]): boolean {
+  if (argv.includes('--skip-bad')) return false;
+  let command = program;
+  for (const word of argv) {
+    if (word.startsWith('-')) continue;
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub === undefined) break;
+    command = sub;
+  }
+  return command !== program && command.options.some((o) => o.long === '--skip-bad');
 }
 
 /**

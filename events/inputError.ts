@@ -9,8 +9,13 @@ export class TraceInputError extends Error {
   /** The offending field, or null when the whole line (or file) is at fault. */
   readonly field: string | null;
   readonly reason: string;
+  /**
+   * A bad line that `--skip-bad` would have skipped (so the CLI suggests it); false for a whole-file
+   * problem and for a line that is well-formed but refused (`--strict`, a file changed mid-index).
+   */
+  readonly skippable: boolean;
 
-  constructor(file: string, line: number, field: string | null, reason: string) {
+  constructor(file: string, line: number, field: string | null, reason: string, skippable = line > 0) {
     const where = line === 0 ? file : `${file}:${line}`;
     // No stack: users never see one, and capturing it made a skipped bad line cost 10x a good one.
     const limit = Error.stackTraceLimit;
@@ -22,10 +27,11 @@ export class TraceInputError extends Error {
     this.line = line;
     this.field = field;
     this.reason = reason;
+    this.skippable = skippable;
   }
 
   /** The same problem, found while reading the given line (a gzip stream broken mid-file). */
   atLine(line: number): TraceInputError {
-    return new TraceInputError(this.file, line, this.field, this.reason);
+    return new TraceInputError(this.file, line, this.field, this.reason, this.skippable && line > 0);
   }
 }

@@ -14,5 +14,5 @@ export function withWrittenNumber(e: TraceInputError, text: string): TraceInputE
   const key = JSON.stringify(e.field).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const literal = new RegExp(`${key}\\s*:\\s*(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`).exec(text)?.[1];
   if (literal === undefined || literal === m[1] || Number(literal) !== Number(m[1])) return e;
-  return new TraceInputError(e.file, e.line, e.field, e.reason.replace(m[1], literal));
+  return new TraceInputError(e.file, e.line, e.field, e.reason.replace(m[1], literal), e.skippable);
 }

@@ -9,7 +9,7 @@ export function implicitEntityError(file: string, result: Pick<StepResult, 'impl
   if (result.implicit.length === 0) return null;
   const entity = result.implicit[0];
   const field = entity.slice(0, entity.indexOf(':'));
-  return new TraceInputError(file, result.line, field === 'device' ? 'dev' : field, `${entity} was never introduced (--strict)`);
+  return new TraceInputError(file, result.line, field === 'device' ? 'dev' : field, `${entity} was never introduced (--strict)`, false);
 }
 
 /** A Session `check` that throws the `--strict` error (see SessionOptions.check). */

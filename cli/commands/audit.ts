@@ -8,7 +8,7 @@ import { didYouMean } from '../../events/suggest.js';
 import { Session } from '../../session/session.js';
 import { runTrace } from '../../session/runTrace.js';
 import { isNew, newFindings, readBaseline } from '../baseline.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
+import { EXIT, SKIP_BAD_HINT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, AUDIT_TABLES, choiceOption, BadLines, profileText, replayOptions, type TraceFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import type { ExitBox } from '../program.js';
@@ -123,7 +123,7 @@ export function registerAudit(program: Command, io: CliIo, exit: ExitBox): void 
 }
 
 function badLineExit(io: CliIo, failure: TraceInputError): number {
-  io.err(`sva-replay: ${failure.message}\n  (use --skip-bad to skip bad lines)\n`);
+  io.err(`sva-replay: ${failure.message}\n${failure.skippable ? SKIP_BAD_HINT : ''}`);
   return EXIT.badInput;
 }
 

@@ -78,7 +78,7 @@ export class FtraceConverter {
     this.eventLines++;
     const { line } = parsed;
     const mapper = mapperFor(line);
-    if (!mapper && this.opts.rejectUnknown) throw new TraceInputError(this.file, lineNo, null, `unknown event "${line.event}" (--reject-unknown)`);
+    if (!mapper && this.opts.rejectUnknown) throw new TraceInputError(this.file, lineNo, null, `unknown event "${line.event}" (--reject-unknown)`, false);
     const mapped = mapper ? mapper(line, this.ctx) : null;
     const rs = mapped && 'records' in mapped ? mapped.records : [];
     // Binds waiting for their PASID go out before anything that happened after them.
@@ -101,7 +101,7 @@ export class FtraceConverter {
     if (this.eventLines === 0 && this.firstBad) {
       throw new TraceInputError(this.file, this.firstBad.line, null,
         `no line is an ftrace event line (${this.firstBad.reason}); expected tracefs, trace-cmd report or perf script text`
-        + ' (a trace-cmd .dat file needs `trace-cmd report` first)');
+        + ' (a trace-cmd .dat file needs `trace-cmd report` first)', false);
     }
     this.writeHeader();
   }

@@ -21,6 +21,30 @@ describe('domain errors at the CLI', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
+  // A bad line on a command that takes --skip-bad: the same hint audit gives (cli/errors.ts).
+  it.each([
+    ['replay', ['replay']],
+    ['state --at', ['state', '--at', '3']],
+    ['history', ['history', '--pasid', '1']],
+  ])('%s stopped by a bad line suggests --skip-bad', async (_what, args) => {
+    const file = tmp.file(`hint-${args[0]}.jsonl`, SMALL.split('\n').slice(0, 2).join('\n') + '\n{"type":"bnid"}\n');
+    const r = await cli(args[0], file, ...args.slice(1));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}:3: field 'type': unknown event type "bnid"`);
+    expect(r.err).toMatch(/\n  \(use --skip-bad to skip bad lines\)\n$/);
+  });
+
+  it('gives no --skip-bad hint where it would not help: under --skip-bad, --strict, a file that cannot be opened', async () => {
+    const implicit = tmp.file('hint-strict.jsonl', '{"type":"unbind","dev":"0000:00:02.0","pasid":3,"ret":0}\n');
+    const strict = await cli('replay', implicit, '--strict');
+    expect(strict.err).toMatch(/was never introduced \(--strict\)\n$/);
+    const missing = await cli('replay', tmp.path('no-such.jsonl'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).not.toContain('--skip-bad');
+    expect(inputProblem(new TraceInputError('f', 3, 'type', 'r'), true)?.message).toContain('--skip-bad');
+    expect(inputProblem(new TraceInputError('f', 3, 'type', 'r'), false)?.message).not.toContain('--skip-bad');
+  });
+
   it('maps only the input errors; anything else is a bug and is not swallowed', () => {
     for (const e of [new TraceInputError('f', 1, 'dev', 'r'), new QueryError('q'), new UsageError('u'), new IndexWriteError('t.idx', 'read-only file system')]) expect(inputProblem(e)?.code).toBe(2);
     expect(inputProblem(new Error('internal'))).toBeNull();

@@ -53,7 +53,7 @@ describe('replay of a trace with a bad line', () => {
     const file = trace('bad.jsonl', lines);
     const r = await cli('replay', file, '--results');
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`sva-replay: ${file}:3: field 'flags': missing required field\n`);
+    expect(r.err).toBe(`sva-replay: ${file}:3: field 'flags': missing required field\n  (use --skip-bad to skip bad lines)\n`);
     expect(r.out.trim().split('\n').map((l) => JSON.parse(l).seq)).toEqual([1, 2]);
   });
   it('skips and counts it with --skip-bad', async () => {

@@ -113,7 +113,7 @@ async function checkpoints(
   for (const entry of timeline.entries) {
     const blob = await entry.blob();
     const line = await lineEndingAt(src.file, entry.meta.offset!);
-    if (line === null || entry.digest === undefined) throw new TraceInputError(src.file, entry.meta.line, null, 'the file changed while it was being indexed');
+    if (line === null || entry.digest === undefined) throw new TraceInputError(src.file, entry.meta.line, null, 'the file changed while it was being indexed', false);
     checkpoints.push({ ...entry.meta, at, length: blob.length, state: entry.digest, lineHash: lineHash(line) });
     blobs.push(blob);
     at += blob.length;
