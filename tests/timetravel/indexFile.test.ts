@@ -89,7 +89,7 @@ describe('index', () => {
     expect(idx.code).toBe(2);
     expect(idx.err).toContain(`${fb}:5: field 'dev': missing required field`);
     const noSkip = await cli('state', fb, '--at', '9');
-    expect([noSkip.code, noSkip.err]).toEqual([2, `sva-replay: ${fb}:5: field 'dev': missing required field\n`]);
+    expect([noSkip.code, noSkip.err]).toEqual([2, `sva-replay: ${fb}:5: field 'dev': missing required field\n  (use --skip-bad to skip bad lines)\n`]);
     const skip = await cli('state', fb, '--at', '9', '--skip-bad', '--json');
     const wantSkip = await plainState(bad, '--at', '9', '--skip-bad', '--json');
     expect(skip.out).toBe(wantSkip.out);
