@@ -73,6 +73,20 @@ function restoreChecks(req: TraceRequest, records: readonly BadRecord[], report:
 }
 
 export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promise<Timeline> {
+  return (await open(req, opts, false))!;
+}
+
+/**
+ * The timeline of the trace's fresh index for the request's profile, or null when there is
+ * none to use as it stands (no index, a stale or unreadable one, another profile's, gzip or
+ * stdin): nothing is rebuilt and none of those is said, so the caller reads the trace as it
+ * would without an index (plain `replay`, cli/commands/replay.ts).
+ */
+export async function openFreshIndex(req: TraceRequest): Promise<Timeline | null> {
+  return open(req, { record: false }, true);
+}
+
+async function open(req: TraceRequest, opts: OpenOptions, onlyFresh: boolean): Promise<Timeline | null> {
   const { file, profile } = req;
   const kind = await sourceKind(file);
   const { src: base, check: strict, report } = requestSource(req);
@@ -81,14 +95,14 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
   const src: CursorSource = { ...base, kind };
   const every = opts.every ?? DEFAULT_EVERY;
   const notify = onceDamaged(req.onNotice);
-  const memory = (): Timeline => new Timeline(src, { every, record: opts.record && kind !== 'stdin', check });
+  const memory = (): Timeline | null => (onlyFresh ? null : new Timeline(src, { every, record: opts.record && kind !== 'stdin', check }));
   if (kind !== 'file') return memory();
   const path = indexPath(file);
   const read = await readIndexHeader(path);
   if (read === null) return memory();
   let problem = 'problem' in read ? read.problem : null;
   if (problem === DIRECTORY || problem === NOT_A_FILE) {
-    notify({ kind: 'unwritable', path, reason: problem, stale: null });
+    if (!onlyFresh) notify({ kind: 'unwritable', path, reason: problem, stale: null });
     return memory();
   }
   if (!('problem' in read)) {
@@ -104,10 +118,11 @@ export async function openTimeline(req: TraceRequest, opts: OpenOptions): Promis
       });
     }
     if (problem === null && read.header.profile !== profile) {
-      notify({ kind: 'otherProfile', path, built: read.header.profile, wanted: profile });
+      if (!onlyFresh) notify({ kind: 'otherProfile', path, built: read.header.profile, wanted: profile });
       return memory();
     }
   }
+  if (problem !== null && onlyFresh) return null;
   let header: IndexHeader;
   let entries: TimelineEntry[];
   let member: (ref: MemberRef) => Promise<Buffer>;

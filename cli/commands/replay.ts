@@ -9,6 +9,8 @@ import type { ExitBox } from '../program.js';
 import { ChunkedWriter, resultLine } from '../format/results.js';
 import { stepLine } from '../format/steps.js';
 import { summaryText } from '../format/summary.js';
+import { traceRequest } from '../timeline.js';
+import { indexedEnd } from '../../timetravel/traceEnd.js';
 import { addWindowOptions, windowOf, type WindowFlags } from '../window.js';
 
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
@@ -55,6 +57,15 @@ Examples:
   ).action(async (file: string, flags: ReplayFlags) => {
     const json = flags.json === true || flags.results === true;
     const bad = new BadLines(io);
+    if (!json && !flags.steps && flags.from === undefined && flags.to === undefined) {
+      // The summary of a whole indexed trace: its last checkpoint, the tail after it, the stored findings.
+      const end = await indexedEnd(traceRequest(file, flags, io, bad));
+      if (end !== null) {
+        io.out(summaryText(file, profileText(flags), end.session, end.findings, 0));
+        exit.code = exitFor(end.findings, flags.failOn);
+        return;
+      }
+    }
     const progress = new Progress(io, 'replay');
     const writer = new ChunkedWriter(io.out, io.drain);
     const window = await windowOf(file, flags);

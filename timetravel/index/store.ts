@@ -45,6 +45,11 @@ export class IndexStore {
     private readonly onDamage: (what: string, reason: string, foldFrom?: number) => void,
   ) {}
 
+  /** The trace the index was built from: events folded, seq of the last. */
+  get totals(): { events: number; seq: number } {
+    return this.refs.totals;
+  }
+
   /**
    * The entity's stored history (index/entityHistory.ts): undefined when it has none (not dense
    * enough), null when the directory is damaged. A chunk is checked against the entity's
