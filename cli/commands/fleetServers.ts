@@ -24,6 +24,7 @@ interface ConsumeFlags extends TraceFlags, StreamFlags {
   minMembers: string;
   memberTimeout: string;
   pgRetries: string;
+  durable: string;
   quiet?: boolean;
 }
 
@@ -56,6 +57,7 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     .option('--commit-ms <ms>', 'commit a host once its oldest uncommitted event has waited this long', '1000')
     .option('--min-members <n>', 'claim no host until this many consumers run (a planned start)', '1')
     .option('--member-timeout <seconds>', 'a consumer whose heartbeat is this old is gone: its hosts are taken over', '10')
+    .option('--durable <prefix>', 'the durable consumers are PREFIX-<host>: one prefix per fleet database reading the stream', 'sva')
     .option('--pg-retries <n>', 'tries again after a transient PostgreSQL failure (connection lost, serialization failure), waiting 0.2 s, 0.4 s, ...', '5')
     .option('--quiet', 'no metrics line each second'),
   'sva-replay fleet consume --nats nats://127.0.0.1:4222 --pg postgres://sva@127.0.0.1/fleet --workers 8',
@@ -71,10 +73,11 @@ export function registerConsume(fleet: Command, io: CliIo, exit: ExitBox): void 
     const memberTimeoutSeconds = positive('--member-timeout', flags.memberTimeout, false);
     const retries = Number(flags.pgRetries);
     if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--pg-retries: expected a whole number, got '${flags.pgRetries}'`);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(flags.durable)) throw new UsageError(`--durable: expected 1 to 32 of A-Z a-z 0-9 _ -, got '${flags.durable}'`);
     const untilIdle = flags.untilIdle === undefined ? undefined : positive('--until-idle', flags.untilIdle, false);
     const given = flags.profileChoice?.reason === '--profile' ? flags.profile : undefined;
     const servers = await import('../../fleet/servers/index.js');
-    const names = { stream: flags.stream ?? servers.DEFAULT_STREAM.stream, prefix: flags.prefix ?? servers.DEFAULT_STREAM.prefix };
+    const names = { stream: flags.stream ?? servers.DEFAULT_STREAM.stream, prefix: flags.prefix ?? servers.DEFAULT_STREAM.prefix, durable: flags.durable };
     const nc = await servers.connectNats(flags.nats, 'sva-replay fleet consume');
     const stop = new AbortController();
     const onSignal = (): void => stop.abort();

@@ -225,7 +225,7 @@ async function fetchBatch(js: JetStreamClient, names: StreamNames, fold: HostFol
   let last: JsMsg | null = null;
   let count = 0;
   try {
-    const iter = js.fetch(names.stream, durableOf(fold.host), { batch: max, no_wait: true, expires: 2000 });
+    const iter = js.fetch(names.stream, durableOf(names, fold.host), { batch: max, no_wait: true, expires: 2000 });
     for await (const m of iter) {
       const line = Number(m.headers?.get(LINE_HEADER));
       fold.apply({ streamSeq: m.seq, line: Number.isInteger(line) ? line : -1, text: codec.decode(m.data), storedMs: m.info.timestampNanos / 1e6 });

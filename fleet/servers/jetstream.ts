@@ -7,13 +7,15 @@ export interface StreamNames {
   stream: string;
   /** Subjects are `<prefix>.<host>`; the stream holds `<prefix>.>` (`sva.events` by default). */
   prefix: string;
+  /** The consumers' durable names are `<durable>-<host>` (`sva` by default): one prefix per fleet database that reads the stream. */
+  durable?: string;
 }
 
 export const DEFAULT_STREAM: StreamNames = { stream: 'SVA_EVENTS', prefix: 'sva.events' };
 
 export const subjectOf = (names: StreamNames, host: string): string => `${names.prefix}.${host}`;
 /** The durable consumer of one host (a consumer name holds no `.`). */
-export const durableOf = (host: string): string => `sva-${host}`;
+export const durableOf = (names: StreamNames, host: string): string => `${names.durable ?? 'sva'}-${host}`;
 
 /** Message headers: the physical line of the event in the host's trace, and the message id. */
 export const LINE_HEADER = 'Sva-Line';
@@ -79,7 +81,7 @@ export async function hostCounts(jsm: JetStreamManager, names: StreamNames): Pro
  * host stands, since a consumer may die between its commit and its ack.
  */
 export async function resetDurable(jsm: JetStreamManager, names: StreamNames, host: string, streamSeq: number): Promise<void> {
-  const durable = durableOf(host);
+  const durable = durableOf(names, host);
   try {
     await jsm.consumers.delete(names.stream, durable);
   } catch (e) {
