@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import type { Workload } from './workload.js';
+import { pieces, type Workload } from './workload.js';
 
 /** Where generated text goes, a chunk at a time; `write` resolves when more may be written. */
 export interface ChunkSink {
@@ -36,9 +36,9 @@ export function fileSink(path: string): ChunkSink {
 export async function writeWorkload(w: Workload, sink: ChunkSink, onChunk?: (lines: number) => void): Promise<void> {
   let parts: string[] = [];
   let size = 0;
-  for (let line = w.next(); line !== undefined; line = w.next()) {
-    parts.push(line, '\n');
-    size += line.length + 1;
+  for (const piece of pieces(w)) {
+    parts.push(piece);
+    size += piece.length;
     if (size >= CHUNK_CHARS) {
       await sink.write(parts.join(''));
       parts = [];

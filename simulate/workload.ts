@@ -128,10 +128,29 @@ export class Workload {
   }
 }
 
+/** Lines joined into one piece of text at a time (see `pieces`). */
+const LINES_PER_PIECE = 64;
+
+/**
+ * The workload's remaining lines as pieces of text, each of up to LINES_PER_PIECE lines ending
+ * in newlines. Joining a few lines at a time lets each line's template pieces die young: one
+ * join of every line kept them all alive to the end, and the garbage collector took more time
+ * than generating them.
+ */
+export function* pieces(w: Workload): Generator<string> {
+  let parts: string[] = [];
+  for (let line = w.next(); line !== undefined; line = w.next()) {
+    parts.push(line, '\n');
+    if (parts.length === 2 * LINES_PER_PIECE) {
+      yield parts.join('');
+      parts = [];
+    }
+  }
+  if (parts.length > 0) yield parts.join('');
+}
+
 /** The whole trace as text (one line per event, each ending in a newline) and its manifest. */
 export function simulateText(options: SimulateOptions): { text: string; manifest: Injection[] } {
   const w = new Workload(options);
-  const parts: string[] = [];
-  for (let line = w.next(); line !== undefined; line = w.next()) parts.push(line, '\n');
-  return { text: parts.join(''), manifest: w.manifest };
+  return { text: [...pieces(w)].join(''), manifest: w.manifest };
 }
