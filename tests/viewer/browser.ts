@@ -31,6 +31,18 @@ export async function launchBrowser(): Promise<Browser> {
     close: async () => {
       await ctx.close();
       rmSync(profile, { recursive: true, force: true });
+      stopZones();
     },
   };
+}
+
+/**
+ * playwright-core keeps its zones in an AsyncLocalStorage, which on Node 20 turns on promise
+ * hooks for the whole process: every later test file in this jest worker would pay for them
+ * on each promise (about 10 s of a run in band). Once the browser is closed they are turned off.
+ */
+function stopZones(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { utils } = require('playwright-core/lib/coreBundle') as { utils?: { emptyZone?: { _asyncLocalStorage?: { disable(): void } } } };
+  utils?.emptyZone?._asyncLocalStorage?.disable();
 }
