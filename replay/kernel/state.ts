@@ -4,6 +4,7 @@ import type { DeviceContext } from '../../machines/deviceMachine.js';
 import type { IoMmContext } from '../../machines/ioMmMachine.js';
 import type { MachineSnapshot } from '../../machines/snapshot.js';
 import { PasidTable } from './pasidTable.js';
+import type { DomainState } from './domainState.js';
 
 /**
  * Kernel generation whose lifecycle rules the fold applies: `v3`, the 2018 series
@@ -18,19 +19,7 @@ export type PasidEntry =
   | { owner: 'sva'; since: number }
   | { owner: NonSvaOwner; dev: string | null; since: number };
 
-/** A bond as its domain records it (the kernel's domain->mm_list), newest first. */
-export interface DomainBond {
-  dev: string;
-  pasid: number;
-  mm: string;
-}
-
-export interface DomainState {
-  /** Devices attached, in attach order. */
-  readonly devices: readonly string[];
-  readonly bonds: readonly DomainBond[];
-  readonly implicit: boolean;
-}
+export { DomainState, type DomainBond, type DomainStateJSON } from './domainState.js';
 
 /** Page requests of a group whose last request has not arrived, queued on the device by group index. */
 export interface PartialRequest {

@@ -1,12 +1,16 @@
+import { DomainState } from './domainState.js';
 import { PasidTable } from './pasidTable.js';
 import type { KernelState } from './state.js';
 
-type Entries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
+/** A value as JSON: its toJSON's result when it has one (a DomainState), else itself. */
+type JSONOf<V> = V extends { toJSON(): infer J } ? J : V;
+type Entries<M> = M extends Map<infer K, infer V> ? [K, JSONOf<V>][] : never;
 
 /**
  * The kernel state as plain JSON: every field of KernelState by name, each Map as its
- * [key, value] entries in insertion order. A mapped type, so a field added to KernelState
- * fails to compile here until the two functions below name it.
+ * [key, value] entries in insertion order, a domain as its lists (DomainStateJSON: the form
+ * checkpoints held before domains were versioned, issue 12 P2). A mapped type, so a field
+ * added to KernelState fails to compile here until the two functions below name it.
  */
 export type KernelStateJSON = {
   [F in keyof KernelState]: KernelState[F] extends Map<unknown, unknown> ? Entries<KernelState[F]> : KernelState[F];
@@ -18,7 +22,7 @@ export function kernelStateToJSON(s: KernelState): KernelStateJSON {
     devices: [...s.devices],
     ioMms: [...s.ioMms],
     ioMmsByMm: [...s.ioMmsByMm],
-    domains: [...s.domains],
+    domains: [...s.domains].map(([name, d]) => [name, d.toJSON()]),
     pasids: [...s.pasids],
     partials: [...s.partials],
     pending: [...s.pending],
@@ -32,7 +36,7 @@ export function kernelStateFromJSON(j: KernelStateJSON): KernelState {
     devices: new Map(j.devices),
     ioMms: new Map(j.ioMms),
     ioMmsByMm: new Map(j.ioMmsByMm),
-    domains: new Map(j.domains),
+    domains: new Map(j.domains.map(([name, d]) => [name, DomainState.fromJSON(d)])),
     pasids: pasidTable(j.pasids),
     partials: new Map(j.partials),
     pending: new Map(j.pending),

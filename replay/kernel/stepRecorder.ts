@@ -46,6 +46,11 @@ export class StepRecorder {
     else map.set(key, value);
   }
 
+  /** Runs `undo` at rollback (a change put back by itself, not a map entry). */
+  protected onRollback(undo: () => void): void {
+    if (this.undoLog) this.undoLog.push(undo);
+  }
+
   fact(f: Fact): void {
     if (this.facts === NONE) this.facts = [f];
     else this.facts.push(f);

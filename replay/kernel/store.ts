@@ -7,7 +7,8 @@ import { ioMmMachine, type IoMmContext, type IoMmMachineEvent } from '../../mach
 import type { Effect, MachineSnapshot } from '../../machines/snapshot.js';
 import { isGeneration } from './profiles.js';
 import { StepRecorder } from './stepRecorder.js';
-import { partialKey, pendingKey, type DomainState, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
+import { DomainState } from './domainState.js';
+import { partialKey, pendingKey, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
 
 export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
 export type IoMmSnapshot = MachineSnapshot<IoMmContext>;
@@ -132,9 +133,23 @@ export class KernelStore extends StepRecorder {
   }
 
   // ---- domains -------------------------------------------------------------------------
+  /** A domain's entry set, removed, or (the same version) set again: a fact either way. */
   setDomain(domain: string, value: DomainState | undefined): void {
     this.put(this.state.domains, domain, value);
     this.fact({ kind: 'domain', domain, value });
+  }
+
+  /**
+   * Changes a domain's contents in place through one of DomainState's changes (its newest
+   * version becomes the one before it); the undo record is that one change, whatever the
+   * domain's size (issue 12, P2).
+   */
+  changeDomain(domain: string, change: (d: DomainState) => DomainState): void {
+    const d = this.state.domains.get(domain);
+    if (!d) throw new Error(`internal: domain ${domain} missing`);
+    const next = change(d);
+    if (next !== d) this.onRollback(() => DomainState.restore(d));
+    this.setDomain(domain, next);
   }
 
   // ---- IOPF queue ----------------------------------------------------------------------

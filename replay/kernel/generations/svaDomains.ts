@@ -1,3 +1,4 @@
+import { DomainState } from '../domainState.js';
 import { addDomainBond, createDomain, removeDomainBond } from '../domains.js';
 import type { KernelStore } from '../store.js';
 import type { GenerationRules } from './rules.js';
@@ -29,8 +30,7 @@ export function addBondToDomain(k: KernelStore, rules: GenerationRules, domain: 
   if (rules.svaDomain !== 'none' && !k.state.domains.has(domain)) createDomain(k, domain);
   addDomainBond(k, domain, dev, pasid, mm);
   if (rules.svaDomain === 'none') return;
-  const d = k.state.domains.get(domain)!;
-  k.setDomain(domain, { ...d, devices: [...d.devices, dev] });
+  k.changeDomain(domain, (d) => DomainState.withDevice(d, dev));
 }
 
 /**
@@ -42,9 +42,11 @@ export function removeBondFromDomain(k: KernelStore, rules: GenerationRules, dom
   if (rules.svaDomain === 'none') return false;
   const d = k.state.domains.get(domain);
   if (!d) return false;
-  const devices = d.devices.filter((x) => x !== dev);
-  if (devices.length > 0) {
-    k.setDomain(domain, { ...d, devices });
+  const listed = d.deviceCount(dev);
+  if (d.deviceCount() > listed) {
+    // other users remain: `dev` unlisted (when it was listed, else the same lists again)
+    if (listed > 0) k.changeDomain(domain, (x) => DomainState.withoutDevice(x, dev));
+    else k.setDomain(domain, d);
     return false;
   }
   k.setDomain(domain, undefined);
