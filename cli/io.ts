@@ -1,6 +1,8 @@
 /** Where the CLI writes: injected so tests call commands in-process and read what they print. */
 export interface CliIo {
   out(text: string): void;
+  /** UTF-8 bytes to stdout as they are (text the index stored); absent: `out` of their text. */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** stderr is a terminal: progress bars are shown only then. */
   errIsTTY: boolean;
@@ -23,6 +25,7 @@ export interface ProgressPacing {
 
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
+  outBytes: (bytes) => process.stdout.write(bytes),
   err: (text) => process.stderr.write(text),
   errIsTTY: Boolean(process.stderr.isTTY),
   outIsTTY: Boolean(process.stdout.isTTY),

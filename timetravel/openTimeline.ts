@@ -181,11 +181,13 @@ export async function indexedPostings(req: TraceRequest, entities: readonly Enti
   const timeline = await openTimeline(req, { record: false });
   const store = timeline.options.store;
   if (!store) return null;
-  const all = new Set<number>();
+  const lists: number[][] = [];
   for (const e of entities) {
     const seqs = await store.postings(entityLabel(e));
     if (seqs === null) return null;
-    for (const s of seqs) all.add(s);
+    lists.push(seqs);
   }
-  return new PostedWalk(timeline, [...all].sort((a, b) => a - b), entities, (what, reason) => store.distrust(what, reason));
+  // one entity's postings are ascending already (postingsOf): no set or sort of them
+  const seqs = lists.length === 1 ? lists[0] : [...new Set(lists.flat())].sort((a, b) => a - b);
+  return new PostedWalk(timeline, seqs, entities, (what, reason) => store.distrust(what, reason));
 }

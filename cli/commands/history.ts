@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { indexedPostings, startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
 import { entityEvents } from '../../timetravel/query/history.js';
-import { storedEntityEvents } from '../../timetravel/query/storedWalk.js';
+import { storedEntityEvents, storedEntityText, type HistoryPiece } from '../../timetravel/query/storedWalk.js';
+import type { EntityEvent } from '../../timetravel/query/entityEvent.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
 import { inWindow } from '../../timetravel/query/window.js';
 import { historyJson, historyLines, lifetimeLines } from '../format/history.js';
@@ -21,8 +22,12 @@ interface HistoryFlags extends TraceFlags, WindowFlags {
   json?: boolean;
 }
 
-async function* singles<T>(events: AsyncIterable<T>): AsyncGenerator<readonly T[]> {
-  for await (const e of events) yield [e];
+async function* singles(events: AsyncIterable<EntityEvent>): AsyncGenerator<HistoryPiece> {
+  for await (const e of events) yield { events: [e] };
+}
+
+async function* batches(events: AsyncIterable<readonly EntityEvent[]>): AsyncGenerator<HistoryPiece> {
+  for await (const b of events) yield { events: b };
 }
 
 function entityOf(flags: HistoryFlags): Entity {
@@ -56,7 +61,8 @@ Examples:
     // From the index's stored history and postings when it has usable ones (only the postings' intervals are folded), else one pass from the start.
     const walk = await indexedPostings(req, [entity]);
     const cursor = walk === null ? await startCursor(req) : null;
-    const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain);
+    const writeBytes = io.outBytes;
+    const writer = new ChunkedWriter((s) => { progress.done(); io.out(s); }, io.drain, writeBytes && ((b) => { progress.done(); writeBytes(b); }));
     const lifetimes = new Lifetimes();
     const tick = (events: number) => { if (events % progress.every === 0) progress.update(events, null); };
     let n = 0;
@@ -64,8 +70,19 @@ Examples:
     let lastSeq: number | undefined;
     if (flags.json) writer.line(`{"entity":${JSON.stringify(entityLabel(entity))},"from":${window.from},"to":${JSON.stringify(window.to === Infinity ? null : window.to)},"entries":[`);
     try {
-      for await (const batch of walk ? storedEntityEvents(walk, entity, window, tick) : singles(entityEvents(cursor!, [entity], window, tick))) {
-        for (const h of batch) {
+      // Text from the index's stored lines where it has them (storedEntityText); --json from its records.
+      const pieces = walk === null ? singles(entityEvents(cursor!, [entity], window, tick))
+        : flags.json ? batches(storedEntityEvents(walk, entity, window, tick)) : storedEntityText(walk, entity, window, tick);
+      for await (const piece of pieces) {
+        if ('text' in piece) {
+          for (const h of piece.lifetimes) for (const d of h.changes) lifetimes.add(d, h.seq, h.ts, h.type);
+          writer.bytes(piece.text);
+          n += piece.lines;
+          settled = n;
+          await writer.settle();
+          continue;
+        }
+        for (const h of piece.events) {
           for (const d of h.changes) lifetimes.add(d, h.seq, h.ts, h.type);
           if (!inWindow(window, h.seq)) continue;
           if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);

@@ -1,41 +1,8 @@
 import type { EntityEvent } from '../../timetravel/query/entityEvent.js';
 import type { Lifetime } from '../../timetravel/query/lifetimes.js';
-import { jsonText, valueText } from '../../timetravel/render.js';
-import type { RowDelta } from '../../timetravel/rows.js';
+import { keyText } from '../../timetravel/query/historyText.js';
 
-/** A row key for people: the parts of a compound key (a page-request group's) joined by `/`. */
-export const keyText = (key: string): string => (key.includes('\u0000') ? key.replaceAll('\u0000', '/') : key);
-
-/** `pasids[2] changed: refs 1 → 2`; an added or removed row is shown whole. */
-export function deltaText(d: RowDelta): string {
-  const name = `${d.table}[${keyText(d.key)}]`;
-  const whole = (side: 'before' | 'after'): string => {
-    const row: Record<string, unknown> = {};
-    for (const f in d.fields) row[f] = d.fields[f][side];
-    return jsonText(row);
-  };
-  if (d.kind === 'added') return `${name} added: ${whole('after')}`;
-  if (d.kind === 'removed') return `${name} removed (was ${whole('before')})`;
-  let fields = '';
-  for (const f in d.fields) {
-    const c = d.fields[f];
-    fields += `${fields === '' ? '' : ', '}${f} ${valueText(c.before)} → ${valueText(c.after)}`;
-  }
-  return `${name} changed: ${fields}`;
-}
-
-const head = (h: EntityEvent): string => `seq ${h.seq}  ${h.ts !== undefined ? `ts ${h.ts}  ` : ''}${h.type}`;
-const outcome = (a: NonNullable<EntityEvent['alone']>): string => `ret ${a.ret}${a.errno ? ` (${a.errno})` : ''}`;
-
-/**
- * The lines of `history` for one event: `seq S  ts T  TYPE  DELTA` per row change; a page
- * request or response that changed none of the rows shows itself and its result.
- */
-export function historyLines(h: EntityEvent): string[] {
-  if (h.alone !== null) return [`${head(h)}  ${h.alone.event} → ${outcome(h.alone)}`];
-  const at = head(h);
-  return h.changes.map((d) => `${at}  ${deltaText(d)}`);
-}
+export { deltaText, historyLines, keyText } from '../../timetravel/query/historyText.js';
 
 /** `history --json` entries: one per row change, or the event for a page request or response without one. */
 export function historyJson(h: EntityEvent): object[] {

@@ -16,7 +16,19 @@ export function resultLine(r: StepResult): string {
 export class ChunkedWriter {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly write: (s: string) => void, private readonly drain?: () => Promise<void>) {}
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly drain?: () => Promise<void>,
+    private readonly writeBytes?: (b: Uint8Array) => void,
+  ) {}
+
+  /** UTF-8 text already made (whole lines), after the lines before it; written as it is when the sink takes bytes. */
+  bytes(b: Uint8Array): void {
+    if (b.length === 0) return;
+    this.flushSync();
+    if (this.writeBytes) this.writeBytes(b);
+    else this.write(Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8'));
+  }
 
   line(s: string): void {
     this.parts.push(s, '\n');

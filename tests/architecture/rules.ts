@@ -78,6 +78,7 @@ export const LAYER_RULES: readonly LayerRule[] = [
       { path: 'timetravel/index/indexFile.ts', reason: 'reads and writes FILE.idx, not a trace' },
       { path: 'timetravel/timeline.ts', reason: 'gzips checkpoint blobs in memory (gzipSync), no trace' },
       { path: 'timetravel/index/store.ts', reason: 'gzips and gunzips the index members (postings, findings) in memory, no trace' },
+      { path: 'timetravel/index/entityHistory.ts', reason: 'splits the lines of the stored history text (an index member, in memory), no trace' },
       { path: 'simulate/sink.ts', reason: 'writes the simulated trace' },
       { path: 'sql/dbFile.ts', reason: 'the DuckDB database file' },
       { path: 'viewer/bundle.ts', reason: 'reads the built web bundle' },

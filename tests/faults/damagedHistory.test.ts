@@ -1,7 +1,8 @@
 /**
- * A damaged stored entity history (docs/index-format.md, format 5): a flipped byte in its
- * directory or in one of its chunks, a chunk forged with a valid checksum naming an event that
- * is not one of the entity's postings. `history` still prints exactly what a straight fold
+ * A damaged stored entity history (docs/index-format.md, format 6): a flipped byte in its
+ * directory, in one of its chunks (read by `history --json`) or in a chunk's text (read by
+ * `history`), a chunk or a text forged with a valid checksum naming an event that is not one of
+ * the entity's postings. `history` still prints exactly what a straight fold
  * prints, exits 0, and says once on stderr that the index is damaged.
  */
 import { createHash } from 'node:crypto';
@@ -40,6 +41,17 @@ async function expectStraight(t: IndexedTrace, args: string[]): Promise<void> {
   expect(r.err).toMatch(DAMAGED);
 }
 
+/** The index with the directory and the header re-checksummed after `edit` changed the directory and appended `extra` members. */
+function rewritten(t: IndexedTrace, dir: HistoryDirectory, extra: Buffer[]): Buffer {
+  const end = t.idx.length - t.blobStart + extra.reduce((n, b) => n + b.length, 0);
+  const dirText = JSON.stringify(dir);
+  const dirBlob = gzipSync(dirText);
+  const header: IndexHeader = { ...t.header, history: { at: end, length: dirBlob.length, sha256: sha(dirText) } };
+  const head = Buffer.from(JSON.stringify(header));
+  const first = Buffer.from(`sva-replay-index ${header.version} ${head.length} ${sha(head)}\n`);
+  return Buffer.concat([first, head, t.idx.subarray(t.blobStart), ...extra, dirBlob]);
+}
+
 /**
  * The index rewritten with chunk `k` of `label` replaced by `records` (gzipped, appended after
  * the last member), the directory and the header re-checksummed: a forgery every checksum agrees with.
@@ -51,15 +63,27 @@ function forged(t: IndexedTrace, label: string, k: number, edit: (records: unkno
   edit(records);
   const textOf = JSON.stringify(records);
   const blob = gzipSync(textOf);
-  const end = t.idx.length - t.blobStart;
-  dir.entities[label].chunks[k] = { ...ref, at: end, length: blob.length, sha256: sha(textOf) };
-  const dirText = JSON.stringify(dir);
-  const dirBlob = gzipSync(dirText);
-  const header: IndexHeader = { ...t.header, history: { at: end + blob.length, length: dirBlob.length, sha256: sha(dirText) } };
-  const head = Buffer.from(JSON.stringify(header));
-  const first = Buffer.from(`sva-replay-index ${header.version} ${head.length} ${sha(head)}\n`);
-  return Buffer.concat([first, head, t.idx.subarray(t.blobStart), blob, dirBlob]);
+  dir.entities[label].chunks[k] = { ...ref, at: t.idx.length - t.blobStart, length: blob.length, sha256: sha(textOf) };
+  return rewritten(t, dir, [blob]);
 }
+
+/** As `forged`, for chunk `k`'s text member: its lifetimes' JSON and its lines, edited. */
+function forgedText(t: IndexedTrace, label: string, k: number, edit: (lifetimes: unknown[][], lines: string[]) => void): Buffer {
+  const dir = directory(t);
+  const ref = dir.entities[label].chunks[k];
+  const text = gunzipSync(member(t, ref.text)).toString('utf8');
+  const nl = text.indexOf('\n');
+  const lifetimes = JSON.parse(text.slice(0, nl)) as unknown[][];
+  const lines = text.slice(nl + 1).split('\n').slice(0, -1);
+  edit(lifetimes, lines);
+  const textOf = `${JSON.stringify(lifetimes)}\n${lines.map((l) => `${l}\n`).join('')}`;
+  const blob = gzipSync(textOf);
+  dir.entities[label].chunks[k] = { ...ref, text: { ...ref.text, at: t.idx.length - t.blobStart, length: blob.length, sha256: sha(textOf) } };
+  return rewritten(t, dir, [blob]);
+}
+
+const TEXT = ['--pasid', '2'];
+const JSON_WINDOW = ['--pasid', '2', '--json', '--from', '1500', '--to', '3500'];
 
 describe('given the stored entity history damaged', () => {
   let t: IndexedTrace;
@@ -78,12 +102,14 @@ describe('given the stored entity history damaged', () => {
     }
   });
 
-  it('a byte flipped in a chunk: the chunks before it are used, its events and those after folded; the same output', async () => {
+  it('a byte flipped in a chunk (--json) or in its text (text): the chunks before it are used, its events and those after folded; the same output', async () => {
     const chunks = directory(t).entities['pasid 2'].chunks;
     for (const k of [0, 1, chunks.length - 1]) {
-      for (const rel of [0, Math.floor(chunks[k].length / 2), chunks[k].length - 1]) {
-        writeFileSync(`${t.file}.idx`, flipped(t.idx, t.blobStart + chunks[k].at + rel));
-        for (const args of [['--pasid', '2'], ['--pasid', '2', '--json', '--from', '1500', '--to', '3500']]) await expectStraight(t, args);
+      for (const [ref, args] of [[chunks[k], JSON_WINDOW], [chunks[k].text, TEXT], [chunks[k].text, ['--pasid', '2', '--from', '1500', '--to', '3500']]] as const) {
+        for (const rel of [0, Math.floor(ref.length / 2), ref.length - 1]) {
+          writeFileSync(`${t.file}.idx`, flipped(t.idx, t.blobStart + ref.at + rel));
+          await expectStraight(t, [...args]);
+        }
       }
     }
   });
@@ -94,7 +120,25 @@ describe('given the stored entity history damaged', () => {
     const emptied = (records: unknown[][]) => { records.splice(0, records.length); };
     for (const edit of [notPosted, swapped, emptied]) {
       writeFileSync(`${t.file}.idx`, forged(t, 'pasid 2', 1, edit));
-      await expectStraight(t, ['--pasid', '2']);
+      await expectStraight(t, ['--pasid', '2', '--json']);
+    }
+  });
+
+  it('a text forged with valid checksums: a line or a lifetime naming no posting, lines out of order, a line left out, no lines: folded instead', async () => {
+    const seqOf = (line: string) => Number(/^seq (\d+) /.exec(line)![1]);
+    const edits: ((lifetimes: unknown[][], lines: string[]) => void)[] = [
+      (_l, lines) => { lines[1] = lines[1].replace(/^seq \d+/, `seq ${seqOf(lines[0])}1`); },
+      (_l, lines) => { const i = lines.findIndex((x) => seqOf(x) !== seqOf(lines[0])); [lines[0], lines[i]] = [lines[i], lines[0]]; },
+      (_l, lines) => { lines.splice(lines.length - 1, 1); },
+      (_l, lines) => { lines.splice(0, lines.length); },
+      (lifetimes) => { lifetimes[0][0] = (lifetimes[0][0] as number) + 0.5; },
+      (lifetimes) => { (lifetimes[0][3] as { table: string }[])[0].table = 'faults'; },
+    ];
+    const k = directory(t).entities['pasid 2'].chunks.findIndex((c) => JSON.parse(gunzipSync(member(t, c.text)).toString('utf8').split('\n')[0]).length > 0);
+    expect(k).toBeGreaterThanOrEqual(0);
+    for (const edit of edits) {
+      writeFileSync(`${t.file}.idx`, forgedText(t, 'pasid 2', k, edit));
+      await expectStraight(t, TEXT);
     }
   });
 });

@@ -30,6 +30,19 @@ export interface HistoryChunkRef extends MemberRef {
   count: number;
   first: number;
   last: number;
+  /** The chunk's printed text (format 6): its gzip member and how many lines it holds. */
+  text: MemberRef & { lines: number };
+}
+
+/**
+ * A chunk's text member, checked: the lines `history` prints for the chunk's records (each
+ * ending in a newline), and its events that changed rows of the `pasids` or `devices` tables
+ * with those deltas alone (what the lifetimes are made from).
+ */
+export interface StoredText {
+  text: Buffer;
+  lines: number;
+  lifetimes: EntityEvent[];
 }
 
 /** The directory member: per entity label, the seq its stored history starts at and its chunks in order. */
@@ -56,6 +69,8 @@ export function directoryProblem(j: unknown): string | null {
     for (const c of e.chunks as Record<string, unknown>[]) {
       if (c === null || typeof c !== 'object' || !isInt(c.at) || !isInt(c.length) || typeof c.sha256 !== 'string') return 'malformed history directory';
       if (!isInt(c.count) || c.count < 1 || !isInt(c.first) || !isInt(c.last) || c.first <= prev || c.last < c.first) return 'malformed history directory';
+      const t = c.text as Record<string, unknown> | null;
+      if (t === null || typeof t !== 'object' || !isInt(t.at) || !isInt(t.length) || typeof t.sha256 !== 'string' || !isInt(t.lines) || t.lines < c.count) return 'malformed history directory';
       prev = c.last;
     }
   }
@@ -80,6 +95,95 @@ export function chunkProblem(j: unknown, ref: HistoryChunkRef, posted: (seq: num
   }
   if (j.length > 0 && ((j[0] as number[])[0] !== ref.first || prev !== ref.last)) return 'malformed history chunk';
   return null;
+}
+
+const LIFETIME_TABLES: ReadonlySet<string> = new Set(['pasids', 'devices']);
+const KINDS: ReadonlySet<string> = new Set(['added', 'removed', 'changed']);
+
+/** The seq a text line starting at `at` names (`seq N  ...`), or -1 when it does not start so. */
+export function lineSeq(text: Buffer, at: number): number {
+  if (text[at] !== 0x73 || text[at + 1] !== 0x65 || text[at + 2] !== 0x71 || text[at + 3] !== 0x20) return -1; // 'seq ' 
+  let n = 0;
+  let i = at + 4;
+  for (; i < text.length && i < at + 20; i++) {
+    const c = text[i];
+    if (c === 0x20) break;
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return i > at + 4 && text[i] === 0x20 && text[i + 1] === 0x20 ? n : -1;
+}
+
+/** The lines of a chunk's text whose seqs are from `from` to `to`, and how many. */
+export function linesBetween(text: Buffer, from: number, to: number): { text: Buffer; lines: number } {
+  let start = -1;
+  let end = 0;
+  let lines = 0;
+  for (let at = 0; at < text.length; at = text.indexOf(0x0a, at) + 1) {
+    const seq = lineSeq(text, at);
+    if (seq > to) break;
+    if (seq >= from) {
+      if (start < 0) start = at;
+      lines++;
+      end = text.indexOf(0x0a, at) + 1;
+    }
+  }
+  return start < 0 ? { text: text.subarray(0, 0), lines: 0 } : { text: text.subarray(start, end), lines };
+}
+
+/**
+ * A chunk's text member (its bytes, already checked against their SHA-256) read and checked, or
+ * what is wrong with it: the lifetimes' JSON on its first line (events ascending within the
+ * chunk, each one of the entity's postings, each delta of a `pasids` or `devices` row), then
+ * `ref.text.lines` lines each starting `seq N  `, N ascending from the chunk's `first` to its
+ * `last`, every N one of the postings, `ref.count` distinct ones.
+ */
+export function storedText(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: number) => boolean): StoredText | string {
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0) return 'malformed history text';
+  let life: unknown;
+  try {
+    life = JSON.parse(bytes.toString('utf8', 0, nl));
+  } catch {
+    return 'malformed history text';
+  }
+  if (!Array.isArray(life)) return 'malformed history text';
+  const lifetimes: EntityEvent[] = [];
+  let prev = -Infinity;
+  for (const r of life as unknown[]) {
+    if (!Array.isArray(r) || r.length !== 4 || !isInt(r[0]) || r[0] <= prev || r[0] < ref.first || r[0] > ref.last || (r[1] !== null && typeof r[1] !== 'number') || typeof r[2] !== 'string') return 'malformed history text';
+    prev = r[0];
+    if (!posted(prev)) return `history names seq ${prev}, which is not one of the entity's postings`;
+    if (!Array.isArray(r[3]) || r[3].length === 0 || !(r[3] as unknown[]).every(isLifetimeDelta)) return 'malformed history text';
+    lifetimes.push({ seq: r[0], ts: r[1] ?? undefined, type: r[2] as EventType, changes: r[3] as RowDelta[], alone: null });
+  }
+  const text = bytes.subarray(nl + 1);
+  let lines = 0;
+  let seqs = 0;
+  let last = -1;
+  for (let at = 0; at < text.length;) {
+    const seq = lineSeq(text, at);
+    if (seq < 0 || seq < last || (lines === 0 && seq !== ref.first)) return 'malformed history text';
+    if (seq !== last) {
+      if (!posted(seq)) return `history names seq ${seq}, which is not one of the entity's postings`;
+      seqs++;
+      last = seq;
+    }
+    lines++;
+    const end = text.indexOf(0x0a, at);
+    if (end < 0) return 'malformed history text';
+    at = end + 1;
+  }
+  if (lines !== ref.text.lines || seqs !== ref.count || last !== ref.last) return 'malformed history text';
+  return { text, lines, lifetimes };
+}
+
+function isLifetimeDelta(d: unknown): boolean {
+  if (d === null || typeof d !== 'object') return false;
+  const o = d as Record<string, unknown>;
+  if (typeof o.table !== 'string' || !LIFETIME_TABLES.has(o.table) || typeof o.key !== 'string' || typeof o.kind !== 'string' || !KINDS.has(o.kind)) return false;
+  if (o.fields === null || typeof o.fields !== 'object' || Array.isArray(o.fields)) return false;
+  return Object.values(o.fields).every((f) => f !== null && typeof f === 'object' && 'before' in f && 'after' in f);
 }
 
 function isChange(c: unknown): boolean {

@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { bucketOf, bucketProblem, postingsOf, type PostingBucket } from './postings.js';
 import { findingsProblem, StoredFindings, type FindingsJSON } from './storedFindings.js';
-import { chunkProblem, directoryProblem, type HistoryChunkRef, type HistoryDirectory, type StoredRecord } from './entityHistory.js';
+import { chunkProblem, directoryProblem, storedText, type HistoryChunkRef, type HistoryDirectory, type StoredRecord, type StoredText } from './entityHistory.js';
+
+/** A chunk's text is some hundred KB: inflated in 1 MiB pieces (zlib's 16 KiB default makes many pieces to concatenate). */
+const TEXT_INFLATE = { chunkSize: 1 << 20 };
 
 /** A gzip member of the index: its offset from the end of the header, its length, the SHA-256 of its uncompressed text. */
 export interface MemberRef {
@@ -32,6 +35,8 @@ export interface StoredHistory {
   chunks: readonly HistoryChunkRef[];
   /** Chunk `k` checked, then `decode`d (null: its records do not follow from the chunks before); null when it fails. */
   chunk<T>(k: number, decode: (records: StoredRecord[]) => T | null): Promise<T | null>;
+  /** Chunk `k`'s printed text, checked (entityHistory.ts storedText); null when it fails (reported). */
+  text(k: number): Promise<StoredText | null>;
 }
 
 export class IndexStore {
@@ -69,6 +74,19 @@ export class IndexStore {
         const decoded = 'json' in got ? decode(got.json) : null;
         if (decoded !== null) return decoded;
         this.onDamage(`stored history of ${label}, chunk ${k}`, 'json' in got ? 'its records do not follow from the chunks before' : got.reason, ref.first);
+        return null;
+      },
+      text: async (k: number) => {
+        const ref = chunks[k];
+        let got: StoredText | string;
+        try {
+          const bytes = gunzipSync(await this.read(ref.text), TEXT_INFLATE);
+          got = createHash('sha256').update(bytes).digest('hex') !== ref.text.sha256 ? 'its text checksum does not match' : storedText(bytes, ref, posted);
+        } catch (e) {
+          got = e instanceof Error ? e.message : String(e);
+        }
+        if (typeof got !== 'string') return got;
+        this.onDamage(`stored history of ${label}, chunk ${k}`, got, ref.first);
         return null;
       },
     };

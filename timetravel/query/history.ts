@@ -70,7 +70,8 @@ export class PostingsDoubt extends Error {}
  */
 export class PostedWalk {
   cursor: Cursor | undefined;
-  private readonly posted: Set<number>;
+  /** The postings as a set, made when a check first needs it (most walks never do). */
+  private postedSet: Set<number> | undefined;
   private readonly log: EventChanges;
   /** False once the postings were found wrong: the walk then folds every event. */
   private trusted = true;
@@ -81,8 +82,11 @@ export class PostedWalk {
     private readonly entities: readonly Entity[],
     private readonly onDoubt: (what: string, reason: string) => void = () => undefined,
   ) {
-    this.posted = new Set(seqs);
     this.log = new EventChanges(entities);
+  }
+
+  private get posted(): Set<number> {
+    return (this.postedSet ??= new Set(this.seqs));
   }
 
   events(window: SeqWindow = WHOLE, tick?: (events: number) => void): AsyncGenerator<EntityEvent> {

@@ -1,4 +1,4 @@
-import { HistoryDecoder } from '../index/entityHistory.js';
+import { HistoryDecoder, linesBetween } from '../index/entityHistory.js';
 import { entityLabel, type Entity } from './entity.js';
 import type { EntityEvent } from './entityEvent.js';
 import type { PostedWalk } from './history.js';
@@ -53,5 +53,51 @@ export async function* storedEntityEvents(
     if (upTo.length > 0) last = upTo[upTo.length - 1].seq;
     yield upTo;
     if (upTo.length < events.length) return;
+  }
+}
+
+/** A piece of `history`'s text output: events to print (folded), or lines the index stored and the events that make their lifetimes. */
+export type HistoryPiece =
+  | { events: readonly EntityEvent[] }
+  | { text: Buffer; lines: number; lifetimes: readonly EntityEvent[] };
+
+/**
+ * As storedEntityEvents, for `history`'s text output: the stored chunks' text members are given
+ * as they are (only the lines inside the window), each with the events whose deltas the
+ * lifetimes need (rows of `pasids` and `devices`, up to the window's end), so nothing is decoded
+ * or formatted. The events before the stored history, and after a chunk whose text fails its
+ * checks, are folded (as in storedEntityEvents).
+ */
+export async function* storedEntityText(
+  walk: PostedWalk, entity: Entity, window: SeqWindow = WHOLE, tick?: (events: number) => void,
+): AsyncGenerator<HistoryPiece> {
+  const seqs = walk.seqs;
+  const store = walk.timeline.options.store;
+  const posted = (seq: number): boolean => seqs[lowerBound(seqs, seq)] === seq;
+  const stored = store ? await store.history(entityLabel(entity), posted) : undefined;
+  if (!stored) {
+    for await (const e of walk.events(window, tick)) yield { events: [e] };
+    return;
+  }
+  let last = -Infinity;
+  for await (const e of walk.eventsOf(seqs.slice(0, lowerBound(seqs, stored.from)), window, tick)) {
+    last = e.seq;
+    yield { events: [e] };
+  }
+  if (walk.doubted) return;
+  last = Math.max(last, stored.from - 1);
+  for (let k = 0; k < stored.chunks.length && stored.chunks[k].first <= window.to; k++) {
+    const ref = stored.chunks[k];
+    const got = await stored.text(k);
+    if (got === null) {
+      for await (const e of walk.eventsOf(seqs.slice(lowerBound(seqs, last + 1)), window, tick, last)) yield { events: [e] };
+      return;
+    }
+    const whole = ref.first >= window.from && ref.last <= window.to;
+    const shown = whole ? got : linesBetween(got.text, window.from, window.to);
+    const lifetimes = ref.last <= window.to ? got.lifetimes : got.lifetimes.filter((e) => e.seq <= window.to);
+    yield { text: shown.text, lines: shown.lines, lifetimes };
+    if (ref.last > window.to) return;
+    last = ref.last;
   }
 }
