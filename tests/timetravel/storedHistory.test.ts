@@ -1,5 +1,5 @@
 /**
- * Stored entity history (docs/index-format.md, format 5): `history` of an entity touched in
+ * Stored entity history (docs/index-format.md, format 5, and its text members of format 6): `history` of an entity touched in
  * more than DENSE_INTERVALS intervals reads its events from the index instead of folding them.
  * Its output must be byte for byte what a straight fold prints: here the expected output comes
  * from a straight fold of a copy of the trace with no index (the compiled engine, which
