@@ -6,7 +6,8 @@ import { storedEntityEvents, storedEntityText, type HistoryPiece } from '../../t
 import type { EntityEvent } from '../../timetravel/query/entityEvent.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
 import { inWindow } from '../../timetravel/query/window.js';
-import { historyJson, historyLines, lifetimeLines } from '../format/history.js';
+import { historyJson, lifetimeLines } from '../format/history.js';
+import { historyLines } from '../../timetravel/query/historyText.js';
 import { ChunkedWriter } from '../format/results.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';

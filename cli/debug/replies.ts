@@ -5,7 +5,7 @@ import { breakLabel, type Breakpoint, type Stop } from '../../timetravel/debug/b
 import type { DebugStep } from '../../timetravel/debug/navigator.js';
 import { entityLabel } from '../../timetravel/query/entity.js';
 import { eventText, jsonText } from '../../timetravel/render.js';
-import { deltaText, keyText } from '../format/history.js';
+import { deltaText, keyText } from '../../timetravel/query/historyText.js';
 import { stateTables } from '../format/state.js';
 import { opText } from '../format/steps.js';
 import { plural } from '../format/plural.js';

@@ -2,7 +2,6 @@ import type { EntityEvent } from '../../timetravel/query/entityEvent.js';
 import type { Lifetime } from '../../timetravel/query/lifetimes.js';
 import { keyText } from '../../timetravel/query/historyText.js';
 
-export { deltaText, historyLines, keyText } from '../../timetravel/query/historyText.js';
 
 /** `history --json` entries: one per row change, or the event for a page request or response without one. */
 export function historyJson(h: EntityEvent): object[] {
