@@ -19,6 +19,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
  */
 let plainLookups = false;
 
+/** Whether plain `o[key]` lookups are own-property lookups now (between trustPrototype and untrustPrototype). */
+export function lookupsArePlain(): boolean {
+  return plainLookups;
+}
+
 export function get(o: Obj, key: string): unknown {
   if (plainLookups) return o[key];
   return hasOwn.call(o, key) ? o[key] : undefined;
@@ -117,23 +122,30 @@ function isHexDigit(c: number): boolean {
 
 const ADDR_FORMAT = 'expected a hex string like "0x7f0000001000" or a non-negative integer';
 
+/**
+ * Significant hex digits of `"0x…"` (leading zeros not counted), or -1 when `v` is not `0x`
+ * followed by hex digits only.
+ */
+export function hexDigits(v: string): number {
+  const n = v.length;
+  if (n <= 2 || v.charCodeAt(0) !== 48 || (v.charCodeAt(1) | 0x20) !== 120) return -1;
+  let significant = 0;
+  for (let i = 2; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (!isHexDigit(c)) return -1;
+    if (significant > 0 || c !== 48) significant++;
+  }
+  return significant;
+}
+
 /** An address: `"0x…"` (at most 64 bits) or a non-negative safe integer. */
 export function addr(o: Obj, key: string, line: number, file: string): bigint {
   const v = get(o, key);
   if (typeof v === 'string') {
-    const n = v.length;
-    if (n > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) | 0x20) === 120) {
-      let significant = 0;
-      let i = 2;
-      for (; i < n; i++) {
-        const c = v.charCodeAt(i);
-        if (!isHexDigit(c)) break;
-        if (significant > 0 || c !== 48) significant++;
-      }
-      if (i === n) {
-        if (significant > 16) fail(file, line, key, `address ${show(v)} is wider than 64 bits`);
-        return BigInt(v);
-      }
+    const significant = hexDigits(v);
+    if (significant >= 0) {
+      if (significant > 16) fail(file, line, key, `address ${show(v)} is wider than 64 bits`);
+      return BigInt(v);
     }
     return fail(file, line, key, `${ADDR_FORMAT}, got ${show(v)}`);
   }

@@ -7,7 +7,8 @@
  * given as `null` counts as absent.
  */
 import { parseRet } from './errno.js';
-import { addr, bool, code, fail, get, missing, oneOf, optUint, perm, show, str, uint, uintValue, type Obj } from './fieldReaders.js';
+import { fastEvent } from './fastEvent.js';
+import { addr, bool, code, fail, get, lookupsArePlain, missing, oneOf, optUint, perm, show, str, uint, uintValue, type Obj } from './fieldReaders.js';
 import { opRecord } from './opRecord.js';
 import { didYouMean } from './suggest.js';
 import {
@@ -72,6 +73,10 @@ function withEnvelope<P extends object>(p: P, o: Obj, line: number, file: string
  * previous good event, -1 before the first.
  */
 export function toEvent(raw: unknown, line: number, file: string, prevSeq: number): TraceEvent {
+  if (lookupsArePlain()) {
+    const fast = fastEvent(raw, line, prevSeq);
+    if (fast !== undefined) return fast;
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     fail(file, line, null, `expected a JSON object, got ${show(raw)}`);
   }

@@ -4,7 +4,8 @@
  * (README, Speed). Each task runs in its own process; each figure is the best of several runs.
  * `--fleet` runs the fleet's servers bench instead (scripts/benchFleet.ts).
  * Options: --full adds the 10M-event trace, 200k live devices and a 200 MB line; --json prints the figures as JSON; --runs N;
- * --only linearity runs only issue 12's linearity figures (index on 50k/100k/200k live devices and a 50/100/200 MB line).
+ * --only linearity runs only issue 12's linearity figures (index on 50k/100k/200k live devices and a 50/100/200 MB line);
+ * --only core runs only the per-event rows (floor, reader, replay, audit, --results, index, event cache) on the 1M trace.
  * A new measurement is a section in scripts/bench/ added to `sections` below.
  */
 import { execFileSync } from 'node:child_process';
@@ -60,6 +61,17 @@ function full(ctx: BenchContext): Row[] {
   ];
 }
 
+/** `--only core`: the core section alone, on a 1M trace generated for it. */
+async function coreOnly(): Promise<void> {
+  log('generating the 1M trace...');
+  const t1m = simulate(1_000_000);
+  log(`measuring (best of ${runs} runs each)...`);
+  const ctx: BenchContext = { runs, full: false, dir, t250k: '', t1m, floor: measure(runs, 'floor', t1m), json: {} };
+  const rows = await core(ctx);
+  if (args.has('--json')) process.stdout.write(`${JSON.stringify({ runs, ...ctx.json })}\n`);
+  else printTable(rows);
+}
+
 async function main(): Promise<void> {
   if (args.has('--fleet')) {
     const { benchFleet } = await import('./benchFleet.js');
@@ -69,7 +81,9 @@ async function main(): Promise<void> {
   try {
     const onlyAt = argv.indexOf('--only');
     if (onlyAt >= 0) {
-      if (argv[onlyAt + 1] !== 'linearity') throw new Error(`--only takes linearity, got ${argv[onlyAt + 1] ?? 'nothing'}`);
+      const only = argv[onlyAt + 1];
+      if (only !== 'linearity' && only !== 'core') throw new Error(`--only takes linearity or core, got ${only ?? 'nothing'}`);
+      if (only === 'core') return await coreOnly();
       log(`measuring linearity (best of ${runs} runs each)...`);
       const ctx: BenchContext = { runs, full: true, dir, t250k: '', t1m: '', floor: { ms: 0, cpuMs: 0, maxRssMb: 0 }, json: {} };
       const rows = await linearity(ctx);
