@@ -158,9 +158,13 @@ export class Timeline {
     const last = this.entries[this.entries.length - 1];
     if (last && (last.meta.events >= n || n - last.meta.events < this.gap)) return;
     const text = c.snapshot(this.options.shrink, !this.options.withoutAudit);
-    const blob = gzipSync(text);
+    // Encoded once for both the gzip and the hash; a large snapshot at gzip level 1, five times
+    // faster than the default level on this JSON for about 14% more bytes (issue 12, P2: on 200k
+    // live devices the compression of a few 100 MB snapshots was the index's largest cost).
+    const bytes = Buffer.from(text, 'utf8');
+    const blob = gzipSync(bytes, text.length > LARGE ? { level: 1 } : undefined);
     this.gap = gapAfter(text.length, every);
-    const digest = this.options.digest ? createHash('sha256').update(text).digest('hex') : undefined;
+    const digest = this.options.digest ? createHash('sha256').update(bytes).digest('hex') : undefined;
     this.entries.push({ meta: c.meta(), blob: async () => blob, digest });
   }
 }
