@@ -114,17 +114,23 @@ export function lineSeq(text: Buffer, at: number): number {
   return i > at + 4 && text[i] === 0x20 && text[i + 1] === 0x20 ? n : -1;
 }
 
-/** The lines of a chunk's text whose seqs are from `from` to `to`, and how many. */
+/**
+ * The lines of a chunk's text whose seqs are from `from` to `to`, and how many. A physical line
+ * that does not start `seq N  ` goes on the line before it: a row key may hold a raw newline
+ * (a device named "a\nb"), which `history` prints as it is.
+ */
 export function linesBetween(text: Buffer, from: number, to: number): { text: Buffer; lines: number } {
   let start = -1;
   let end = 0;
   let lines = 0;
+  let seq = -1;
   for (let at = 0; at < text.length; at = text.indexOf(0x0a, at) + 1) {
-    const seq = lineSeq(text, at);
+    const s = lineSeq(text, at);
+    if (s >= 0) seq = s;
     if (seq > to) break;
     if (seq >= from) {
       if (start < 0) start = at;
-      lines++;
+      if (s >= 0) lines++;
       end = text.indexOf(0x0a, at) + 1;
     }
   }
@@ -135,7 +141,8 @@ export function linesBetween(text: Buffer, from: number, to: number): { text: Bu
  * A chunk's text member (its bytes, already checked against their SHA-256) read and checked, or
  * what is wrong with it: the lifetimes' JSON on its first line (events ascending within the
  * chunk, each one of the entity's postings, each delta of a `pasids` or `devices` row), then
- * `ref.text.lines` lines each starting `seq N  `, N ascending from the chunk's `first` to its
+ * `ref.text.lines` lines each starting `seq N  ` (a physical line that does not is the rest of
+ * the line before it: a row key's raw newline), N ascending from the chunk's `first` to its
  * `last`, every N one of the postings, `ref.count` distinct ones.
  */
 export function storedText(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: number) => boolean): StoredText | string {
@@ -162,7 +169,12 @@ export function storedText(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: nu
   let seqs = 0;
   let last = -1;
   for (let at = 0; at < text.length;) {
+    const end = text.indexOf(0x0a, at);
+    if (end < 0) return 'malformed history text';
     const seq = lineSeq(text, at);
+    at = end + 1;
+    // not `seq N  `: the rest of the line before, after a raw newline in a row key (linesBetween)
+    if (seq < 0 && lines > 0) continue;
     if (seq < 0 || seq < last || (lines === 0 && seq !== ref.first)) return 'malformed history text';
     if (seq !== last) {
       if (!posted(seq)) return `history names seq ${seq}, which is not one of the entity's postings`;
@@ -170,9 +182,6 @@ export function storedText(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: nu
       last = seq;
     }
     lines++;
-    const end = text.indexOf(0x0a, at);
-    if (end < 0) return 'malformed history text';
-    at = end + 1;
   }
   if (lines !== ref.text.lines || seqs !== ref.count || last !== ref.last) return 'malformed history text';
   return { text, lines, lifetimes };
