@@ -1,10 +1,13 @@
-/** Tests run the TypeScript sources through ts-jest as CommonJS; the build (tsc) emits ESM. */
+/**
+ * Tests run the TypeScript sources as CommonJS, stripped of their types by esbuild
+ * (tests/support/esbuildTransform.cjs; tsc checks them beside jest in `npm test`); the build (tsc) emits ESM.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', isolatedModules: true, esModuleInterop: true, target: 'ES2022', resolveJsonModule: true }, diagnostics: false }],
+    '^.+\\.ts$': '<rootDir>/tests/support/esbuildTransform.cjs',
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // Equality of domain versions by their lists (tests/support/setup.ts).
