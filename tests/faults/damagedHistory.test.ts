@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { HistoryDirectory } from '../../timetravel/index/entityHistory.js';
 import type { IndexHeader } from '../../timetravel/index/indexFile.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, indexedTrace, straight, type IndexedTrace } from './support.js';
+import { cli, expectNoCrash, faultDir, indexedTrace, straightOnce, type IndexedTrace } from './support.js';
 
 jest.setTimeout(300_000);
 
@@ -37,7 +37,7 @@ async function expectStraight(t: IndexedTrace, args: string[]): Promise<void> {
   const r = await cli('history', t.file, ...args);
   expectNoCrash(r);
   expect(r.code).toBe(0);
-  expect(r.out).toBe((await straight(t.file, 'history', ...args)).out);
+  expect(r.out).toBe((await straightOnce(t.file, 'history', ...args)).out);
   expect(r.err).toMatch(DAMAGED);
 }
 

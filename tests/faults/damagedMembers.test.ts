@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, indexedTrace, straight } from './support.js';
+import { cli, expectNoCrash, faultDir, indexedTrace, straightOnce } from './support.js';
 
 const tmp = faultDir();
 const { text } = simulateText({ events: 2000, seed: 5, driver: 'vtd', inject: [{ rule: 'stale-page-response', count: 2 }, { rule: 'double-free', count: 1 }] });
@@ -32,7 +32,7 @@ describe('given a postings bucket corrupted in place', () => {
         const r = await cli('history', file, ...args);
         expectNoCrash(r);
         expect(r.code).toBe(0);
-        expect(r.out).toBe((await straight(file, 'history', ...args)).out);
+        expect(r.out).toBe((await straightOnce(file, 'history', ...args)).out);
         expect(r.err).toMatch(DAMAGED);
       }
     }
@@ -46,7 +46,7 @@ describe('given a postings bucket corrupted in place', () => {
       for (const args of [['--pasid', '3'], ['--pasid', '11', '--from', '700', '--to', '900']]) {
         const r = await cli('history', file, ...args);
         expectNoCrash(r);
-        expect(r.out).toBe((await straight(file, 'history', ...args)).out);
+        expect(r.out).toBe((await straightOnce(file, 'history', ...args)).out);
         expect(r.err === '' || DAMAGED.test(r.err)).toBe(true);
       }
     }
@@ -64,7 +64,7 @@ describe('given the findings member corrupted in place', () => {
       const r = await cli('debug', file, '--commands', script, '--json');
       expectNoCrash(r);
       expect(r.code).toBe(0);
-      expect(r.out).toBe((await straight(file, 'debug', '--commands', script, '--json')).out);
+      expect(r.out).toBe((await straightOnce(file, 'debug', '--commands', script, '--json')).out);
       expect(r.err).toMatch(DAMAGED);
     }
   });

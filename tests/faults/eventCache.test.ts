@@ -9,7 +9,7 @@ import { fingerprint } from '../../events/source/fingerprint.js';
 import { parseTraceText, readTraceBatches } from '../../events/reader.js';
 import type { TraceEvent } from '../../events/types.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, straight } from './support.js';
+import { cli, expectNoCrash, faultDir, straightOnce } from './support.js';
 
 const dir = faultDir();
 let n = 0;
@@ -30,7 +30,7 @@ async function events(file: string, opts = {}): Promise<TraceEvent[]> {
 /** The command on the trace as it is, against a straight replay of a copy: same output, `notice` added on stderr. */
 async function expectStraight(file: string, notice: RegExp | null, ...args: string[]): Promise<void> {
   const [cmd, ...rest] = args.length > 0 ? args : ['replay', '--steps'];
-  const plain = await straight(file, cmd, ...rest);
+  const plain = await straightOnce(file, cmd, ...rest);
   const r = await cli(cmd, file, ...rest);
   expectNoCrash(r);
   expect(r.code).toBe(plain.code);

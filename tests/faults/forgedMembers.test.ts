@@ -12,7 +12,7 @@ import { bucketOf } from '../../timetravel/index/postings.js';
 import { memberOf } from '../../timetravel/index/store.js';
 import type { FindingsJSON } from '../../timetravel/index/storedFindings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, indexedTrace, straight, type IndexedTrace } from './support.js';
+import { cli, expectNoCrash, faultDir, indexedTrace, straightOnce, type IndexedTrace } from './support.js';
 
 const tmp = faultDir();
 // seq N is on line N: seqs 1 to 2000, a checkpoint every 100 events
@@ -46,7 +46,7 @@ async function expectStraight(file: string, ...args: string[]): Promise<string> 
   if (maybe) args = args.slice(1);
   const r = await cli(args[0], file, ...args.slice(1));
   expectNoCrash(r);
-  const s = await straight(file, ...args);
+  const s = await straightOnce(file, ...args);
   expect(r.code).toBe(s.code);
   expect(r.out).toBe(s.out);
   if (!maybe || r.err !== '') expect(r.err).toMatch(NOT_TRUSTED);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readIndexHeader, writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { SMALL } from '../timetravel/fixtures.js';
-import { cli, expectNoCrash, faultDir, straight } from './support.js';
+import { cli, expectNoCrash, faultDir, straightOnce } from './support.js';
 
 const tmp = faultDir();
 
@@ -37,7 +37,7 @@ async function expectStraight(file: string, points: string[]): Promise<string> {
     const r = await cli('state', file, '--at', at, '--json');
     expectNoCrash(r);
     expect(r.code).toBe(0);
-    expect(r.out).toBe((await straight(file, 'state', '--at', at, '--json')).out);
+    expect(r.out).toBe((await straightOnce(file, 'state', '--at', at, '--json')).out);
     err += r.err;
   }
   return err;
@@ -136,7 +136,7 @@ describe('given the trace edited in the middle, its size and modification time k
     expect(statSync(file).size).toBe(Buffer.byteLength(BIG));
     const r = await cli('state', file, '--at', '801', '--json');
     expect(r.err).toBe(`sva-replay: index ${file}.idx is stale (trace content changed); rebuilt it\n`);
-    expect(r.out).toBe((await straight(file, 'state', '--at', '801', '--json')).out);
+    expect(r.out).toBe((await straightOnce(file, 'state', '--at', '801', '--json')).out);
     expect(r.out).toContain('"mm":"N');
   });
 
@@ -152,7 +152,7 @@ describe('given the trace edited in the middle, its size and modification time k
     const before = (await load(file)).header.trace;
     const r = await cli('state', file, '--at', '801', '--json');
     expect(r.err).toBe('');
-    expect(r.out).toBe((await straight(file, 'state', '--at', '801', '--json')).out);
+    expect(r.out).toBe((await straightOnce(file, 'state', '--at', '801', '--json')).out);
     const after = (await load(file)).header.trace;
     expect([after.sha256, after.ino === statSync(file).ino, after.ctimeMs]).toEqual([before.sha256, true, statSync(file).ctimeMs]);
   });

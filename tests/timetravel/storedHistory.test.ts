@@ -46,9 +46,12 @@ function entitiesOf(text: string): string[][] {
 
 describe('history from the stored entity history', () => {
   const { text } = simulateText({ events: 6000, seed: 41, driver: 'smmuv3', inject: ALL.map((rule) => ({ rule, count: 1 })) });
+  /** The trace indexed every 100 events, and a copy with no index (built once for the tests below). */
+  let sim: { indexed: string; plain: string };
+  beforeAll(async () => { sim = await pair('sim', text, 100); });
 
   it('is stored for the dense entities only (PASIDs reused by many processes, devices), not for a sparse mm', async () => {
-    const { indexed } = await pair('dense', text, 100);
+    const { indexed } = sim;
     const { store, damage } = await directory(indexed);
     const seqsOf = async (label: string) => (await store.postings(label))!;
     const all = entitiesOf(text);
@@ -69,7 +72,7 @@ describe('history from the stored entity history', () => {
   });
 
   it('prints what a straight fold with no index prints, text and --json, whole and in windows', async () => {
-    const { indexed, plain } = await pair('sim', text, 100);
+    const { indexed, plain } = sim;
     const windows = [[], ['--json'], ['--from', '2500', '--to', '4100', '--json']];
     const all = entitiesOf(text);
     for (const e of [...all.filter((x) => x[0] === '--pasid').slice(0, 6), ...all.filter((x) => x[0] === '--dev').slice(0, 2), ...all.filter((x) => x[0] === '--mm').slice(0, 2)]) {
