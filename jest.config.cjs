@@ -12,6 +12,9 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // Equality of domain versions by their lists (tests/support/setup.ts).
   setupFilesAfterEnv: ['<rootDir>/tests/support/setup.ts'],
+  // The fleet's servers, once per run when the environment has none (tests/support/fleetServers.ts).
+  globalSetup: '<rootDir>/tests/support/serversSetup.ts',
+  globalTeardown: '<rootDir>/tests/support/serversTeardown.ts',
   testTimeout: 60000,
   // Jest's default is one worker on a 2-core machine (cores - 1); the suites are independent.
   maxWorkers: '100%',

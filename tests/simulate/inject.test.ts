@@ -4,7 +4,7 @@ import type { Fact } from '../../replay/kernel/facts.js';
 import { Fold } from '../../replay/fold.js';
 import type { StepResult } from '../../replay/stepResult.js';
 import { INJECT_RULES, type InjectRequest, type InjectRule, type Injection } from '../../simulate/rules.js';
-import { simulateText } from '../../simulate/workload.js';
+import { minEvents, simulateText } from '../../simulate/workload.js';
 
 /** What the model held just before a planted event: the event's device bonds and its PASID's owner. */
 type Before = { devBonds: readonly number[]; owner: string | undefined };
@@ -16,7 +16,8 @@ interface Planted {
   results: StepResult[];
 }
 
-function plant(inject: InjectRequest[], driver: DriverName, seed: number, events = 4000): Planted {
+/** `events` defaults to the shortest trace the simulator plants `inject` in (1300 events for two races). */
+function plant(inject: InjectRequest[], driver: DriverName, seed: number, events = minEvents(inject)): Planted {
   const { text, manifest } = simulateText({ events, seed, driver, inject });
   const seqs = new Set(manifest.map((m) => m.seq));
   const fold = new Fold();

@@ -1,8 +1,9 @@
 /**
  * The fleet's real servers for the integration tests: nats-server (JetStream) and PostgreSQL.
- * `.ci/run` starts them and exports SVA_TEST_NATS_URL and SVA_TEST_PG_URL; without those, the
- * test file starts its own with the same script (scripts/test-servers.sh) and stops them after.
- * A server that cannot be started or reached fails the tests; nothing is skipped.
+ * `.ci/run` starts them and exports SVA_TEST_NATS_URL and SVA_TEST_PG_URL; without those, jest's
+ * globalSetup (tests/support/serversSetup.ts) starts them once for the run with the same script
+ * (scripts/test-servers.sh), or, when jest ran without it, the test file starts its own and stops
+ * them after. A server that cannot be started or reached fails the tests; nothing is skipped.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -23,6 +24,7 @@ export function startServers(): Servers {
   const nats = process.env.SVA_TEST_NATS_URL;
   const pgUrl = process.env.SVA_TEST_PG_URL;
   if (nats && pgUrl) return { nats, pg: pgUrl, stop: () => undefined };
+  if (process.env.SVA_TEST_SERVERS_ERROR) throw new Error(process.env.SVA_TEST_SERVERS_ERROR);
   const dir = mkdtempSync(join(tmpdir(), 'sva-servers-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user
   let out: string;
