@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { indexedPostings, startCursor } from '../../timetravel/openTimeline.js';
 import { entityLabel, parseEntity, type Entity } from '../../timetravel/query/entity.js';
 import { entityEvents } from '../../timetravel/query/history.js';
-import { storedEntityEvents, storedEntityText, type HistoryPiece } from '../../timetravel/query/storedWalk.js';
+import { storedEntityText, type HistoryPiece } from '../../timetravel/query/storedWalk.js';
 import type { EntityEvent } from '../../timetravel/query/entityEvent.js';
 import { Lifetimes } from '../../timetravel/query/lifetimes.js';
 import { inWindow } from '../../timetravel/query/window.js';
-import { historyJson, lifetimeLines } from '../format/history.js';
-import { historyLines } from '../../timetravel/query/historyText.js';
+import { lifetimeLines } from '../format/history.js';
+import { historyJsonLines, historyLines } from '../../timetravel/query/historyText.js';
 import { ChunkedWriter } from '../format/results.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { addTraceOptions, BadLines, type TraceFlags } from '../options.js';
@@ -25,10 +25,6 @@ interface HistoryFlags extends TraceFlags, WindowFlags {
 
 async function* singles(events: AsyncIterable<EntityEvent>): AsyncGenerator<HistoryPiece> {
   for await (const e of events) yield { events: [e] };
-}
-
-async function* batches(events: AsyncIterable<readonly EntityEvent[]>): AsyncGenerator<HistoryPiece> {
-  for await (const b of events) yield { events: b };
 }
 
 function entityOf(flags: HistoryFlags): Entity {
@@ -71,13 +67,14 @@ Examples:
     let lastSeq: number | undefined;
     if (flags.json) writer.line(`{"entity":${JSON.stringify(entityLabel(entity))},"from":${window.from},"to":${JSON.stringify(window.to === Infinity ? null : window.to)},"entries":[`);
     try {
-      // Text from the index's stored lines where it has them (storedEntityText); --json from its records.
+      // From the index's stored lines, or --json entries, where it has them (storedEntityText).
       const pieces = walk === null ? singles(entityEvents(cursor!, [entity], window, tick))
-        : flags.json ? batches(storedEntityEvents(walk, entity, window, tick)) : storedEntityText(walk, entity, window, tick);
+        : storedEntityText(walk, entity, window, tick, flags.json ? 'json' : 'text');
       for await (const piece of pieces) {
         if ('text' in piece) {
           for (const h of piece.lifetimes) for (const d of h.changes) lifetimes.add(d, h.seq, h.ts, h.type);
-          writer.bytes(piece.text);
+          // each stored entry starts with the comma that separates it from the one before: none before the first
+          writer.bytes(flags.json && n === 0 ? piece.text.subarray(1) : piece.text);
           n += piece.lines;
           settled = n;
           await writer.settle();
@@ -86,7 +83,7 @@ Examples:
         for (const h of piece.events) {
           for (const d of h.changes) lifetimes.add(d, h.seq, h.ts, h.type);
           if (!inWindow(window, h.seq)) continue;
-          if (flags.json) for (const j of historyJson(h)) writer.line(`${n++ > 0 ? ',' : ''}${JSON.stringify(j)}`);
+          if (flags.json) for (const j of historyJsonLines(h)) writer.line(`${n++ > 0 ? ',' : ''}${j}`);
           else for (const line of historyLines(h)) { writer.line(line); n++; }
         }
         if (n - settled >= 1024) {

@@ -1,15 +1,4 @@
-import type { EntityEvent } from '../../timetravel/query/entityEvent.js';
 import type { Lifetime } from '../../timetravel/query/lifetimes.js';
-import { keyText } from '../../timetravel/query/historyText.js';
-
-
-/** `history --json` entries: one per row change, or the event for a page request or response without one. */
-export function historyJson(h: EntityEvent): object[] {
-  const { seq, type, alone } = h;
-  const ts = h.ts !== undefined ? { ts: h.ts } : {};
-  if (alone !== null) return [{ seq, ...ts, type, event: JSON.parse(alone.event), ret: alone.ret, errno: alone.errno }];
-  return h.changes.map((change) => ({ seq, ...ts, type, change: { ...change, key: keyText(change.key) } }));
-}
 
 const at = (seq: number, ts: number | null): string => `seq ${seq}${ts !== null ? ` (ts ${ts})` : ''}`;
 

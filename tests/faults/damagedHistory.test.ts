@@ -1,8 +1,8 @@
 /**
- * A damaged stored entity history (docs/index-format.md, format 6): a flipped byte in its
- * directory, in one of its chunks (read by `history --json`) or in a chunk's text (read by
- * `history`), a chunk or a text forged with a valid checksum naming an event that is not one of
- * the entity's postings. `history` still prints exactly what a straight fold
+ * A damaged stored entity history (docs/index-format.md, format 7): a flipped byte in its
+ * directory, in one of its chunks' entries (read by `history --json`) or in a chunk's text (read
+ * by `history`), entries or a text forged with a valid checksum naming an event that is not one
+ * of the entity's postings. `history` still prints exactly what a straight fold
  * prints, exits 0, and says once on stderr that the index is damaged.
  */
 import { createHash } from 'node:crypto';
@@ -53,32 +53,23 @@ function rewritten(t: IndexedTrace, dir: HistoryDirectory, extra: Buffer[]): Buf
 }
 
 /**
- * The index rewritten with chunk `k` of `label` replaced by `records` (gzipped, appended after
- * the last member), the directory and the header re-checksummed: a forgery every checksum agrees with.
+ * The index rewritten with chunk `k` of `label`'s text member (`text`) or entries member
+ * (`json`) edited: its first line (the lifetimes' JSON; for the entries `[lifetimes, keys]`) and
+ * its lines, gzipped and appended after the last member, the directory and the header
+ * re-checksummed: a forgery every checksum agrees with.
  */
-function forged(t: IndexedTrace, label: string, k: number, edit: (records: unknown[][]) => void): Buffer {
+function forged(t: IndexedTrace, label: string, k: number, form: 'text' | 'json', edit: (head: unknown[], lines: string[]) => void): Buffer {
   const dir = directory(t);
   const ref = dir.entities[label].chunks[k];
-  const records = JSON.parse(gunzipSync(member(t, ref)).toString('utf8')) as unknown[][];
-  edit(records);
-  const textOf = JSON.stringify(records);
-  const blob = gzipSync(textOf);
-  dir.entities[label].chunks[k] = { ...ref, at: t.idx.length - t.blobStart, length: blob.length, sha256: sha(textOf) };
-  return rewritten(t, dir, [blob]);
-}
-
-/** As `forged`, for chunk `k`'s text member: its lifetimes' JSON and its lines, edited. */
-function forgedText(t: IndexedTrace, label: string, k: number, edit: (lifetimes: unknown[][], lines: string[]) => void): Buffer {
-  const dir = directory(t);
-  const ref = dir.entities[label].chunks[k];
-  const text = gunzipSync(member(t, ref.text)).toString('utf8');
+  const text = gunzipSync(member(t, form === 'text' ? ref.text : ref)).toString('utf8');
   const nl = text.indexOf('\n');
-  const lifetimes = JSON.parse(text.slice(0, nl)) as unknown[][];
+  const head = JSON.parse(text.slice(0, nl)) as unknown[];
   const lines = text.slice(nl + 1).split('\n').slice(0, -1);
-  edit(lifetimes, lines);
-  const textOf = `${JSON.stringify(lifetimes)}\n${lines.map((l) => `${l}\n`).join('')}`;
+  edit(head, lines);
+  const textOf = `${JSON.stringify(head)}\n${lines.map((l) => `${l}\n`).join('')}`;
   const blob = gzipSync(textOf);
-  dir.entities[label].chunks[k] = { ...ref, text: { ...ref.text, at: t.idx.length - t.blobStart, length: blob.length, sha256: sha(textOf) } };
+  const placed = { at: t.idx.length - t.blobStart, length: blob.length, sha256: sha(textOf) };
+  dir.entities[label].chunks[k] = form === 'text' ? { ...ref, text: { ...ref.text, ...placed } } : { ...ref, ...placed };
   return rewritten(t, dir, [blob]);
 }
 
@@ -114,12 +105,17 @@ describe('given the stored entity history damaged', () => {
     }
   });
 
-  it('a chunk forged with valid checksums naming an event that is no posting of the entity, or out of order: folded instead', async () => {
-    const notPosted = (records: unknown[][]) => { records[1][0] = (records[0][0] as number) + 0.5; };
-    const swapped = (records: unknown[][]) => { [records[1], records[2]] = [records[2], records[1]]; };
-    const emptied = (records: unknown[][]) => { records.splice(0, records.length); };
-    for (const edit of [notPosted, swapped, emptied]) {
-      writeFileSync(`${t.file}.idx`, forged(t, 'pasid 2', 1, edit));
+  it('entries forged with valid checksums: an entry naming no posting, out of order, left out, none, a key list pointing past them: folded instead', async () => {
+    const seqOf = (line: string) => Number(/^,\{"seq":(\d+),/.exec(line)![1]);
+    const edits: ((head: unknown[], lines: string[]) => void)[] = [
+      (_h, lines) => { lines[1] = lines[1].replace(/^,\{"seq":\d+/, `,{"seq":${seqOf(lines[0])}1`); },
+      (_h, lines) => { const i = lines.findIndex((x) => seqOf(x) !== seqOf(lines[0])); [lines[0], lines[i]] = [lines[i], lines[0]]; },
+      (_h, lines) => { lines.splice(lines.length - 1, 1); },
+      (_h, lines) => { lines.splice(0, lines.length); },
+      (head, lines) => { (head[1] as unknown[]).push([lines.length, 'x\u0000y']); },
+    ];
+    for (const edit of edits) {
+      writeFileSync(`${t.file}.idx`, forged(t, 'pasid 2', 1, 'json', edit));
       await expectStraight(t, ['--pasid', '2', '--json']);
     }
   });
@@ -137,7 +133,7 @@ describe('given the stored entity history damaged', () => {
     const k = directory(t).entities['pasid 2'].chunks.findIndex((c) => JSON.parse(gunzipSync(member(t, c.text)).toString('utf8').split('\n')[0]).length > 0);
     expect(k).toBeGreaterThanOrEqual(0);
     for (const edit of edits) {
-      writeFileSync(`${t.file}.idx`, forgedText(t, 'pasid 2', k, edit));
+      writeFileSync(`${t.file}.idx`, forged(t, 'pasid 2', k, 'text', (head, lines) => edit(head as unknown[][], lines)));
       await expectStraight(t, TEXT);
     }
   });

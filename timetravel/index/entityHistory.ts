@@ -1,15 +1,16 @@
 /**
  * Stored entity history (docs/index-format.md, "Entity history"): for an entity touched in more
  * than DENSE_INTERVALS intervals, what `history` shows of each of its events from the one that
- * made it dense on, so `history` reads it instead of folding every interval. The records of one
- * entity are cut into chunks of CHUNK_INTERVALS intervals' events, one gzip member each; a
- * directory member names them. This file is the records' encoding and its checks.
+ * made it dense on, so `history` reads it instead of folding every interval. The events of one
+ * entity are cut into chunks of CHUNK_INTERVALS intervals' events, two gzip members each (the
+ * entries `history --json` prints, the lines `history` prints); a directory member names them.
+ * This file is the members' encoding and its checks.
  */
 import type { Errno } from '../../events/errno.js';
 import type { EventType } from '../../events/types.js';
-import type { AnyRow, TableName } from '../../projections/tables.js';
 import type { EntityEvent } from '../query/entityEvent.js';
-import { rowDelta, type RowDelta } from '../rows.js';
+import { keyText } from '../query/historyText.js';
+import type { RowDelta } from '../rows.js';
 import type { MemberRef } from './store.js';
 
 /** An entity touched in more intervals (of `every` events) than this has its history stored from then on. */
@@ -17,32 +18,31 @@ export const DENSE_INTERVALS = 4;
 /** Intervals of events per stored chunk. */
 export const CHUNK_INTERVALS = 16;
 
-/** A row change: table, key, the row after (null: removed) and, unless it is the row's last stored `after` (or none), the row before. */
-export type StoredChange = [TableName, string, AnyRow | null] | [TableName, string, AnyRow | null, AnyRow | null];
-
-/** `[seq, ts, type, changes]`, or for a page event changing none of the rows `[seq, ts, type, event line, ret, errno]`. */
-export type StoredRecord =
-  | [number, number | null, EventType, StoredChange[]]
-  | [number, number | null, EventType, string, number, Errno | null];
-
+/** A chunk: its `--json` entries' member (MemberRef), how many events, the seqs of its first and last, its text member. */
 export interface HistoryChunkRef extends MemberRef {
-  /** Records in the chunk, and the seqs of its first and last. */
+  /** Events in the chunk, and the seqs of its first and last. */
   count: number;
   first: number;
   last: number;
-  /** The chunk's printed text (format 6): its gzip member and how many lines it holds. */
+  /** The chunk's printed text: its gzip member and how many lines it holds (as many as its entries). */
   text: MemberRef & { lines: number };
 }
 
+/** Which of a chunk's members: the lines `history` prints, or the entries `history --json` prints. */
+export type HistoryForm = 'text' | 'json';
+
 /**
- * A chunk's text member, checked: the lines `history` prints for the chunk's records (each
- * ending in a newline), and its events that changed rows of the `pasids` or `devices` tables
- * with those deltas alone (what the lifetimes are made from).
+ * A chunk's text or entries member, checked: the lines `history` prints for the chunk's events,
+ * or the entries `history --json` prints (each `,` then the entry's JSON), each ending in a
+ * newline; its events that changed rows of the `pasids` or `devices` tables with those deltas
+ * alone (what the lifetimes are made from); for the entries, the keys keyText changed
+ * (`[entry, key]`, what turns the entries back into row deltas).
  */
-export interface StoredText {
+export interface StoredLines {
   text: Buffer;
   lines: number;
   lifetimes: EntityEvent[];
+  keys: readonly [number, string][];
 }
 
 /** The directory member: per entity label, the seq its stored history starts at and its chunks in order. */
@@ -50,12 +50,11 @@ export interface HistoryDirectory {
   entities: Record<string, { from: number; chunks: HistoryChunkRef[] }>;
 }
 
-/** The row identity (table and key) the encoding tracks `after`s by. */
+/** The row identity (table and key) a step's row changes are merged by. */
 export const rowId = (table: string, key: string): string => `${table}\u0000${key}`;
 
 const TABLES: ReadonlySet<string> = new Set(['pasids', 'devices', 'faults', 'bonds']);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isRow = (v: unknown): boolean => v === null || (typeof v === 'object' && !Array.isArray(v));
 
 /** What is wrong with a parsed directory, or null. */
 export function directoryProblem(j: unknown): string | null {
@@ -77,55 +76,45 @@ export function directoryProblem(j: unknown): string | null {
   return null;
 }
 
-/**
- * What is wrong with a chunk's records, or null: each a record of the shapes above, their seqs
- * ascending from the chunk's `first` to its `last`, `count` of them, each one of the entity's
- * postings (`posted`).
- */
-export function chunkProblem(j: unknown, ref: HistoryChunkRef, posted: (seq: number) => boolean): string | null {
-  if (!Array.isArray(j) || j.length !== ref.count) return 'malformed history chunk';
-  let prev = -Infinity;
-  for (const r of j as unknown[]) {
-    if (!Array.isArray(r) || !isInt(r[0]) || r[0] <= prev || (r[1] !== null && typeof r[1] !== 'number') || typeof r[2] !== 'string') return 'malformed history chunk';
-    prev = r[0];
-    if (!posted(prev)) return `history names seq ${prev}, which is not one of the entity's postings`;
-    if (r.length === 6) {
-      if (typeof r[3] !== 'string' || typeof r[4] !== 'number' || (r[5] !== null && typeof r[5] !== 'string')) return 'malformed history chunk';
-    } else if (r.length !== 4 || !Array.isArray(r[3]) || r[3].length === 0 || !(r[3] as unknown[]).every(isChange)) return 'malformed history chunk';
-  }
-  if (j.length > 0 && ((j[0] as number[])[0] !== ref.first || prev !== ref.last)) return 'malformed history chunk';
-  return null;
-}
-
 const LIFETIME_TABLES: ReadonlySet<string> = new Set(['pasids', 'devices']);
 const KINDS: ReadonlySet<string> = new Set(['added', 'removed', 'changed']);
 
-/** The seq a text line starting at `at` names (`seq N  ...`), or -1 when it does not start so. */
-export function lineSeq(text: Buffer, at: number): number {
-  if (text[at] !== 0x73 || text[at + 1] !== 0x65 || text[at + 2] !== 0x71 || text[at + 3] !== 0x20) return -1; // 'seq ' 
+/** A line's start: `seq ` in the text, `,{"seq":` in the entries. */
+const PREFIX: Record<HistoryForm, Buffer> = { text: Buffer.from('seq '), json: Buffer.from(',{"seq":') };
+/** What follows a line's seq: two spaces in the text, a comma in the entries. */
+const AFTER: Record<HistoryForm, string> = { text: '  ', json: ',' };
+
+/** The seq a line of the form starting at `at` names (`seq N  ...`, `,{"seq":N,...`), or -1 when it does not start so. */
+export function lineSeq(text: Buffer, at: number, form: HistoryForm = 'text'): number {
+  const prefix = PREFIX[form];
+  for (let i = 0; i < prefix.length; i++) if (text[at + i] !== prefix[i]) return -1;
+  const digits = at + prefix.length;
   let n = 0;
-  let i = at + 4;
-  for (; i < text.length && i < at + 20; i++) {
+  let i = digits;
+  for (; i < text.length && i < digits + 16; i++) {
     const c = text[i];
-    if (c === 0x20) break;
-    if (c < 0x30 || c > 0x39) return -1;
+    if (c < 0x30 || c > 0x39) break;
     n = n * 10 + (c - 0x30);
   }
-  return i > at + 4 && text[i] === 0x20 && text[i + 1] === 0x20 ? n : -1;
+  if (i === digits) return -1;
+  const after = AFTER[form];
+  for (let k = 0; k < after.length; k++) if (text[i + k] !== after.charCodeAt(k)) return -1;
+  return n;
 }
 
 /**
- * The lines of a chunk's text whose seqs are from `from` to `to`, and how many. A physical line
- * that does not start `seq N  ` goes on the line before it: a row key may hold a raw newline
- * (a device named "a\nb"), which `history` prints as it is.
+ * The lines of a chunk's member whose seqs are from `from` to `to`, and how many. In the text, a
+ * physical line that does not start `seq N  ` goes on the line before it: a row key may hold a
+ * raw newline (a device named "a\nb"), which `history` prints as it is. (An entry's JSON never
+ * holds one.)
  */
-export function linesBetween(text: Buffer, from: number, to: number): { text: Buffer; lines: number } {
+export function linesBetween(text: Buffer, from: number, to: number, form: HistoryForm = 'text'): { text: Buffer; lines: number } {
   let start = -1;
   let end = 0;
   let lines = 0;
   let seq = -1;
   for (let at = 0; at < text.length; at = text.indexOf(0x0a, at) + 1) {
-    const s = lineSeq(text, at);
+    const s = lineSeq(text, at, form);
     if (s >= 0) seq = s;
     if (seq > to) break;
     if (seq >= from) {
@@ -137,45 +126,66 @@ export function linesBetween(text: Buffer, from: number, to: number): { text: Bu
   return start < 0 ? { text: text.subarray(0, 0), lines: 0 } : { text: text.subarray(start, end), lines };
 }
 
-/**
- * A chunk's text member (its bytes, already checked against their SHA-256) read and checked, or
- * what is wrong with it: the lifetimes' JSON on its first line (events ascending within the
- * chunk, each one of the entity's postings, each delta of a `pasids` or `devices` row), then
- * `ref.text.lines` lines each starting `seq N  ` (a physical line that does not is the rest of
- * the line before it: a row key's raw newline), N ascending from the chunk's `first` to its
- * `last`, every N one of the postings, `ref.count` distinct ones.
- */
-export function storedText(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: number) => boolean): StoredText | string {
-  const nl = bytes.indexOf(0x0a);
-  if (nl < 0) return 'malformed history text';
-  let life: unknown;
-  try {
-    life = JSON.parse(bytes.toString('utf8', 0, nl));
-  } catch {
-    return 'malformed history text';
-  }
-  if (!Array.isArray(life)) return 'malformed history text';
+/** The lifetimes' events of a member's first line, checked, or what is wrong with them. */
+function lifetimesOf(life: unknown, ref: HistoryChunkRef, posted: (seq: number) => boolean, what: string): EntityEvent[] | string {
+  if (!Array.isArray(life)) return `malformed history ${what}`;
   const lifetimes: EntityEvent[] = [];
   let prev = -Infinity;
   for (const r of life as unknown[]) {
-    if (!Array.isArray(r) || r.length !== 4 || !isInt(r[0]) || r[0] <= prev || r[0] < ref.first || r[0] > ref.last || (r[1] !== null && typeof r[1] !== 'number') || typeof r[2] !== 'string') return 'malformed history text';
+    if (!Array.isArray(r) || r.length !== 4 || !isInt(r[0]) || r[0] <= prev || r[0] < ref.first || r[0] > ref.last || (r[1] !== null && typeof r[1] !== 'number') || typeof r[2] !== 'string') return `malformed history ${what}`;
     prev = r[0];
     if (!posted(prev)) return `history names seq ${prev}, which is not one of the entity's postings`;
-    if (!Array.isArray(r[3]) || r[3].length === 0 || !(r[3] as unknown[]).every(isLifetimeDelta)) return 'malformed history text';
+    if (!Array.isArray(r[3]) || r[3].length === 0 || !(r[3] as unknown[]).every(isLifetimeDelta)) return `malformed history ${what}`;
     lifetimes.push({ seq: r[0], ts: r[1] ?? undefined, type: r[2] as EventType, changes: r[3] as RowDelta[], alone: null });
   }
+  return lifetimes;
+}
+
+/**
+ * A chunk's text or entries member (its bytes, already checked against their SHA-256) read and
+ * checked, or what is wrong with it. Its first line: for the text, the lifetimes' JSON (events
+ * ascending within the chunk, each one of the entity's postings, each delta of a `pasids` or
+ * `devices` row); for the entries, `[LIFETIMES, KEYS]` (KEYS: `[entry, key]`, entries ascending,
+ * each key holding the \u0000 that keyText shows as `/`). Then `ref.text.lines` lines of the form
+ * (`seq N  ...`, `,{"seq":N,...`; in the text a physical line that does not start so is the rest
+ * of the line before it, a row key's raw newline), N ascending from the chunk's `first` to its `last`, every N
+ * one of the postings, `ref.count` distinct ones.
+ */
+export function storedLines(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: number) => boolean, form: HistoryForm): StoredLines | string {
+  const what = form === 'text' ? 'text' : 'entries';
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0) return `malformed history ${what}`;
+  let head: unknown;
+  try {
+    head = JSON.parse(bytes.toString('utf8', 0, nl));
+  } catch {
+    return `malformed history ${what}`;
+  }
+  let keys: [number, string][] = [];
+  if (form === 'json') {
+    if (!Array.isArray(head) || head.length !== 2 || !Array.isArray(head[1])) return `malformed history ${what}`;
+    keys = head[1] as [number, string][];
+    let prev = -1;
+    for (const k of keys) {
+      if (!Array.isArray(k) || k.length !== 2 || !isInt(k[0]) || k[0] <= prev || k[0] >= ref.text.lines || typeof k[1] !== 'string' || !k[1].includes('\u0000')) return `malformed history ${what}`;
+      prev = k[0];
+    }
+    head = head[0];
+  }
+  const lifetimes = lifetimesOf(head, ref, posted, what);
+  if (typeof lifetimes === 'string') return lifetimes;
   const text = bytes.subarray(nl + 1);
   let lines = 0;
   let seqs = 0;
   let last = -1;
   for (let at = 0; at < text.length;) {
     const end = text.indexOf(0x0a, at);
-    if (end < 0) return 'malformed history text';
-    const seq = lineSeq(text, at);
+    if (end < 0) return `malformed history ${what}`;
+    const seq = lineSeq(text, at, form);
     at = end + 1;
-    // not `seq N  `: the rest of the line before, after a raw newline in a row key (linesBetween)
-    if (seq < 0 && lines > 0) continue;
-    if (seq < 0 || seq < last || (lines === 0 && seq !== ref.first)) return 'malformed history text';
+    // not `seq N  `: the rest of the text line before, after a raw newline in a row key (linesBetween)
+    if (seq < 0 && lines > 0 && form === 'text') continue;
+    if (seq < 0 || seq < last || (lines === 0 && seq !== ref.first)) return `malformed history ${what}`;
     if (seq !== last) {
       if (!posted(seq)) return `history names seq ${seq}, which is not one of the entity's postings`;
       seqs++;
@@ -183,53 +193,66 @@ export function storedText(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: nu
     }
     lines++;
   }
-  if (lines !== ref.text.lines || seqs !== ref.count || last !== ref.last) return 'malformed history text';
-  return { text, lines, lifetimes };
+  if (lines !== ref.text.lines || seqs !== ref.count || last !== ref.last) return `malformed history ${what}`;
+  return { text, lines, lifetimes, keys };
 }
+
+const isFieldChange = (f: unknown): boolean => f !== null && typeof f === 'object' && 'before' in f && 'after' in f;
 
 function isLifetimeDelta(d: unknown): boolean {
   if (d === null || typeof d !== 'object') return false;
   const o = d as Record<string, unknown>;
   if (typeof o.table !== 'string' || !LIFETIME_TABLES.has(o.table) || typeof o.key !== 'string' || typeof o.kind !== 'string' || !KINDS.has(o.kind)) return false;
   if (o.fields === null || typeof o.fields !== 'object' || Array.isArray(o.fields)) return false;
-  return Object.values(o.fields).every((f) => f !== null && typeof f === 'object' && 'before' in f && 'after' in f);
+  return Object.values(o.fields).every(isFieldChange);
 }
 
-function isChange(c: unknown): boolean {
-  return Array.isArray(c) && (c.length === 3 || c.length === 4) && TABLES.has(c[0] as string) && typeof c[1] === 'string'
-    && isRow(c[2]) && (c.length === 3 || isRow(c[3]));
+function isDelta(d: unknown): d is RowDelta {
+  if (d === null || typeof d !== 'object') return false;
+  const o = d as Record<string, unknown>;
+  if (typeof o.table !== 'string' || !TABLES.has(o.table) || typeof o.key !== 'string' || typeof o.kind !== 'string' || !KINDS.has(o.kind)) return false;
+  if (o.fields === null || typeof o.fields !== 'object' || Array.isArray(o.fields)) return false;
+  return Object.values(o.fields).length > 0 && Object.values(o.fields).every(isFieldChange);
 }
 
 /**
- * Turns one entity's records, chunk after chunk, back into the events `history` shows, with the
- * deltas a fold computes (rowDelta of the row before and after). A change that leaves out the
- * row before takes the row's last `after` of the records decoded so far (none: absent).
+ * A chunk's entries (checked by storedLines) turned back into the events `history` shows, or
+ * null when one is not an entry `history --json` prints (an index that cannot be what this tool
+ * wrote): consecutive entries of one seq are one event, a change's key is the one KEYS names
+ * where keyText changed it, a page event's trace line is its event's JSON text.
  */
-export class HistoryDecoder {
-  private readonly after = new Map<string, AnyRow>();
-
-  /** The events, or null when a change changes nothing (a record that cannot be what the index wrote). */
-  decode(records: readonly StoredRecord[]): EntityEvent[] | null {
-    const out: EntityEvent[] = [];
-    for (const r of records) {
-      const ts = r[1] === null ? undefined : r[1];
-      if (r.length === 6) {
-        out.push({ seq: r[0], type: r[2], ts, changes: [], alone: { event: r[3], ret: r[4], errno: r[5] } });
-        continue;
-      }
-      const changes: RowDelta[] = [];
-      for (const c of r[3]) {
-        const id = rowId(c[0], c[1]);
-        const before = c.length === 4 ? c[3] ?? undefined : this.after.get(id);
-        const after = c[2] ?? undefined;
-        if (after === undefined) this.after.delete(id);
-        else this.after.set(id, after);
-        const d = rowDelta(c[0], c[1], before, after);
-        if (d === null) return null;
-        changes.push(d);
-      }
-      out.push({ seq: r[0], type: r[2], ts, changes, alone: null });
-    }
-    return out;
+export function storedEvents(m: StoredLines): EntityEvent[] | null {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(`[${m.text.toString('utf8', 1)}]`);
+  } catch {
+    return null;
   }
+  if (!Array.isArray(entries) || entries.length !== m.lines) return null;
+  const out: EntityEvent[] = [];
+  let k = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Record<string, unknown> | null;
+    if (e === null || typeof e !== 'object' || !isInt(e.seq) || (e.ts !== undefined && typeof e.ts !== 'number') || typeof e.type !== 'string') return null;
+    const ts = e.ts as number | undefined;
+    const type = e.type as EventType;
+    const prev = out.length > 0 ? out[out.length - 1] : undefined;
+    if ('change' in e) {
+      if (!isDelta(e.change)) return null;
+      const change = e.change;
+      if (k < m.keys.length && m.keys[k][0] === i) {
+        if (keyText(m.keys[k][1]) !== change.key) return null;
+        change.key = m.keys[k++][1];
+      }
+      if (prev !== undefined && prev.seq === e.seq) {
+        if (prev.alone !== null) return null;
+        prev.changes.push(change);
+      }
+      else out.push({ seq: e.seq, ts, type, changes: [change], alone: null });
+      continue;
+    }
+    if (typeof e.ret !== 'number' || (e.errno !== null && typeof e.errno !== 'string') || e.event === null || typeof e.event !== 'object' || prev?.seq === e.seq) return null;
+    out.push({ seq: e.seq, ts, type, changes: [], alone: { event: JSON.stringify(e.event), ret: e.ret, errno: e.errno as Errno | null } });
+  }
+  return k === m.keys.length ? out : null;
 }

@@ -1,44 +1,90 @@
 /**
  * Writes the stored entity history (index/entityHistory.ts) while the index folds the trace:
  * each entity's intervals are counted as its postings come; once it has been touched in more
- * than DENSE_INTERVALS of them, each of its events from then on is recorded as `history` shows
- * it (the same merge and filter as query/eventChanges.ts). Records are buffered per chunk of
- * CHUNK_INTERVALS intervals and gzipped when the chunk ends, so memory stays one chunk's.
+ * than DENSE_INTERVALS of them, each of its events from then on is stored as `history` prints
+ * it, its `--json` entries and its text lines (the same merge and filter as
+ * query/eventChanges.ts; the texts from query/historyText.ts). Each row change's delta, entry and
+ * line are made once per step, however many entities store them. A chunk of CHUNK_INTERVALS
+ * intervals is gzipped when it ends, so memory stays one chunk's.
  */
 import type { StepResult } from '../../replay/stepResult.js';
-import type { AnyRow, RowChange } from '../../projections/tables.js';
+import type { RowChange } from '../../projections/tables.js';
 import { eventText } from '../render.js';
-import { deepEqual, rowDelta } from '../rows.js';
-import { aloneText, deltaText, historyHead } from '../query/historyText.js';
+import { rowDelta } from '../rows.js';
+import { aloneJson, aloneText, changeJson, deltaText, historyHead } from '../query/historyText.js';
 import { entityOfLabel, pageEventOf, touches, type RowSeen } from '../query/entity.js';
 import { CHUNK_INTERVALS, DENSE_INTERVALS, rowId, type HistoryChunkRef, type HistoryDirectory } from './entityHistory.js';
 import { memberOf, type MemberRef } from './store.js';
+
+type Member = { blob: Buffer; ref: (at: number) => MemberRef };
+
+/**
+ * A chunk's lines as UTF-8 bytes, written as they come: the strings made per step die young
+ * instead of living, joined, until the chunk is gzipped (most of the index pass's garbage
+ * collection, and a copy, when they were kept in arrays).
+ */
+class ChunkBytes {
+  private buf: Buffer | null = null;
+  private pos = 0;
+  /** The size the next chunk's buffer starts at: the last one's. */
+  private hint = 1 << 16;
+
+  write(s: string): void {
+    const need = this.pos + s.length * 3;
+    if (this.buf === null || need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.hint, need, this.buf === null ? 0 : this.buf.length * 2));
+      this.buf?.copy(next, 0, 0, this.pos);
+      this.buf = next;
+    }
+    this.pos += this.buf.write(s, this.pos);
+  }
+
+  /** The first line `head` then the bytes written; the sink starts empty again. */
+  take(head: string): Buffer {
+    const first = Buffer.from(`${head}\n`);
+    const out = Buffer.allocUnsafe(first.length + this.pos);
+    first.copy(out, 0);
+    this.buf?.copy(out, first.length, 0, this.pos);
+    this.hint = Math.max(1 << 16, this.pos);
+    this.buf = null;
+    this.pos = 0;
+    return out;
+  }
+}
 
 interface Tracked {
   entity: ReturnType<typeof entityOfLabel>;
   /** The interval it was last touched in, and how many it was touched in. */
   interval: number;
   intervals: number;
-  /** Recording: the seq it started at, the chunks so far, this chunk's records, each row's last `after` recorded. */
+  /** Storing: the seq it started at, the chunks so far. */
   from?: number;
-  chunks?: { blob: Buffer; ref: (at: number) => MemberRef; count: number; first: number; last: number; text: { blob: Buffer; ref: (at: number) => MemberRef; lines: number } }[];
-  records?: string[];
-  /** This chunk's printed lines (each with its newline), how many, and its lifetimes' records (JSON). */
-  lines?: string[];
+  chunks?: { entries: Member; count: number; first: number; last: number; text: Member; lines: number }[];
+  /** This chunk's events, its entries and printed lines (each with its newline), how many lines, the keys keyText changed and its lifetimes' records (JSON). */
+  count?: number;
+  entries?: ChunkBytes;
+  lines?: ChunkBytes;
   lineCount?: number;
+  keys?: string[];
   lifetimes?: string[];
   first?: number;
   last?: number;
-  after?: Map<string, AnyRow>;
+}
+
+/** A row change of the step as stored: its text line, its `--json` entry, its key when keyText changes it, its delta's JSON for the lifetimes. */
+interface Shown {
+  line: string;
+  entry: string;
+  key: string | null;
+  lifetime: string | null;
 }
 
 export class EntityHistoryBuilder {
   private readonly tracked = new Map<string, Tracked>();
   private readonly rows = new Map<string, RowSeen>();
   private readonly now: Tracked[] = [];
-  private readonly rowJson = new Map<AnyRow, string>();
-  /** This step's printed line of each row change (the same for every entity recording it), and its delta's JSON for the lifetimes. */
-  private readonly rowLine = new Map<string, { line: string; lifetime: string | null }>();
+  /** This step's rows as stored (null: the row ended as it began), made once for every entity storing them. */
+  private readonly shown = new Map<string, Shown | null>();
   private chunk = 0;
 
   constructor(private readonly every: number) {}
@@ -61,59 +107,53 @@ export class EntityHistoryBuilder {
       t.intervals++;
     }
     if (t.from === undefined && t.intervals > DENSE_INTERVALS) {
-      Object.assign(t, { entity: entityOfLabel(label), from: seq, chunks: [], records: [], lines: [], lineCount: 0, lifetimes: [], after: new Map() });
+      Object.assign(t, { entity: entityOfLabel(label), from: seq, chunks: [], count: 0, entries: new ChunkBytes(), lines: new ChunkBytes(), lineCount: 0, keys: [], lifetimes: [] });
     }
     if (t.from !== undefined) this.now.push(t);
   }
 
-  /**
-   * Ends the step: a record for each recording entity it touched (the text JSON.stringify gives;
-   * a row's JSON made once per step), and the lines `history` prints for it (query/historyText.ts).
-   */
+  /** Ends the step: for each storing entity it touched, its entries and lines (query/historyText.ts). */
   event(r: StepResult, events: number): void {
-    const ts = r.event.ts === undefined ? 'null' : JSON.stringify(r.event.ts);
+    const ts = r.event.ts;
     let head: string | null = null;
     for (const t of this.now) {
-      let changes = '';
-      let lines = '';
       let count = 0;
       let lifetime = '';
       for (const [id, c] of this.rows) {
-        if (!touches(t.entity!, c) || deepEqual(c.before, c.after)) continue;
-        const known = t.after!.get(id);
-        const at = `[${JSON.stringify(c.table)},${JSON.stringify(c.key)},${this.json(c.after)}`;
-        changes += `${changes === '' ? '' : ','}${at}${c.before === known ? '' : `,${this.json(c.before)}`}]`;
-        if (c.after === undefined) t.after!.delete(id);
-        else t.after!.set(id, c.after);
-        let shown = this.rowLine.get(id);
+        if (!touches(t.entity!, c)) continue;
+        let shown = this.shown.get(id);
         if (shown === undefined) {
-          const d = rowDelta(c.table, c.key, c.before, c.after)!;
-          head ??= historyHead(r.seq, r.event.ts, r.type);
-          shown = { line: `${head}  ${deltaText(d)}\n`, lifetime: c.table === 'pasids' || c.table === 'devices' ? JSON.stringify(d) : null };
-          this.rowLine.set(id, shown);
+          const d = rowDelta(c.table, c.key, c.before, c.after);
+          head ??= historyHead(r.seq, ts, r.type);
+          shown = d === null ? null : {
+            line: `${head}  ${deltaText(d)}\n`,
+            entry: `,${changeJson(r.seq, ts, r.type, d)}\n`,
+            key: d.key.includes('\u0000') ? d.key : null,
+            lifetime: c.table === 'pasids' || c.table === 'devices' ? JSON.stringify(d) : null,
+          };
+          this.shown.set(id, shown);
         }
-        lines += shown.line;
+        if (shown === null) continue;
+        if (count === 0) this.begin(t, r.seq);
+        if (shown.key !== null) t.keys!.push(JSON.stringify([t.lineCount! + count, shown.key]));
+        t.lines!.write(shown.line);
+        t.entries!.write(shown.entry);
         count++;
         if (shown.lifetime !== null) lifetime += `${lifetime === '' ? '' : ','}${shown.lifetime}`;
       }
-      let record: string;
-      if (changes !== '') record = `[${r.seq},${ts},${JSON.stringify(r.type)},[${changes}]]`;
-      else if (pageEventOf(t.entity!, r.event)) {
-        const event = eventText(r.event);
-        record = JSON.stringify([r.seq, r.event.ts ?? null, r.type, event, r.ret, r.errno]);
-        head ??= historyHead(r.seq, r.event.ts, r.type);
-        lines = `${head}  ${aloneText({ event, ret: r.ret, errno: r.errno })}\n`;
+      if (count === 0) {
+        if (!pageEventOf(t.entity!, r.event)) continue;
+        const alone = { event: eventText(r.event), ret: r.ret, errno: r.errno };
+        head ??= historyHead(r.seq, ts, r.type);
+        this.begin(t, r.seq);
+        t.lines!.write(`${head}  ${aloneText(alone)}\n`);
+        t.entries!.write(`,${aloneJson(r.seq, ts, r.type, alone)}\n`);
         count = 1;
-      } else continue;
-      if (t.records!.length === 0) t.first = r.seq;
-      t.last = r.seq;
-      t.records!.push(record);
-      t.lines!.push(lines);
+      }
       t.lineCount! += count;
-      if (lifetime !== '') t.lifetimes!.push(`[${r.seq},${ts},${JSON.stringify(r.type)},[${lifetime}]]`);
+      if (lifetime !== '') t.lifetimes!.push(`[${r.seq},${ts === undefined ? 'null' : JSON.stringify(ts)},${JSON.stringify(r.type)},[${lifetime}]]`);
     }
-    this.rowJson.clear();
-    this.rowLine.clear();
+    this.shown.clear();
     this.now.length = 0;
     this.rows.clear();
     const chunk = Math.floor(events / (this.every * CHUNK_INTERVALS));
@@ -123,24 +163,21 @@ export class EntityHistoryBuilder {
     }
   }
 
-  /** A row's JSON text (null for none), made once per step however many entities record it. */
-  private json(row: AnyRow | undefined): string {
-    if (row === undefined) return 'null';
-    let text = this.rowJson.get(row);
-    if (text === undefined) this.rowJson.set(row, (text = JSON.stringify(row)));
-    return text;
+  /** An event of `t` stored in this chunk. */
+  private begin(t: Tracked, seq: number): void {
+    if (t.count === 0) t.first = seq;
+    t.last = seq;
+    t.count!++;
   }
 
   private flush(): void {
     for (const t of this.tracked.values()) {
-      if (t.records === undefined || t.records.length === 0) continue;
-      const m = memberOf(`[${t.records.join(',')}]`);
-      const text = memberOf(`[${t.lifetimes!.join(',')}]\n${t.lines!.join('')}`);
-      t.chunks!.push({ ...m, count: t.records.length, first: t.first!, last: t.last!, text: { ...text, lines: t.lineCount! } });
-      t.records = [];
-      t.lines = [];
-      t.lineCount = 0;
-      t.lifetimes = [];
+      if (t.count === undefined || t.count === 0) continue;
+      const lifetimes = `[${t.lifetimes!.join(',')}]`;
+      const entries = memberOf(t.entries!.take(`[${lifetimes},[${t.keys!.join(',')}]]`));
+      const text = memberOf(t.lines!.take(lifetimes));
+      t.chunks!.push({ entries, count: t.count, first: t.first!, last: t.last!, text, lines: t.lineCount! });
+      Object.assign(t, { count: 0, lineCount: 0, keys: [], lifetimes: [] });
     }
   }
 
@@ -153,10 +190,10 @@ export class EntityHistoryBuilder {
       if (t.from === undefined) continue;
       const chunks: HistoryChunkRef[] = [];
       for (const c of t.chunks!) {
-        const records = c.ref(at);
-        at += c.blob.length;
-        chunks.push({ ...records, count: c.count, first: c.first, last: c.last, text: { ...c.text.ref(at), lines: c.text.lines } });
-        blobs.push(c.blob, c.text.blob);
+        const entries = c.entries.ref(at);
+        at += c.entries.blob.length;
+        chunks.push({ ...entries, count: c.count, first: c.first, last: c.last, text: { ...c.text.ref(at), lines: c.lines } });
+        blobs.push(c.entries.blob, c.text.blob);
         at += c.text.blob.length;
       }
       dir.entities[label] = { from: t.from, chunks };

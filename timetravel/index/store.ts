@@ -9,10 +9,11 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { bucketOf, bucketProblem, postingsOf, type PostingBucket } from './postings.js';
 import { findingsProblem, StoredFindings, type FindingsJSON } from './storedFindings.js';
-import { chunkProblem, directoryProblem, storedText, type HistoryChunkRef, type HistoryDirectory, type StoredRecord, type StoredText } from './entityHistory.js';
+import { directoryProblem, storedEvents, storedLines, type HistoryChunkRef, type HistoryDirectory, type HistoryForm, type StoredLines } from './entityHistory.js';
+import type { EntityEvent } from '../query/entityEvent.js';
 
-/** A chunk's text is some hundred KB: inflated in 1 MiB pieces (zlib's 16 KiB default makes many pieces to concatenate). */
-const TEXT_INFLATE = { chunkSize: 1 << 20 };
+/** A chunk's text or entries are some hundred KB to MB: inflated in 1 MiB pieces (zlib's 16 KiB default makes many pieces to concatenate). */
+const INFLATE = { chunkSize: 1 << 20 };
 
 /** A gzip member of the index: its offset from the end of the header, its length, the SHA-256 of its uncompressed text. */
 export interface MemberRef {
@@ -29,14 +30,14 @@ export interface StoreRefs {
   totals: { events: number; seq: number };
 }
 
-/** An entity's stored history: where it starts, its chunks, and each chunk's records read and checked (null: damaged, reported). */
+/** An entity's stored history: where it starts, its chunks, and each chunk's members read and checked (null: damaged, reported). */
 export interface StoredHistory {
   from: number;
   chunks: readonly HistoryChunkRef[];
-  /** Chunk `k` checked, then `decode`d (null: its records do not follow from the chunks before); null when it fails. */
-  chunk<T>(k: number, decode: (records: StoredRecord[]) => T | null): Promise<T | null>;
-  /** Chunk `k`'s printed text, checked (entityHistory.ts storedText); null when it fails (reported). */
-  text(k: number): Promise<StoredText | null>;
+  /** Chunk `k`'s printed lines or `--json` entries, checked (entityHistory.ts storedLines); null when they fail (reported). */
+  lines(k: number, form: HistoryForm): Promise<StoredLines | null>;
+  /** Chunk `k`'s events, from its entries (entityHistory.ts storedEvents); null when they fail (reported). */
+  events(k: number): Promise<EntityEvent[] | null>;
 }
 
 export class IndexStore {
@@ -68,28 +69,32 @@ export class IndexStore {
     const { from, chunks } = this.directory.entities[label];
     return {
       from, chunks,
-      chunk: async <T>(k: number, decode: (records: StoredRecord[]) => T | null) => {
-        const ref = chunks[k];
-        const got = await this.verified<StoredRecord[]>(ref, (j) => chunkProblem(j, ref, posted));
-        const decoded = 'json' in got ? decode(got.json) : null;
-        if (decoded !== null) return decoded;
-        this.onDamage(`stored history of ${label}, chunk ${k}`, 'json' in got ? 'its records do not follow from the chunks before' : got.reason, ref.first);
+      lines: async (k: number, form: HistoryForm) => {
+        const got = await this.chunkLines(chunks[k], form, posted);
+        if (typeof got !== 'string') return got;
+        this.onDamage(`stored history of ${label}, chunk ${k}`, got, chunks[k].first);
         return null;
       },
-      text: async (k: number) => {
-        const ref = chunks[k];
-        let got: StoredText | string;
-        try {
-          const bytes = gunzipSync(await this.read(ref.text), TEXT_INFLATE);
-          got = createHash('sha256').update(bytes).digest('hex') !== ref.text.sha256 ? 'its text checksum does not match' : storedText(bytes, ref, posted);
-        } catch (e) {
-          got = e instanceof Error ? e.message : String(e);
-        }
-        if (typeof got !== 'string') return got;
-        this.onDamage(`stored history of ${label}, chunk ${k}`, got, ref.first);
+      events: async (k: number) => {
+        const got = await this.chunkLines(chunks[k], 'json', posted);
+        const events = typeof got === 'string' ? null : storedEvents(got);
+        if (events !== null) return events;
+        this.onDamage(`stored history of ${label}, chunk ${k}`, typeof got === 'string' ? got : 'its entries are not what history prints', chunks[k].first);
         return null;
       },
     };
+  }
+
+  /** A chunk's text or entries member read and checked, or what is wrong with it. */
+  private async chunkLines(ref: HistoryChunkRef, form: HistoryForm, posted: (seq: number) => boolean): Promise<StoredLines | string> {
+    const member = form === 'text' ? ref.text : ref;
+    try {
+      const bytes = gunzipSync(await this.read(member), INFLATE);
+      if (createHash('sha256').update(bytes).digest('hex') !== member.sha256) return form === 'text' ? 'its text checksum does not match' : 'its checksum does not match';
+      return storedLines(bytes, ref, posted, form);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
   }
 
   /** The seqs of the events touching the entity (labelled as entityLabel), ascending; null when the postings are damaged. */
@@ -148,9 +153,10 @@ export class IndexStore {
   }
 }
 
-/** A member as it is written: gzip of the text, and its reference once placed at `at`. */
-export function memberOf(text: string): { blob: Buffer; ref: (at: number) => MemberRef } {
-  const blob = gzipSync(text);
-  const sha256 = createHash('sha256').update(text).digest('hex');
+/** A member as it is written: gzip of the text (encoded as UTF-8 once), and its reference once placed at `at`. */
+export function memberOf(text: string | Buffer): { blob: Buffer; ref: (at: number) => MemberRef } {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const blob = gzipSync(bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { blob, ref: (at) => ({ at, length: blob.length, sha256 }) };
 }

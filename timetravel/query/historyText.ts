@@ -1,8 +1,9 @@
 /**
  * The text `history` prints for an entity's events (docs/queries.md): one line per row change,
  * `seq S  ts T  TYPE  DELTA`, or for a page request or response that changed none of the rows
- * the event and its result. Here, below cli/, because the index stores these lines for dense
- * entities (index/entityHistoryBuilder.ts) and `history` prints what it stored as it is.
+ * the event and its result; and the entries `history --json` prints for them. Here, below cli/,
+ * because the index stores these lines and entries for dense entities
+ * (index/entityHistoryBuilder.ts) and `history` prints what it stored as it is.
  */
 import type { EntityEvent } from './entityEvent.js';
 import { jsonText, valueText } from '../render.js';
@@ -40,4 +41,22 @@ export function historyLines(h: EntityEvent): string[] {
   const at = historyHead(h.seq, h.ts, h.type);
   if (h.alone !== null) return [`${at}  ${aloneText(h.alone)}`];
   return h.changes.map((d) => `${at}  ${deltaText(d)}`);
+}
+
+/** `history --json`'s entry of a row change, as JSON text: `{seq, ts, type, change}` (ts left out when the event has none). */
+export function changeJson(seq: number, ts: number | undefined, type: string, d: RowDelta): string {
+  const change = { ...d, key: keyText(d.key) };
+  return JSON.stringify(ts !== undefined ? { seq, ts, type, change } : { seq, type, change });
+}
+
+/** `history --json`'s entry of a page request or response that changed none of the rows: `{seq, ts, type, event, ret, errno}`. */
+export function aloneJson(seq: number, ts: number | undefined, type: string, a: NonNullable<EntityEvent['alone']>): string {
+  const event = JSON.parse(a.event) as unknown;
+  return JSON.stringify(ts !== undefined ? { seq, ts, type, event, ret: a.ret, errno: a.errno } : { seq, type, event, ret: a.ret, errno: a.errno });
+}
+
+/** The entries of `history --json` for one event, as JSON texts. */
+export function historyJsonLines(h: EntityEvent): string[] {
+  if (h.alone !== null) return [aloneJson(h.seq, h.ts, h.type, h.alone)];
+  return h.changes.map((d) => changeJson(h.seq, h.ts, h.type, d));
 }

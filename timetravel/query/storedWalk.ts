@@ -1,4 +1,4 @@
-import { HistoryDecoder, linesBetween } from '../index/entityHistory.js';
+import { linesBetween, type HistoryForm } from '../index/entityHistory.js';
 import { entityLabel, type Entity } from './entity.js';
 import type { EntityEvent } from './entityEvent.js';
 import type { PostedWalk } from './history.js';
@@ -41,10 +41,9 @@ export async function* storedEntityEvents(
     yield [e];
   }
   if (walk.doubted) return; // the walk went on with a full pass: it gave every event up to the window's end
-  const decoder = new HistoryDecoder();
   last = Math.max(last, stored.from - 1);
   for (let k = 0; k < stored.chunks.length && stored.chunks[k].first <= window.to; k++) {
-    const events = await stored.chunk(k, (records) => decoder.decode(records));
+    const events = await stored.events(k);
     if (events === null) {
       for await (const e of walk.eventsOf(seqs.slice(lowerBound(seqs, last + 1)), window, tick, last)) yield [e];
       return;
@@ -56,20 +55,21 @@ export async function* storedEntityEvents(
   }
 }
 
-/** A piece of `history`'s text output: events to print (folded), or lines the index stored and the events that make their lifetimes. */
+/** A piece of `history`'s output: events to print (folded), or lines (or `--json` entries) the index stored and the events that make their lifetimes. */
 export type HistoryPiece =
   | { events: readonly EntityEvent[] }
   | { text: Buffer; lines: number; lifetimes: readonly EntityEvent[] };
 
 /**
- * As storedEntityEvents, for `history`'s text output: the stored chunks' text members are given
- * as they are (only the lines inside the window), each with the events whose deltas the
- * lifetimes need (rows of `pasids` and `devices`, up to the window's end), so nothing is decoded
- * or formatted. The events before the stored history, and after a chunk whose text fails its
- * checks, are folded (as in storedEntityEvents).
+ * As storedEntityEvents, for `history`'s output: the stored chunks' text members (`form` text)
+ * or entries members (`form` json: each entry a comma and its JSON) are given as they are (only
+ * the lines inside the window), each with the events whose deltas the lifetimes need (rows of
+ * `pasids` and `devices`, up to the window's end), so nothing is decoded or formatted. The events
+ * before the stored history, and after a chunk whose member fails its checks, are folded (as in
+ * storedEntityEvents).
  */
 export async function* storedEntityText(
-  walk: PostedWalk, entity: Entity, window: SeqWindow = WHOLE, tick?: (events: number) => void,
+  walk: PostedWalk, entity: Entity, window: SeqWindow = WHOLE, tick?: (events: number) => void, form: HistoryForm = 'text',
 ): AsyncGenerator<HistoryPiece> {
   const seqs = walk.seqs;
   const store = walk.timeline.options.store;
@@ -88,13 +88,13 @@ export async function* storedEntityText(
   last = Math.max(last, stored.from - 1);
   for (let k = 0; k < stored.chunks.length && stored.chunks[k].first <= window.to; k++) {
     const ref = stored.chunks[k];
-    const got = await stored.text(k);
+    const got = await stored.lines(k, form);
     if (got === null) {
       for await (const e of walk.eventsOf(seqs.slice(lowerBound(seqs, last + 1)), window, tick, last)) yield { events: [e] };
       return;
     }
     const whole = ref.first >= window.from && ref.last <= window.to;
-    const shown = whole ? got : linesBetween(got.text, window.from, window.to);
+    const shown = whole ? got : linesBetween(got.text, window.from, window.to, form);
     const lifetimes = ref.last <= window.to ? got.lifetimes : got.lifetimes.filter((e) => e.seq <= window.to);
     yield { text: shown.text, lines: shown.lines, lifetimes };
     if (ref.last > window.to) return;
