@@ -21,6 +21,12 @@ export function faultProblem(step: AuditStep, e: FaultEvent): FaultProblem {
   return (step.faultProblem ??= classify(step, e));
 }
 
+/** A loop, not `some` with a closure: this runs for every page request. */
+function bondsDevice(bonds: readonly { readonly dev: string }[], dev: string): boolean {
+  for (let i = 0; i < bonds.length; i++) if (bonds[i].dev === dev) return true;
+  return false;
+}
+
 function classify(step: AuditStep, e: FaultEvent): FaultProblem {
   if (step.result.implicit.length > 0) return 'unknown';
   const owner = step.after.pasids.get(e.pasid);
@@ -30,6 +36,6 @@ function classify(step: AuditStep, e: FaultEvent): FaultProblem {
   const sva = dev.context.sva;
   if (sva && (e.pasid < sva.min_pasid || e.pasid > sva.max_pasid)) return 'out-of-range';
   const io = step.after.ioMms.get(e.pasid);
-  if (!deviceQueries.listsBond(dev, e.pasid) || !io?.context.bonds.some((b) => b.dev === e.dev)) return 'unbound';
+  if (!deviceQueries.listsBond(dev, e.pasid) || !io || !bondsDevice(io.context.bonds, e.dev)) return 'unbound';
   return io.value === 'exiting' && isGeneration(step.after.profile) ? 'after-exit' : 'ok';
 }

@@ -7,7 +7,7 @@
  * (events/fieldReaders.ts trustPrototype): `o.dev` is then the own field.
  *
  * The event built here is the one toEvent builds: the same fields in the same order (payload,
- * then seq, line, ts, cpu, tid, comm, phase).
+ * then seq, line, ts, cpu, tid, comm, phase); with the usual envelope it is built as one object.
  */
 import { hexDigits } from './fieldReaders.js';
 import { RESPONSE_CODES, type FaultEvent, type InvalidateEvent, type PageResponseEvent, type ResponseCode, type TraceEvent } from './types.js';
@@ -46,16 +46,20 @@ function responseCode(v: unknown): ResponseCode | undefined {
   return v === 'success' || v === 'invalid' || v === 'failure' ? v : undefined;
 }
 
-/** The envelope of validate.ts withEnvelope added to `e`, or false when toEvent must judge it. */
-function envelope(e: Record<string, unknown>, o: Line, line: number, prevSeq: number): boolean {
-  const rawSeq = o.seq;
-  if (o.ret != null) return false;
-  let seq = line;
-  if (rawSeq != null) {
-    if (!isUint(rawSeq)) return false;
-    seq = rawSeq;
-  }
-  if (seq <= prevSeq) return false;
+/** The line's seq (its line number without one), or -1 when toEvent must judge the envelope: a `ret`, a bad or non-increasing seq. */
+function seqOf(o: Line, line: number, prevSeq: number): number {
+  if (o.ret != null) return -1;
+  const raw = o.seq;
+  const seq = raw == null ? line : isUint(raw) ? raw : -1;
+  return seq > prevSeq ? seq : -1;
+}
+
+/** The usual envelope, every field of it there and no phase: the event is then one object literal. */
+const usual = (o: Line): boolean =>
+  typeof o.ts === 'number' && isUint(o.cpu) && isUint(o.tid) && typeof o.comm === 'string' && o.phase == null;
+
+/** The rest of validate.ts withEnvelope's envelope added to `e`, or false when toEvent must judge it. */
+function envelope(e: Record<string, unknown>, o: Line, seq: number, line: number): boolean {
   const { ts, cpu, tid, comm, phase } = o;
   if ((ts != null && typeof ts !== 'number') || (cpu != null && !isUint(cpu)) || (tid != null && !isUint(tid)) ||
     (comm != null && typeof comm !== 'string') || (phase != null && phase !== 'enter' && phase !== 'exit')) return false;
@@ -79,24 +83,36 @@ export function fastEvent(raw: unknown, line: number, prevSeq: number): TraceEve
     if (!isName(dev) || !isUint(pasid)) return undefined;
     const addr = address(o.addr);
     if (addr === undefined || !isPerm(perm) || !isUint(group) || typeof last !== 'boolean') return undefined;
+    const seq = seqOf(o, line, prevSeq);
+    if (seq < 0) return undefined;
+    if (usual(o)) {
+      return { type: 'fault', dev, pasid, addr, perm, group, last, seq, line, ts: o.ts as number, cpu: o.cpu as number, tid: o.tid as number, comm: o.comm as string };
+    }
     const e = { type: 'fault', dev, pasid, addr, perm, group, last } as Omit<FaultEvent, 'seq' | 'line'>;
-    return envelope(e, o, line, prevSeq) ? (e as FaultEvent) : undefined;
+    return envelope(e, o, seq, line) ? (e as FaultEvent) : undefined;
   }
   if (type === 'page_response') {
     const { dev, pasid, group } = o;
     if (!isName(dev) || !isUint(pasid) || !isUint(group)) return undefined;
     const code = responseCode(o.code);
     if (code === undefined) return undefined;
+    const seq = seqOf(o, line, prevSeq);
+    if (seq < 0) return undefined;
+    if (usual(o)) {
+      return { type: 'page_response', dev, pasid, group, code, seq, line, ts: o.ts as number, cpu: o.cpu as number, tid: o.tid as number, comm: o.comm as string };
+    }
     const e = { type: 'page_response', dev, pasid, group, code } as Omit<PageResponseEvent, 'seq' | 'line'>;
-    return envelope(e, o, line, prevSeq) ? (e as PageResponseEvent) : undefined;
+    return envelope(e, o, seq, line) ? (e as PageResponseEvent) : undefined;
   }
   if (type === 'invalidate') {
     const start = address(o.start);
     const end = address(o.end);
     const mm = o.mm;
     if (start === undefined || end === undefined || end < start || !isName(mm)) return undefined;
+    const seq = seqOf(o, line, prevSeq);
+    if (seq < 0) return undefined;
     const e = { type: 'invalidate', mm, start, end } as Omit<InvalidateEvent, 'seq' | 'line'>;
-    return envelope(e, o, line, prevSeq) ? (e as InvalidateEvent) : undefined;
+    return envelope(e, o, seq, line) ? (e as InvalidateEvent) : undefined;
   }
   return undefined;
 }

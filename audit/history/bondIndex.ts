@@ -21,6 +21,16 @@ export interface BondRecord extends BondSpan {
 
 const key = (dev: string, pasid: number): string => pairKey(dev, pasid);
 
+/** A record without its `prev`, its fields in the order records are built in. */
+function spanOf(r: BondRecord): BondSpan {
+  const s: BondSpan = { mm: r.mm, addedSeq: r.addedSeq };
+  if (r.tid !== undefined) s.tid = r.tid;
+  if (r.endedSeq !== undefined) s.endedSeq = r.endedSeq;
+  if (r.by !== undefined) s.by = r.by;
+  if (r.settled !== undefined) s.settled = r.settled;
+  return s;
+}
+
 /** A BondIndex as JSON (checkpoints): its records in insertion order. */
 export interface BondIndexJSON {
   records: [string, BondRecord][];
@@ -39,8 +49,9 @@ export interface BondIndexView {
 export class BondIndex implements BondIndexView {
   private readonly records = new Map<string, BondRecord>();
 
+  /** Copies of the records: `ended` and `settle` change a record in place, a checkpoint must not change with it. */
   toJSON(): BondIndexJSON {
-    return { records: [...this.records] };
+    return { records: [...this.records].map(([k, r]) => [k, r.prev ? { ...r, prev: { ...r.prev } } : { ...r }]) };
   }
 
   static fromJSON(json: BondIndexJSON): BondIndex {
@@ -58,18 +69,26 @@ export class BondIndex implements BondIndexView {
   }
 
   added(dev: string, pasid: number, mm: string, seq: number, tid?: number): void {
-    const old = this.get(dev, pasid);
+    const k = key(dev, pasid);
+    const old = this.records.get(k);
     const record: BondRecord = tid === undefined ? { mm, addedSeq: seq } : { mm, addedSeq: seq, tid };
     if (old && old.endedSeq !== undefined) {
-      const { prev: _older, ...span } = old;
-      record.prev = span;
+      // The old record leaves the index: it becomes the span itself, or without its own `prev` a copy of it.
+      record.prev = 'prev' in old ? spanOf(old) : old;
     }
-    this.records.set(key(dev, pasid), record);
+    this.records.set(k, record);
   }
 
+  /** In place: the record's fields keep their order (endedSeq and by after the others, as a copy would put them). */
   ended(dev: string, pasid: number, mm: string, by: BondEnd, seq: number): void {
-    const old = this.get(dev, pasid) ?? { mm, addedSeq: seq };
-    this.records.set(key(dev, pasid), { ...old, endedSeq: seq, by });
+    const k = key(dev, pasid);
+    const old = this.records.get(k);
+    if (old === undefined) {
+      this.records.set(k, { mm, addedSeq: seq, endedSeq: seq, by });
+      return;
+    }
+    old.endedSeq = seq;
+    old.by = by;
   }
 
   /** An unbind answered -ESRCH: the driver has seen that mm exit ended the bond. */

@@ -1,6 +1,6 @@
 import type { FaultEvent, PageResponseEvent } from '../../events/types.js';
 import { deviceQueries } from '../../machines/deviceMachine.js';
-import { ensureDevice, hasIopf } from './implicit.js';
+import { ensureDevice, snapshotHasIopf } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
 import { profileRules } from './profiles.js';
 import { pendingKey } from './state.js';
@@ -15,8 +15,9 @@ import type { KernelStore } from './store.js';
  * routes a request after mm exit too: its handler answers it (ProfileRules.queuesAfterExit).
  */
 export function fault(k: KernelStore, e: FaultEvent): Outcome {
-  ensureDevice(k, e.dev, 'sva');
-  const iopf = hasIopf(k, e.dev);
+  // The device's snapshot stays this one until the request is routed (only queues change below).
+  const device = ensureDevice(k, e.dev, 'sva');
+  const iopf = snapshotHasIopf(device);
   if (!e.last) {
     // Without the IOPF feature no handler is registered: nothing queues the request.
     if (iopf) k.addPartial(e.dev, e.group, { pasid: e.pasid, seq: k.seq });
@@ -26,7 +27,6 @@ export function fault(k: KernelStore, e: FaultEvent): Outcome {
   const since = queued?.[0]?.seq ?? k.seq;
   const io = k.ioMm(e.pasid);
   // Routed only for a device still attached (a detached device's requests cannot be translated).
-  const device = k.device(e.dev)!;
   const handled = io?.value === 'live' || (io?.value === 'exiting' && profileRules(k.state.profile).queuesAfterExit);
   const bonded = iopf && handled && deviceQueries.routesFaults(device, e.pasid);
   if (!bonded || !io) {

@@ -31,6 +31,12 @@ export function ensureDevice(k: KernelStore, dev: string, need: DeviceNeed, doma
 }
 
 export function hasIopf(k: KernelStore, dev: string): boolean {
-  const sva = k.device(dev)?.context.sva;
+  const s = k.device(dev);
+  return s !== undefined && snapshotHasIopf(s);
+}
+
+/** The device's SVA was initialised with the IOPF feature. */
+export function snapshotHasIopf(s: DeviceSnapshot): boolean {
+  const sva = s.context.sva;
   return !!sva && hasBits(sva.features, FEAT_IOPF);
 }
