@@ -16,6 +16,7 @@ import { INJECT_RULES } from '../../simulate/rules.js';
 import { minEvents, simulateText } from '../../simulate/workload.js';
 import { cli, faultDir, straight } from '../faults/support.js';
 import { runs } from '../support/runs.js';
+import { expectEqual } from '../support/equal.js';
 
 const dir = faultDir();
 let n = 0;
@@ -67,7 +68,7 @@ async function read(gen: (o: ReadOptions) => AsyncGenerator<TraceEvent[] | { eve
 const keyed = (r: Read) => r.batches.map((b) => ({ ends: b.ends, events: b.events.map((e) => [Object.keys(e), e]) }));
 
 function expectSame(a: Read, b: Read): void {
-  expect(keyed(a)).toEqual(keyed(b));
+  expectEqual(keyed(a), keyed(b));
   expect(a.bad).toEqual(b.bad);
   expect(a.progress).toEqual(b.progress);
   expect(a.error).toEqual(b.error);

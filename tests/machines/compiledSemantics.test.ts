@@ -3,6 +3,7 @@ import { assign, createMachine, type AnyStateMachine } from 'xstate';
 import { compiledEngine } from '../../machines/compiledEngine.js';
 import { xstateEngine } from '../../machines/engine.js';
 import { runs } from '../support/runs.js';
+import { expectStrictEqual } from '../support/equal.js';
 
 /**
  * XState semantics the compiled engine reproduces, checked empirically on synthetic machines:
@@ -82,11 +83,11 @@ const featureEvents = fc.array(fc.constantFrom(...EVENT_TYPES).map((type) => ({ 
 function expectSameRun(machine: AnyStateMachine, input: unknown, events: readonly { type: string }[]): void {
   let x = xstateEngine.start(machine, input);
   let c = compiledEngine.start(machine, input);
-  expect(c).toStrictEqual(x);
+  expectStrictEqual(c, x);
   for (const event of events) {
     const nx = xstateEngine.send(machine, x.snapshot, event);
     const nc = compiledEngine.send(machine, c.snapshot, event);
-    expect(nc).toStrictEqual(nx);
+    expectStrictEqual(nc, nx);
     const changed = nx.snapshot.value !== x.snapshot.value || nx.snapshot.context !== x.snapshot.context;
     expect(nc.snapshot !== c.snapshot).toBe(changed);
     [x, c] = [nx, nc];

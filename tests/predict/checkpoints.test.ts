@@ -3,6 +3,7 @@ import type { TraceEvent } from '../../events/types.js';
 import { predict, type PredictReport } from '../../predict/predict.js';
 import { Session } from '../../session/index.js';
 import { simulateText } from '../../simulate/workload.js';
+import { expectEqual } from '../support/equal.js';
 
 const DEV = '0000:00:01.0';
 
@@ -50,8 +51,8 @@ describe('predict folds candidates from the baseline\'s checkpoints', () => {
     for (const every of [5, 64]) {
       const restored = predict(events, { profile, window: 12, checkpointEvery: every });
       expect(restored.explored.checkpointEvery).toBe(every);
-      expect(summary(restored)).toEqual(summary(fromStart));
-      expect({ ...restored.explored, unitsFolded: 0, checkpointEvery: 0 }).toEqual({ ...fromStart.explored, unitsFolded: 0 });
+      expectEqual(summary(restored), summary(fromStart));
+      expectEqual({ ...restored.explored, unitsFolded: 0, checkpointEvery: 0 }, { ...fromStart.explored, unitsFolded: 0 });
       // from a checkpoint, a candidate folds far fewer units than from the start
       expect(restored.explored.unitsFolded).toBeLessThan(fromStart.explored.unitsFolded / 4);
     }
@@ -67,7 +68,7 @@ describe('predict folds candidates from the baseline\'s checkpoints', () => {
     const tidOf = new Map(events.map((e) => [e.seq, e.tid]));
     for (const p of report.predictions) {
       const witness = p.witness();
-      expect(witness.map((s) => s.origSeq).sort((a, b) => a - b)).toEqual(events.filter((e) => e.type !== 'op').map((e) => e.seq));
+      expectEqual(witness.map((s) => s.origSeq).sort((a, b) => a - b), events.filter((e) => e.type !== 'op').map((e) => e.seq));
       const last = new Map<number | undefined, number>();
       const outOfOrder: number[] = [];
       for (const s of witness) {

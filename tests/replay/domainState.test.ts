@@ -3,6 +3,7 @@ import { Fold } from '../../replay/fold.js';
 import { DomainState, type DomainBond, type DomainStateJSON } from '../../replay/kernel/domainState.js';
 import { toEvents, type Ev } from '../support/given.js';
 import { runs } from '../support/runs.js';
+import { expectEqual } from '../support/equal.js';
 
 /**
  * Issue 12, P2: a domain's lists are changed in place and its versions read back through the
@@ -72,10 +73,10 @@ describe('a domain changed in place keeps every version readable', () => {
         versions.push(made);
         stack.push(made);
         // some versions are read while newer ones are made (a table row read mid-way), others only at the end
-        if (reads.has(i)) expect(next.toJSON()).toEqual(lists);
+        if (reads.has(i)) expectEqual(next.toJSON(), lists);
       });
-      for (const { v, lists } of stack) expect(v.toJSON()).toEqual(lists);
-      for (const { v, lists } of versions.filter((x) => stack.includes(x))) expect(v.toJSON()).toEqual(lists);
+      for (const { v, lists } of stack) expectEqual(v.toJSON(), lists);
+      for (const { v, lists } of versions.filter((x) => stack.includes(x))) expectEqual(v.toJSON(), lists);
       const newest = stack[stack.length - 1];
       for (const dev of ['d0', 'd1', 'd2', 'd3']) {
         expect(newest.v.hasDevice(dev)).toBe(newest.lists.devices.includes(dev));

@@ -5,6 +5,7 @@ import { kernelStateFromJSON, kernelStateToJSON } from '../../replay/kernel/stat
 import { traceArbWithObservations } from '../support/arbitraries.js';
 import { toEvents } from '../support/given.js';
 import { runs } from '../support/runs.js';
+import { expectStrictEqual } from '../support/equal.js';
 
 describe('the fold serialiser', () => {
   it('names every field of KernelState: a field it does not cover fails here', () => {
@@ -26,10 +27,10 @@ describe('the fold serialiser', () => {
         const restored = Fold.fromJSON(JSON.parse(JSON.stringify(first.toJSON())));
         results.push(...trace.slice(cut).map((e) => restored.step(e)));
 
-        expect(results).toStrictEqual(expected);
-        expect(restored.state).toStrictEqual(straight.state);
-        expect(restored.openCallsAtEnd()).toStrictEqual(straight.openCallsAtEnd());
-        expect(restored.toJSON()).toStrictEqual(straight.toJSON());
+        expectStrictEqual(results, expected);
+        expectStrictEqual(restored.state, straight.state);
+        expectStrictEqual(restored.openCallsAtEnd(), straight.openCallsAtEnd());
+        expectStrictEqual(restored.toJSON(), straight.toJSON());
       }),
       { numRuns: runs(300) },
     );

@@ -14,6 +14,7 @@ import type { LaneData } from '../../viewer/lanes/types.js';
 import { search } from '../../viewer/query/search.js';
 import { cli } from '../support/cliIo.js';
 import { scratch } from './support.js';
+import { expectEqual } from '../support/equal.js';
 
 jest.setTimeout(300_000);
 
@@ -37,7 +38,7 @@ describe('the viewer search from the index', () => {
     for (const e of [{ kind: 'pasid', pasid: 1 }, { kind: 'pasid', pasid: 2 }, { kind: 'pasid', pasid: 9 }, { kind: 'dev', dev }, { kind: 'mm', mm }, { kind: 'pasid', pasid: 99 }] as const) {
       const fromIndex = await search(data, indexed, e);
       const full = await search(data, plain, e);
-      expect(fromIndex).toEqual(full);
+      expectEqual(fromIndex, full);
     }
   });
 });
