@@ -57,8 +57,9 @@ describe('replay of an indexed trace', () => {
       expect(r).toEqual(p);
       expect(stepped).toBe(h.totals.events - h.checkpoints[h.checkpoints.length - 1].events);
     }
-    expect(events((await cli('replay', pair.indexed)).out)).toBe(h.totals.events);
-    if (manifest.length > 0) expect((await cli('replay', pair.indexed)).out).toMatch(/findings: +[1-9]/);
+    const summary = await cli('replay', pair.indexed);
+    expect(events(summary.out)).toBe(h.totals.events);
+    if (manifest.length > 0) expect(summary.out).toMatch(/findings: +[1-9]/);
   });
 
   it('a trace with a hand-checked finding: stale-pasid-unbind fires once (1 error), exit 1', async () => {
