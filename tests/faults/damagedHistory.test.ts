@@ -120,6 +120,52 @@ describe('given the stored entity history damaged', () => {
     }
   });
 
+  it('a chunk or text reference out of range, the directory re-checksummed: past the end, negative, 4 GiB long, empty; folded instead', async () => {
+    const end = t.idx.length - t.blobStart;
+    // the records are read by --json, the text by text output
+    const edits: [(c: HistoryDirectory['entities'][string]['chunks'][number]) => void, string[]][] = [
+      [(c) => { c.at = end + 10; }, JSON_WINDOW],
+      [(c) => { c.at = -100; }, JSON_WINDOW],
+      [(c) => { c.length = 2 ** 32 - 1; }, JSON_WINDOW],
+      [(c) => { c.length = 0; }, JSON_WINDOW],
+      [(c) => { c.text.at = end; }, TEXT],
+      [(c) => { c.text.length = 2 ** 32 - 1; }, TEXT],
+      [(c) => { c.text.at = -1; }, TEXT],
+    ];
+    for (const [edit, args] of edits) {
+      const dir = directory(t);
+      edit(dir.entities['pasid 2'].chunks[1]);
+      writeFileSync(`${t.file}.idx`, rewritten(t, dir, []));
+      await expectStraight(t, args);
+    }
+  });
+
+  it("a chunk's first, last, count or lines out of range, or its entity's from past the trace, the directory re-checksummed: folded instead", async () => {
+    // the records are read by --json, the text by text output; the directory by both
+    const BOTH = [TEXT, JSON_WINDOW];
+    const edits: [(e: HistoryDirectory['entities'][string]) => void, string[][]][] = [
+      [(e) => { e.chunks[1].last = t.header.totals.seq + 5; }, BOTH],
+      [(e) => { e.chunks[1].first = e.chunks[0].last; }, BOTH],
+      [(e) => { e.chunks[1].count += 1; }, BOTH],
+      [(e) => { e.chunks[1].text.lines += 1; }, [TEXT]],
+      [(e) => { e.chunks[1].text.lines = 2 ** 53; }, BOTH],
+      [(e) => { e.chunks[e.chunks.length - 1].last = 2 ** 53 + 2; }, BOTH],
+      [(e) => { e.from = -3; }, BOTH],
+    ];
+    for (const [edit, modes] of edits) {
+      const dir = directory(t);
+      edit(dir.entities['pasid 2']);
+      writeFileSync(`${t.file}.idx`, rewritten(t, dir, []));
+      for (const args of modes) {
+        const r = await cli('history', t.file, ...args);
+        expectNoCrash(r);
+        expect(r.code).toBe(0);
+        expect(r.out).toBe((await straight(t.file, 'history', ...args)).out);
+        expect(r.err).toMatch(/^sva-replay: index \S+ is damaged \((history directory|stored history of pasid 2(, chunk \d+)?): [^\n]*\); (folding the entity's events from seq \d+ instead|replaying from the start)\n$/);
+      }
+    }
+  });
+
   it('a text forged with valid checksums: a line or a lifetime naming no posting, lines out of order, a line left out, no lines: folded instead', async () => {
     const seqOf = (line: string) => Number(/^seq (\d+) /.exec(line)![1]);
     const edits: ((lifetimes: unknown[][], lines: string[]) => void)[] = [

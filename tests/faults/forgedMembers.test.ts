@@ -6,31 +6,17 @@
  * does, never crash, and say once on stderr that the index was not trusted.
  */
 import { writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { bucketOf } from '../../timetravel/index/postings.js';
-import { memberOf } from '../../timetravel/index/store.js';
 import type { FindingsJSON } from '../../timetravel/index/storedFindings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, indexedTrace, straightOnce, type IndexedTrace } from './support.js';
+import { cli, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace } from './support.js';
 
 const tmp = faultDir();
 // seq N is on line N: seqs 1 to 2000, a checkpoint every 100 events
 const { text } = simulateText({ events: 2000, seed: 5, driver: 'vtd', inject: [{ rule: 'stale-page-response', count: 2 }, { rule: 'double-free', count: 1 }] });
 
-function member(t: IndexedTrace, ref: { at: number; length: number }): string {
-  return gunzipSync(t.idx.subarray(t.blobStart + ref.at, t.blobStart + ref.at + ref.length)).toString('utf8');
-}
-
-/** Rewrites the index with one member replaced by `json`: appended, the header pointing at it, every checksum recomputed. */
-async function forge(t: IndexedTrace, which: number | 'findings', json: unknown): Promise<void> {
-  const members = t.idx.subarray(t.blobStart);
-  const m = memberOf(JSON.stringify(json));
-  const header: IndexHeader = JSON.parse(JSON.stringify(t.header));
-  if (which === 'findings') header.findings = { ...m.ref(members.length), count: header.findings.count };
-  else header.postings[which] = m.ref(members.length);
-  await writeIndex(`${t.file}.idx`, header, [members, m.blob]);
-}
+const member = memberText;
+const forge = forgeMember;
 
 const deltas = (seqs: number[]): number[] => seqs.map((s, i) => s - (i === 0 ? 0 : seqs[i - 1]));
 const undeltas = (d: number[]): number[] => { let s = 0; return d.map((x) => (s += x)); };

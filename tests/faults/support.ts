@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readIndexHeader, type IndexHeader } from '../../timetravel/index/indexFile.js';
+import { gunzipSync } from 'node:zlib';
+import { readIndexHeader, writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
+import { memberOf } from '../../timetravel/index/store.js';
 import { cli } from '../support/cliIo.js';
 
 export { cli };
@@ -63,4 +65,19 @@ export function straightOnce(file: string, ...args: string[]): Promise<{ code: n
 export function expectNoCrash(r: { code: number; err: string }): void {
   expect([0, 1, 2]).toContain(r.code);
   expect(r.err).not.toMatch(/\n\s+at |internal error|TypeError|RangeError/);
+}
+
+/** A member's text: its gzip inflated. */
+export function memberText(t: IndexedTrace, ref: { at: number; length: number }): string {
+  return gunzipSync(t.idx.subarray(t.blobStart + ref.at, t.blobStart + ref.at + ref.length)).toString('utf8');
+}
+
+/** Rewrites the index with one member replaced by `json`: appended, the header pointing at it, every checksum recomputed. */
+export async function forgeMember(t: IndexedTrace, which: number | 'findings', json: unknown): Promise<void> {
+  const members = t.idx.subarray(t.blobStart);
+  const m = memberOf(JSON.stringify(json));
+  const header: IndexHeader = JSON.parse(JSON.stringify(t.header));
+  if (which === 'findings') header.findings = { ...m.ref(members.length), count: header.findings.count };
+  else header.postings[which] = m.ref(members.length);
+  await writeIndex(`${t.file}.idx`, header, [members, m.blob]);
 }

@@ -157,3 +157,32 @@ describe('given the trace edited in the middle, its size and modification time k
     expect([after.sha256, after.ino === statSync(file).ino, after.ctimeMs]).toEqual([before.sha256, true, statSync(file).ctimeMs]);
   });
 });
+
+describe("given a checkpoint's state rewritten, its checksum and the header's recomputed", () => {
+  // docs/index-format.md, "What is believed": the point and the trace line at its offset are
+  // checked, the state is not (that would need the fold from the start the checkpoint saves).
+  it('is believed: answers from it and from the events folded after it give the rewritten state, with no notice', async () => {
+    const file = await indexed('rewritten.jsonl');
+    const ix = await load(file);
+    const k = ix.header.checkpoints.findIndex((c) => c.seq === 90); // after event 9: mm X bound on both devices, PASID 1
+    expect(k).toBeGreaterThan(0);
+    const text = gunzipSync(ix.members[k]).toString('utf8');
+    expect(text).toContain('"X"');
+    const forged = text.replaceAll('"X"', '"Z"'); // mm X renamed Z in the fold and in the tables alike
+    ix.members[k] = gzipSync(forged);
+    ix.header.checkpoints[k].state = createHash('sha256').update(forged).digest('hex');
+    await save(file, ix);
+    for (const at of ['90', '100', '110']) {
+      const r = await cli('state', file, '--at', at, '--json');
+      expectNoCrash(r);
+      expect([r.code, r.err]).toEqual([0, '']);
+      const s = await straight(file, 'state', '--at', at, '--json');
+      // seqs 90-110 (the unbind of D0, then mm Y bound on D0 as PASID 2) leave PASID 1 bound to mm X on D1
+      expect(s.out).toContain('"mm":"X"');
+      expect(r.out).not.toContain('"mm":"X"');
+      expect(r.out).toBe(s.out.replaceAll('"mm":"X"', '"mm":"Z"'));
+    }
+    // before the rewritten checkpoint, and from the next one on (seq 120: PASID 1 freed), a straight fold's answers
+    await expectStraight(file, ['30', '60', '80', '120', '999']);
+  });
+});

@@ -71,7 +71,7 @@ export class Navigator {
    * first that hits a breakpoint or a watch. Returns whether the trace ended.
    */
   async step(n: number, stopAtBreak: boolean, onStep?: (s: DebugStep) => void): Promise<{ ended: boolean }> {
-    if (n === Infinity && stopAtBreak && (await this.trail.fromIndex())) {
+    if (n === Infinity && stopAtBreak && this.postingsTrusted && (await this.trail.fromIndex())) {
       const targets = await stopTargets(this.timeline, this.breaks, this.watches);
       if (targets !== null) return this.continueTo(targets, onStep);
     }
@@ -90,26 +90,63 @@ export class Navigator {
   }
 
   /**
-   * `continue` from the index (postedStops.ts): seeks to the event before each target after the
+   * `continue` from the index (postedStops.ts): reaches the event before each target after the
    * position and steps that one event, until one stops; the events skipped could neither stop
    * nor show a change of a followed entity, so the steps shown and the stop are a full
-   * step-through's. With no stop left, goes to the end of the trace.
+   * step-through's. With no stop left, goes to the end of the trace. Every event folded on the
+   * way (from the position, or from a restored checkpoint, to a target) is checked against the
+   * postings, as the history's walk checks them: one that touches a followed entity means they
+   * left it out, said once; the continue then steps every event from the last one it showed.
    */
   private async continueTo(targets: readonly number[], onStep?: (s: DebugStep) => void): Promise<{ ended: boolean }> {
-    const log = new EventChanges(this.followed());
+    const followed = this.followed();
+    const log = new EventChanges(followed);
+    let shown = this.events;
     for (const t of targets) {
       if (t <= this.cursor.point.seq) continue;
-      this.cursor = await this.timeline.seekSeq(t - 1, this.mine());
+      if (!(await this.reachChecked(t - 1, log, followed))) return this.stepEvery(shown, onStep);
       const prevSeq = this.cursor.point.seq;
       const result = await this.cursor.step(log.onChange);
       if (result === null) return { ended: true };
       const s = this.judge(log, result, prevSeq, await this.trail.raisedBy(this.events));
       onStep?.(s);
+      shown = this.events;
       if (s.stops.length > 0) return { ended: false };
     }
-    this.cursor = await this.timeline.seekSeq(Infinity, this.mine());
+    if (!(await this.reachChecked(Infinity, log, followed))) return this.stepEvery(shown, onStep);
     if (this.cursor.last === null && this.events > 0) await this.goEvents(this.events);
     return { ended: true };
+  }
+
+  /** False once an event folded on the way to a posting showed the postings wrong: every event is stepped from then on. */
+  private postingsTrusted = true;
+
+  /**
+   * Folds every event up to `seq` (from the position when no checkpoint lies between, else from
+   * the nearest checkpoint, as Timeline.seekSeq), each one checked to touch none of `followed`;
+   * false (said once) when one does.
+   */
+  private async reachChecked(seq: number, log: EventChanges, followed: readonly Entity[]): Promise<boolean> {
+    const from = this.mine();
+    const entry = this.timeline.nearest('seq', seq);
+    if (!(from && from.point.seq <= seq && (entry === null || entry.meta.seq <= from.point.seq))) {
+      await from?.close();
+      this.cursor = await this.timeline.at(entry);
+    }
+    for (let e = await this.cursor.peek(); e !== null && e.seq <= seq; e = await this.cursor.peek()) {
+      const r = (await this.cursor.step(log.onChange))!;
+      if (log.takeOf().length === 0 && !followed.some((x) => pageEventOf(x, r.event))) continue;
+      this.postingsTrusted = false;
+      this.timeline.options.store?.distrust(`postings of ${followed.map(entityLabel).join(', ')}`, `seq ${r.seq} touches them but is not among their postings`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Back to after `events` events (the last the continue showed), then every event stepped to the next stop. */
+  private async stepEvery(events: number, onStep?: (s: DebugStep) => void): Promise<{ ended: boolean }> {
+    await this.goEvents(events);
+    return this.step(Infinity, true, onStep);
   }
 
   /** One event, on the audit trail's cursor when the position is the trail's (one fold, not two). */

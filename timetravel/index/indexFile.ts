@@ -148,10 +148,17 @@ export async function readIndexHeader(path: string): Promise<IndexRead> {
   }
 }
 
-/** One gzip member of the index: a checkpoint's (its snapshot JSON, compressed), the postings', the findings'. */
+/**
+ * One gzip member of the index: a checkpoint's (its snapshot JSON, compressed), the postings', the
+ * findings', the stored history's. A reference outside the file (the stored history's directory
+ * names its chunks, which the header's length check does not cover) throws before anything is
+ * allocated: a length of 2^32 made Node's read abort the process.
+ */
 export async function readCheckpointBlob(path: string, blobStart: number, cp: { at: number; length: number }): Promise<Buffer> {
+  if (!isCount(cp.at) || !isCount(cp.length)) throw new Error('member is out of range');
   const handle = await open(path, 'r');
   try {
+    if (blobStart + cp.at + cp.length > (await handle.stat()).size) throw new Error('member is truncated');
     const blob = Buffer.alloc(cp.length);
     const { bytesRead } = await handle.read(blob, 0, cp.length, blobStart + cp.at);
     if (bytesRead !== cp.length) throw new Error('member is truncated');

@@ -67,6 +67,12 @@ export class IndexStore {
     if (this.directory === null) return null;
     if (!Object.hasOwn(this.directory.entities, label)) return undefined;
     const { from, chunks } = this.directory.entities[label];
+    // The event that made the entity dense is one of its postings; a `from` moved off them would
+    // leave the postings before the real one unfolded (one moved to an earlier posting is not seen).
+    if (!posted(from)) {
+      this.onDamage(`stored history of ${label}`, `it starts at seq ${from}, which is not one of the entity's postings`);
+      return null;
+    }
     return {
       from, chunks,
       lines: async (k: number, form: HistoryForm) => {
