@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straight, type IndexedTrace } from './support.js';
+import { cli, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace } from './support.js';
 
 jest.setTimeout(300_000);
 
@@ -57,7 +57,7 @@ describe("given the postings the debugger's continue reads damaged or forged", (
       for (const extra of [['--json'], []]) {
         const r = await cli('debug', t.file, '--commands', script, ...extra);
         expectNoCrash(r);
-        const s = await straight(t.file, 'debug', '--commands', script, ...extra);
+        const s = await straightOnce(t.file, 'debug', '--commands', script, ...extra);
         expect([r.code, r.out]).toEqual([s.code, s.out]);
         expect(r.code).toBe(0);
         if (r.err !== '') expect(r.err).toMatch(NOTICE);
@@ -122,7 +122,7 @@ describe("given the postings the debugger's continue reads damaged or forged", (
     const r = await cli('debug', t.file, '--commands', scripts[0], '--json');
     expectNoCrash(r);
     expect([r.code, r.err]).toEqual([0, '']);
-    const s = (await straight(t.file, 'debug', '--commands', scripts[0], '--json')).out.split('\n');
+    const s = (await straightOnce(t.file, 'debug', '--commands', scripts[0], '--json')).out.split('\n');
     const got = r.out.split('\n');
     expect(got.slice(0, 2)).toEqual(s.slice(0, 2)); // the breakpoint, then the stop at the first event
     expect(got[2]).not.toContain('"stop"'); // the second continue: the end of the trace
@@ -135,7 +135,7 @@ describe("given the postings the debugger's continue reads damaged or forged", (
     await writeIndex(`${t.file}.idx`, header, [t.idx.subarray(t.blobStart)]);
     const r = await cli('debug', t.file, '--commands', scripts[0], '--json');
     expectNoCrash(r);
-    expect([r.code, r.out]).toEqual([0, (await straight(t.file, 'debug', '--commands', scripts[0], '--json')).out]);
+    expect([r.code, r.out]).toEqual([0, (await straightOnce(t.file, 'debug', '--commands', scripts[0], '--json')).out]);
     expect(r.err).toMatch(/^sva-replay: index \S+ is stale \([^\n]*\); rebuilt it\n$/);
   });
 });
