@@ -6,6 +6,8 @@ export function resultLine(r: StepResult): string {
   if (r.pasid !== undefined) out.pasid = r.pasid;
   out.ops = r.ops;
   if (r.event.phase === 'enter') out.phase = 'enter';
+  // Most lines agree with the log: no observed object (nor its key list) for them.
+  if (r.observed === undefined && r.unmatchedOps === undefined) return JSON.stringify(out);
   const observed: Record<string, unknown> = r.observed ? { ...r.observed } : {};
   if (r.unmatchedOps) observed.ops = r.unmatchedOps.map((o) => ({ seq: o.seq, ...o.op }));
   if (Object.keys(observed).length > 0) out.observed = observed;
