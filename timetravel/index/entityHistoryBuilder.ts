@@ -71,7 +71,7 @@ interface Tracked {
   last?: number;
 }
 
-/** A row change of the step as stored: its text line, its `--json` entry, its key when keyText changes it, its delta's JSON for the lifetimes. */
+/** A row change of the step as stored: its text line, its `--json` entry, its key's JSON when keyText changes the key, its delta's JSON for the lifetimes. */
 interface Shown {
   line: string;
   entry: string;
@@ -128,14 +128,14 @@ export class EntityHistoryBuilder {
           shown = d === null ? null : {
             line: `${head}  ${deltaText(d)}\n`,
             entry: `,${changeJson(r.seq, ts, r.type, d)}\n`,
-            key: d.key.includes('\u0000') ? d.key : null,
+            key: d.key.includes('\u0000') ? JSON.stringify(d.key) : null,
             lifetime: c.table === 'pasids' || c.table === 'devices' ? JSON.stringify(d) : null,
           };
           this.shown.set(id, shown);
         }
         if (shown === null) continue;
         if (count === 0) this.begin(t, r.seq);
-        if (shown.key !== null) t.keys!.push(JSON.stringify([t.lineCount! + count, shown.key]));
+        if (shown.key !== null) t.keys!.push(`[${t.lineCount! + count},${shown.key}]`);
         t.lines!.write(shown.line);
         t.entries!.write(shown.entry);
         count++;
