@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import type { FindingsJSON } from '../../timetravel/index/storedFindings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace } from './support.js';
+import { cli, deltas, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace, undeltas } from './support.js';
 
 const tmp = faultDir();
 // seq N is on line N: seqs 1 to 2000, a checkpoint every 100 events
@@ -18,8 +18,6 @@ const { text } = simulateText({ events: 2000, seed: 5, driver: 'vtd', inject: [{
 const member = memberText;
 const forge = forgeMember;
 
-const deltas = (seqs: number[]): number[] => seqs.map((s, i) => s - (i === 0 ? 0 : seqs[i - 1]));
-const undeltas = (d: number[]): number[] => { let s = 0; return d.map((x) => (s += x)); };
 
 const NOT_TRUSTED = /^sva-replay: index \S+ is damaged \((postings bucket \d+|postings of pasid \d+|findings): [^\n]*\); replaying from the start\n$/;
 

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace } from './support.js';
+import { cli, deltas, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace, undeltas } from './support.js';
 
 jest.setTimeout(300_000);
 
@@ -20,8 +20,6 @@ const LABEL = 'pasid 3';
 const B = bucketOf(LABEL);
 const NOTICE = /^sva-replay: index \S+ is damaged \((postings bucket \d+|postings of pasid 3): [^\n]*\); replaying from the start\n$/;
 
-const deltas = (seqs: number[]): number[] => seqs.map((s, i) => s - (i === 0 ? 0 : seqs[i - 1]));
-const undeltas = (d: number[]): number[] => { let s = 0; return d.map((x) => (s += x)); };
 
 /** Stops at every event of PASID 3 to the end; a watch and a seq breakpoint beside; a goto back and on. */
 const SCRIPTS: string[][] = [

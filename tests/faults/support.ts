@@ -81,3 +81,7 @@ export async function forgeMember(t: IndexedTrace, which: number | 'findings', j
   else header.postings[which] = m.ref(members.length);
   await writeIndex(`${t.file}.idx`, header, [members, m.blob]);
 }
+
+/** A posting list as a bucket stores it (the first seq, then each difference) and back. */
+export const deltas = (seqs: number[]): number[] => seqs.map((s, i) => s - (i === 0 ? 0 : seqs[i - 1]));
+export const undeltas = (d: number[]): number[] => { let s = 0; return d.map((x) => (s += x)); };
