@@ -54,19 +54,20 @@ function rewritten(t: IndexedTrace, dir: HistoryDirectory, extra: Buffer[]): Buf
 
 /**
  * The index rewritten with chunk `k` of `label`'s text member (`text`) or entries member
- * (`json`) edited: its first line (the lifetimes' JSON; for the entries `[lifetimes, keys]`) and
- * its lines, gzipped and appended after the last member, the directory and the header
+ * (`json`) edited: its first line (the lifetimes' JSON; for the entries `[lifetimes, keys]`, its
+ * first two lines) and its lines, gzipped and appended after the last member, the directory and the header
  * re-checksummed: a forgery every checksum agrees with.
  */
 function forged(t: IndexedTrace, label: string, k: number, form: 'text' | 'json', edit: (head: unknown[], lines: string[]) => void): Buffer {
   const dir = directory(t);
   const ref = dir.entities[label].chunks[k];
   const text = gunzipSync(member(t, form === 'text' ? ref.text : ref)).toString('utf8');
-  const nl = text.indexOf('\n');
-  const head = JSON.parse(text.slice(0, nl)) as unknown[];
-  const lines = text.slice(nl + 1).split('\n').slice(0, -1);
+  const all = text.split('\n').slice(0, -1);
+  const heads = form === 'text' ? 1 : 2;
+  const head = (form === 'text' ? JSON.parse(all[0]) : all.slice(0, 2).map((l) => JSON.parse(l) as unknown)) as unknown[];
+  const lines = all.slice(heads);
   edit(head, lines);
-  const textOf = `${JSON.stringify(head)}\n${lines.map((l) => `${l}\n`).join('')}`;
+  const textOf = `${(form === 'text' ? [head] : head).map((h) => `${JSON.stringify(h)}\n`).join('')}${lines.map((l) => `${l}\n`).join('')}`;
   const blob = gzipSync(textOf);
   const placed = { at: t.idx.length - t.blobStart, length: blob.length, sha256: sha(textOf) };
   dir.entities[label].chunks[k] = form === 'text' ? { ...ref, text: { ...ref.text, ...placed } } : { ...ref, ...placed };
@@ -105,14 +106,14 @@ describe('given the stored entity history damaged', () => {
     }
   });
 
-  it('entries forged with valid checksums: an entry naming no posting, out of order, left out, none, a key list pointing past them: folded instead', async () => {
+  it('entries forged with valid checksums: an entry naming no posting, out of order, left out, none, a lifetime outside the chunk: folded instead', async () => {
     const seqOf = (line: string) => Number(/^,\{"seq":(\d+),/.exec(line)![1]);
     const edits: ((head: unknown[], lines: string[]) => void)[] = [
       (_h, lines) => { lines[1] = lines[1].replace(/^,\{"seq":\d+/, `,{"seq":${seqOf(lines[0])}1`); },
       (_h, lines) => { const i = lines.findIndex((x) => seqOf(x) !== seqOf(lines[0])); [lines[0], lines[i]] = [lines[i], lines[0]]; },
       (_h, lines) => { lines.splice(lines.length - 1, 1); },
       (_h, lines) => { lines.splice(0, lines.length); },
-      (head, lines) => { (head[1] as unknown[]).push([lines.length, 'x\u0000y']); },
+      (head) => { (head[0] as unknown[]).unshift([0, null, 'bind', [{ table: 'pasids', key: '2', kind: 'added', fields: {} }]]); },
     ];
     for (const edit of edits) {
       writeFileSync(`${t.file}.idx`, forged(t, 'pasid 2', 1, 'json', edit));

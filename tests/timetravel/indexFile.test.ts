@@ -19,7 +19,7 @@ describe('index', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/a\.jsonl\.idx: 12 events, 4 checkpoints \(every 3\), [\d.]+ KiB, built in [\d.]+ s\n/);
     const h = await header(file);
-    expect(h).toMatchObject({ version: 7, profile: 'v3', every: 3, totals: { events: 12, seq: 12, line: 12 }, badCount: 0 });
+    expect(h).toMatchObject({ version: 8, profile: 'v3', every: 3, totals: { events: 12, seq: 12, line: 12 }, badCount: 0 });
     expect(h.checkpoints.map((c) => [c.events, c.seq, c.line])).toEqual([[3, 3, 3], [6, 6, 6], [9, 9, 9], [12, 12, 12]]);
     expect(h.trace.size).toBe(Buffer.byteLength(SMALL));
     for (const at of ['0', '5', '9', '11', '99']) {
@@ -51,8 +51,8 @@ describe('index', () => {
 
     const idx = readFileSync(`${file}.idx`);
     writeFileSync(`${file}.idx`, Buffer.concat([Buffer.from('sva-replay-index 0'), idx.subarray('sva-replay-index 3'.length)]));
-    expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(index format version 0, expected 7\); rebuilt it/);
-    expect((await header(file)).version).toBe(7);
+    expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(index format version 0, expected 8\); rebuilt it/);
+    expect((await header(file)).version).toBe(8);
 
     writeFileSync(`${file}.idx`, 'garbage\n');
     expect((await cli('state', file, '--at', '3')).err).toMatch(/is stale \(not an sva-replay index\); rebuilt it/);

@@ -26,7 +26,7 @@ describe('index postings', () => {
     const file = tmp.file('small.jsonl', SMALL);
     expect((await cli('index', file, '--every', '3')).code).toBe(0);
     const { header, store: s, damage } = await store(file);
-    expect(header.version).toBe(7);
+    expect(header.version).toBe(8);
     // 2-4 make D0 added, attached, SVA-enabled; 8 binds X on D0 (PASID 1), 10 unbinds it, 11 binds Y on D0 (PASID 2)
     expect(await s.postings(`dev ${D0}`)).toEqual([2, 3, 4, 8, 10, 11]);
     // 5-7 as D0; 9 binds X on D1 (PASID 1 again, refs 2); 12 unbinds it: PASID 1 freed

@@ -35,14 +35,15 @@ export type HistoryForm = 'text' | 'json';
  * A chunk's text or entries member, checked: the lines `history` prints for the chunk's events,
  * or the entries `history --json` prints (each `,` then the entry's JSON), each ending in a
  * newline; its events that changed rows of the `pasids` or `devices` tables with those deltas
- * alone (what the lifetimes are made from); for the entries, the keys keyText changed
- * (`[entry, key]`, what turns the entries back into row deltas).
+ * alone (what the lifetimes are made from); for the entries, the line of the keys keyText
+ * changed (`[[entry, key]...]`, what turns the entries back into row deltas).
  */
 export interface StoredLines {
   text: Buffer;
   lines: number;
   lifetimes: EntityEvent[];
-  keys: readonly [number, string][];
+  /** The entries' KEYS line as stored (empty for the text): parsed and checked only when the entries are turned back into events (storedEvents). */
+  keys: Buffer;
 }
 
 /** The directory member: per entity label, the seq its stored history starts at and its chunks in order. */
@@ -145,8 +146,8 @@ function lifetimesOf(life: unknown, ref: HistoryChunkRef, posted: (seq: number) 
  * A chunk's text or entries member (its bytes, already checked against their SHA-256) read and
  * checked, or what is wrong with it. Its first line: for the text, the lifetimes' JSON (events
  * ascending within the chunk, each one of the entity's postings, each delta of a `pasids` or
- * `devices` row); for the entries, `[LIFETIMES, KEYS]` (KEYS: `[entry, key]`, entries ascending,
- * each key holding the \u0000 that keyText shows as `/`). Then `ref.text.lines` lines of the form
+ * `devices` row); for the entries, the same then a line KEYS, kept as it is (`history --json`
+ * copies the entries and needs none; storedEvents reads it). Then `ref.text.lines` lines of the form
  * (`seq N  ...`, `,{"seq":N,...`; in the text a physical line that does not start so is the rest
  * of the line before it, a row key's raw newline), N ascending from the chunk's `first` to its `last`, every N
  * one of the postings, `ref.count` distinct ones.
@@ -161,20 +162,15 @@ export function storedLines(bytes: Buffer, ref: HistoryChunkRef, posted: (seq: n
   } catch {
     return `malformed history ${what}`;
   }
-  let keys: [number, string][] = [];
-  if (form === 'json') {
-    if (!Array.isArray(head) || head.length !== 2 || !Array.isArray(head[1])) return `malformed history ${what}`;
-    keys = head[1] as [number, string][];
-    let prev = -1;
-    for (const k of keys) {
-      if (!Array.isArray(k) || k.length !== 2 || !isInt(k[0]) || k[0] <= prev || k[0] >= ref.text.lines || typeof k[1] !== 'string' || !k[1].includes('\u0000')) return `malformed history ${what}`;
-      prev = k[0];
-    }
-    head = head[0];
-  }
   const lifetimes = lifetimesOf(head, ref, posted, what);
   if (typeof lifetimes === 'string') return lifetimes;
-  const text = bytes.subarray(nl + 1);
+  let body = nl + 1;
+  if (form === 'json') {
+    body = bytes.indexOf(0x0a, nl + 1) + 1;
+    if (body === 0 || bytes[nl + 1] !== 0x5b) return `malformed history ${what}`; // a KEYS line, '[...'
+  }
+  const keys = bytes.subarray(nl + 1, form === 'json' ? body - 1 : nl + 1);
+  const text = bytes.subarray(body);
   let lines = 0;
   let seqs = 0;
   let last = -1;
@@ -218,17 +214,19 @@ function isDelta(d: unknown): d is RowDelta {
 /**
  * A chunk's entries (checked by storedLines) turned back into the events `history` shows, or
  * null when one is not an entry `history --json` prints (an index that cannot be what this tool
- * wrote): consecutive entries of one seq are one event, a change's key is the one KEYS names
- * where keyText changed it, a page event's trace line is its event's JSON text.
+ * wrote, or KEYS malformed): consecutive entries of one seq are one event, a change's key is the
+ * one KEYS names where keyText changed it, a page event's trace line is its event's JSON text.
  */
 export function storedEvents(m: StoredLines): EntityEvent[] | null {
   let entries: unknown;
+  let keys: unknown;
   try {
     entries = JSON.parse(`[${m.text.toString('utf8', 1)}]`);
+    keys = JSON.parse(m.keys.toString('utf8'));
   } catch {
     return null;
   }
-  if (!Array.isArray(entries) || entries.length !== m.lines) return null;
+  if (!Array.isArray(entries) || entries.length !== m.lines || !keysOk(keys, m.lines)) return null;
   const out: EntityEvent[] = [];
   let k = 0;
   for (let i = 0; i < entries.length; i++) {
@@ -240,9 +238,9 @@ export function storedEvents(m: StoredLines): EntityEvent[] | null {
     if ('change' in e) {
       if (!isDelta(e.change)) return null;
       const change = e.change;
-      if (k < m.keys.length && m.keys[k][0] === i) {
-        if (keyText(m.keys[k][1]) !== change.key) return null;
-        change.key = m.keys[k++][1];
+      if (k < keys.length && keys[k][0] === i) {
+        if (keyText(keys[k][1]) !== change.key) return null;
+        change.key = keys[k++][1];
       }
       if (prev !== undefined && prev.seq === e.seq) {
         if (prev.alone !== null) return null;
@@ -254,5 +252,16 @@ export function storedEvents(m: StoredLines): EntityEvent[] | null {
     if (typeof e.ret !== 'number' || (e.errno !== null && typeof e.errno !== 'string') || e.event === null || typeof e.event !== 'object' || prev?.seq === e.seq) return null;
     out.push({ seq: e.seq, ts, type, changes: [], alone: { event: JSON.stringify(e.event), ret: e.ret, errno: e.errno as Errno | null } });
   }
-  return k === m.keys.length ? out : null;
+  return k === keys.length ? out : null;
+}
+
+/** KEYS: `[entry, key]` pairs, entries ascending and among the chunk's `lines`, each key holding the \u0000 keyText shows as `/`. */
+function keysOk(keys: unknown, lines: number): keys is [number, string][] {
+  if (!Array.isArray(keys)) return false;
+  let prev = -1;
+  for (const k of keys as unknown[]) {
+    if (!Array.isArray(k) || k.length !== 2 || !isInt(k[0]) || k[0] <= prev || k[0] >= lines || typeof k[1] !== 'string' || !k[1].includes('\u0000')) return false;
+    prev = k[0];
+  }
+  return true;
 }

@@ -174,7 +174,7 @@ export class EntityHistoryBuilder {
     for (const t of this.tracked.values()) {
       if (t.count === undefined || t.count === 0) continue;
       const lifetimes = `[${t.lifetimes!.join(',')}]`;
-      const entries = memberOf(t.entries!.take(`[${lifetimes},[${t.keys!.join(',')}]]`));
+      const entries = memberOf(t.entries!.take(`${lifetimes}\n[${t.keys!.join(',')}]`));
       const text = memberOf(t.lines!.take(lifetimes));
       t.chunks!.push({ entries, count: t.count, first: t.first!, last: t.last!, text, lines: t.lineCount! });
       Object.assign(t, { count: 0, lineCount: 0, keys: [], lifetimes: [] });

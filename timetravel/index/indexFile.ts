@@ -12,7 +12,7 @@ import type { TraceFingerprint } from '../../events/source/fingerprint.js';
 import type { MemberRef } from './store.js';
 
 export const INDEX_MAGIC = 'sva-replay-index';
-export const INDEX_VERSION = 7;
+export const INDEX_VERSION = 8;
 
 /** A skipped bad line (--skip-bad), as TraceInputError's parts. */
 export interface BadRecord {
