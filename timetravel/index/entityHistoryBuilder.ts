@@ -39,7 +39,7 @@ class ChunkBytes {
     this.pos += this.buf.write(s, this.pos);
   }
 
-  /** The first line `head` then the bytes written; the sink starts empty again. */
+  /** `head` (the member's first line, or for the entries its first two) and a newline, then the bytes written; the sink starts empty again. */
   take(head: string): Buffer {
     const first = Buffer.from(`${head}\n`);
     const out = Buffer.allocUnsafe(first.length + this.pos);
