@@ -9,13 +9,12 @@ import { writeFileSync } from 'node:fs';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import type { FindingsJSON } from '../../timetravel/index/storedFindings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, deltas, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace, undeltas } from './support.js';
+import { cli, deltas, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, postingsOf, spareSeq, straightOnce, type IndexedTrace } from './support.js';
 
 const tmp = faultDir();
 // seq N is on line N: seqs 1 to 2000, a checkpoint every 100 events
 const { text } = simulateText({ events: 2000, seed: 5, driver: 'vtd', inject: [{ rule: 'stale-page-response', count: 2 }, { rule: 'double-free', count: 1 }] });
 
-const member = memberText;
 const forge = forgeMember;
 
 
@@ -43,12 +42,11 @@ describe('given postings forged with matching checksums', () => {
   let t: IndexedTrace;
   let bucket: Record<string, number[]>;
   let seqs: number[];
-  const spare = (from: number): number => { let s = from; while (seqs.includes(s)) s++; return s; };
+  const spare = (from: number): number => spareSeq(seqs, from);
 
   beforeAll(async () => {
     t = await indexedTrace(tmp.path('postings.jsonl'), text, 100);
-    bucket = JSON.parse(member(t, t.header.postings[b]));
-    seqs = undeltas(bucket[label]);
+    ({ bucket, seqs } = postingsOf(t, label));
     // the cases below need a posting alone in its interval and three in one interval
     expect(seqs.length).toBeGreaterThan(20);
   });
@@ -83,8 +81,8 @@ describe('given postings forged with matching checksums', () => {
 
   it('a bucket that is not an object of lists, or holds labels of another bucket (a checkpoint member in its place)', async () => {
     const cp = t.header.checkpoints[0];
-    const other = Object.keys(JSON.parse(member(t, t.header.postings[(b + 1) % 64])))[0] ?? 'pasid 999999';
-    for (const j of [[1, 2], null, { [label]: 'x' }, JSON.parse(member(t, cp)), { ...bucket, [other]: [5] }]) {
+    const other = Object.keys(JSON.parse(memberText(t, t.header.postings[(b + 1) % 64])))[0] ?? 'pasid 999999';
+    for (const j of [[1, 2], null, { [label]: 'x' }, JSON.parse(memberText(t, cp)), { ...bucket, [other]: [5] }]) {
       await forge(t, b, j);
       await expectStraight(t.file, 'history', '--pasid', '3');
     }
@@ -98,7 +96,7 @@ describe('given stored findings forged with matching checksums', () => {
 
   beforeAll(async () => {
     t = await indexedTrace(tmp.path('findings.jsonl'), text, 100);
-    findings = JSON.parse(member(t, t.header.findings));
+    findings = JSON.parse(memberText(t, t.header.findings));
     expect(findings.raised.length).toBeGreaterThanOrEqual(3);
     script = tmp.path('cmds');
     writeFileSync(script, 'findings\nbreak finding\ncontinue\nstep\ncontinue\ncontinue\ngoto 1900\nfindings\ncontinue\nfindings\n');

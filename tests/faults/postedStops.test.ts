@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { bucketOf } from '../../timetravel/index/postings.js';
 import { simulateText } from '../../simulate/workload.js';
-import { cli, deltas, expectNoCrash, faultDir, forgeMember, indexedTrace, memberText, straightOnce, type IndexedTrace, undeltas } from './support.js';
+import { cli, deltas, expectNoCrash, faultDir, forgeMember, indexedTrace, postingsOf, spareSeq, straightOnce, type IndexedTrace } from './support.js';
 
 jest.setTimeout(300_000);
 
@@ -32,12 +32,11 @@ describe("given the postings the debugger's continue reads damaged or forged", (
   let bucket: Record<string, number[]>;
   let seqs: number[];
   let scripts: string[];
-  const spare = (from: number): number => { let s = from; while (seqs.includes(s)) s++; return s; };
+  const spare = (from: number): number => spareSeq(seqs, from);
 
   beforeAll(async () => {
     t = await indexedTrace(tmp.path('stops.jsonl'), text, 100);
-    bucket = JSON.parse(memberText(t, t.header.postings[B]));
-    seqs = undeltas(bucket[LABEL]);
+    ({ bucket, seqs } = postingsOf(t, LABEL));
     // the cases below need postings in several intervals, some of them sharing one
     expect(seqs.length).toBeGreaterThan(20);
     scripts = SCRIPTS.map((lines, i) => {

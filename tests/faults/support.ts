@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readIndexHeader, writeIndex, type IndexHeader } from '../../timetravel/index/indexFile.js';
 import { memberOf } from '../../timetravel/index/store.js';
+import { bucketOf } from '../../timetravel/index/postings.js';
 import { cli } from '../support/cliIo.js';
 
 export { cli };
@@ -85,3 +86,16 @@ export async function forgeMember(t: IndexedTrace, which: number | 'findings', j
 /** A posting list as a bucket stores it (the first seq, then each difference) and back. */
 export const deltas = (seqs: number[]): number[] => seqs.map((s, i) => s - (i === 0 ? 0 : seqs[i - 1]));
 export const undeltas = (d: number[]): number[] => { let s = 0; return d.map((x) => (s += x)); };
+
+/** The postings bucket `label` is stored in, parsed, and `label`'s seqs in it. */
+export function postingsOf(t: IndexedTrace, label: string): { bucket: Record<string, number[]>; seqs: number[] } {
+  const bucket: Record<string, number[]> = JSON.parse(memberText(t, t.header.postings[bucketOf(label)]));
+  return { bucket, seqs: undeltas(bucket[label]) };
+}
+
+/** The first seq from `from` on that is not one of `seqs`. */
+export function spareSeq(seqs: readonly number[], from: number): number {
+  let s = from;
+  while (seqs.includes(s)) s++;
+  return s;
+}
