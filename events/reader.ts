@@ -1,12 +1,14 @@
 /**
  * Streaming trace reader: JSON Lines from a file, a gzip file, or stdin (`-`), into typed
  * events, one batch per chunk read (trace-format.md, "Input"; docs/trace-input.md). Opening
- * and splitting are events/source/; each line is decoded by parseLine.
+ * and splitting are events/source/; the usual lines are taken from their bytes by
+ * events/lineScanner.ts, every other line is decoded by parseLine.
  */
 import { TraceInputError } from './inputError.js';
 import { trustPrototype, untrustPrototype } from './fieldReaders.js';
 import type { TraceEvent } from './types.js';
 import { overlong, parseLine, type LineState } from './parseLine.js';
+import { scanEvent } from './lineScanner.js';
 import { LineSplitter, MIB, type LineSink } from './source/lineSplitter.js';
 import { traceLines } from './source/traceLines.js';
 import { cachedBatches } from './cache/batches.js';
@@ -99,6 +101,19 @@ class EventSink implements LineSink, LineState {
       this.events.push(event);
       this.ends?.push(end);
     }
+  }
+
+  /** A line of the usual shapes, taken from its bytes (events/lineScanner.ts); the others are decoded and go to `line`. */
+  lineBytes(chunk: Buffer, from: number, to: number, end: number): boolean {
+    if (this.opts.keepText) return false;
+    const event = scanEvent(chunk, from, to, this.lineNo + 1, this.prevSeq);
+    if (event === undefined) return false;
+    this.lineNo++;
+    this.prevSeq = event.seq;
+    this.opts.tap?.event(event, end);
+    this.events.push(event);
+    this.ends?.push(end);
+    return true;
   }
 
   chunkEnd(): void {

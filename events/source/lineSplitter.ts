@@ -5,18 +5,26 @@
  *
  * Lines end at the 0x0a byte (never part of a multi-byte UTF-8 sequence); a final line without
  * one is a line at the end of the input. The complete lines of a chunk are decoded at once and
- * sliced, which is cheaper than one decode per line. A partial last line is held as bytes (a
- * character may be split across chunks) and joined once, when its newline arrives. A line over
- * `maxLineBytes` is dropped as it streams, never held whole: work and memory are linear in the
- * input however long a line is (docs/trace-input.md).
+ * sliced, which is cheaper than one decode per line; a sink with `lineBytes` (the event reader)
+ * is offered each line's bytes first and only the lines it declines are decoded. A partial last
+ * line is held as bytes (a character may be split across chunks) and joined once, when its
+ * newline arrives. A line over `maxLineBytes` is dropped as it streams, never held whole: work
+ * and memory are linear in the input however long a line is (docs/trace-input.md).
  */
 export const MIB = 1 << 20;
 
 const NL = 0x0a;
+/** Lines of a chunk a `lineBytes` sink declines that are decoded one by one, before the rest of the chunk is decoded at once. */
+const DECLINED_BEFORE_DECODING_REST = 4;
 
 export interface LineSink {
   /** A complete line without its '\n'; `end` is the byte offset just past that '\n' (or the end of input). */
   line(text: string, end: number): void;
+  /**
+   * Offered each line's bytes (`chunk[from, to)`, no '\n') before they are decoded: true when
+   * the sink took the line from them, and `line` is not called for it.
+   */
+  lineBytes?(chunk: Buffer, from: number, to: number, end: number): boolean;
   /** A line longer than the limit, dropped unread; `end` as for `line`. */
   overlong(end: number): void;
   /** True once the sink wants no more lines (a bad line stopped it): the rest of the chunk is skipped. */
@@ -60,7 +68,7 @@ export class LineSplitter {
       if (this.discarding || this.pendingBytes + nl > this.maxLineBytes) this.sink.overlong(base + nl + 1);
       else {
         this.pending.push(chunk.subarray(0, nl));
-        this.sink.line(Buffer.concat(this.pending, this.pendingBytes + nl).toString('utf8'), base + nl + 1);
+        this.joined(this.pendingBytes + nl, base + nl + 1);
       }
       this.clear();
       pos = nl + 1;
@@ -76,7 +84,7 @@ export class LineSplitter {
       if (!this.sink.stopped && (this.discarding || this.pendingBytes > 0)) {
         this.lines++;
         if (this.discarding) this.sink.overlong(this.offset);
-        else this.sink.line(Buffer.concat(this.pending, this.pendingBytes).toString('utf8'), this.offset);
+        else this.joined(this.pendingBytes, this.offset);
       }
       this.clear();
     } finally {
@@ -91,8 +99,15 @@ export class LineSplitter {
     this.offset = offset;
   }
 
+  /** The held pieces of a line, joined: `bytes` long, ending at input offset `end`. */
+  private joined(bytes: number, end: number): void {
+    const line = Buffer.concat(this.pending, bytes);
+    if (!this.sink.lineBytes?.(line, 0, bytes, end)) this.sink.line(line.toString('utf8'), end);
+  }
+
   /** The lines of chunk[from, to), to being the last newline's index. */
   private run(chunk: Buffer, from: number, to: number, base: number): void {
+    if (this.sink.lineBytes) return this.runBytes(chunk, from, to, base);
     const sink = this.sink;
     const max = this.maxLineBytes;
     const text = chunk.toString('utf8', from, to);
@@ -112,6 +127,34 @@ export class LineSplitter {
       if (nl < 0) return;
       s = nl + 1;
       b = bEnd + 1;
+    }
+  }
+
+  /**
+   * `run` for a sink that takes lines from their bytes: only the lines it declines are decoded,
+   * one at a time, or, once it has declined a few in this chunk, from the rest of the chunk
+   * decoded at once (when that is ASCII, so that string indexes are byte indexes).
+   */
+  private runBytes(chunk: Buffer, from: number, to: number, base: number): void {
+    const sink = this.sink as LineSink & Required<Pick<LineSink, 'lineBytes'>>;
+    const max = this.maxLineBytes;
+    let declined = 0;
+    let rest: string | null = null;
+    let restFrom = 0;
+    for (let b = from; ;) {
+      if (sink.stopped) return;
+      const nl = chunk.indexOf(NL, b);
+      this.lines++;
+      if (nl - b > max) sink.overlong(base + nl + 1);
+      else if (!sink.lineBytes(chunk, b, nl, base + nl + 1)) {
+        if (++declined === DECLINED_BEFORE_DECODING_REST) {
+          const text = chunk.toString('utf8', b, to);
+          if (text.length === to - b) [rest, restFrom] = [text, b];
+        }
+        sink.line(rest !== null ? rest.slice(b - restFrom, nl - restFrom) : chunk.toString('utf8', b, nl), base + nl + 1);
+      }
+      if (nl === to) return;
+      b = nl + 1;
     }
   }
 
