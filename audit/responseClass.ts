@@ -44,7 +44,7 @@ export function lateResponse(step: AuditStep): LateResponse | undefined {
       why: `no group ${r.group} of PASID ${r.pasid} was ever raised on ${r.dev}` };
   }
   const freed = p && !p.live ? p.freeSeq : undefined;
-  const closed = g.closed ? `already closed by ${g.closed.by} at seq ${g.closed.seq}` : 'not pending';
-  return { ...r, kind: 'orphan', related: [g.lastSeq, g.closed?.seq, freed],
+  const closed = g.closedBy !== undefined ? `already closed by ${g.closedBy} at seq ${g.closedSeq}` : 'not pending';
+  return { ...r, kind: 'orphan', related: [g.lastSeq, g.closedSeq, freed],
     why: `group ${r.group} (seq ${g.lastSeq}) is ${closed}${freed !== undefined ? `; PASID ${r.pasid} was freed at seq ${freed}` : ''}` };
 }

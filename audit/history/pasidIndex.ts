@@ -1,17 +1,6 @@
-import { pairKey } from '../../replay/kernel/keys.js';
 import type { NonSvaOwner } from '../../events/types.js';
 import type { DeepReadonly } from '../../replay/readonlyView.js';
-
-/** A page-request group that completed (its last request arrived) on (device, PASID). */
-export interface GroupRecord {
-  dev: string;
-  group: number;
-  firstSeq: number;
-  lastSeq: number;
-  /** The PASID's allocation generation when the group completed. */
-  gen: number;
-  closed?: { by: 'response' | 'flush' | 'invalid'; seq: number };
-}
+import { GroupTable, type GroupCloser, type GroupRecord, type GroupRecordJSON } from './groupTable.js';
 
 /** One PASID of the shared namespace: its current (or last) allocation. */
 export interface PasidRecord {
@@ -24,25 +13,23 @@ export interface PasidRecord {
   /** When the previous allocation was freed. */
   prevFreeSeq?: number;
   /** Completed groups of this generation and of the one before (for late responses). */
-  groups: Map<string, GroupRecord>;
+  groups: GroupTable;
 }
 
-/** A PasidRecord as JSON: its groups as [key, group] entries in insertion order. */
-export type PasidRecordJSON = Omit<PasidRecord, 'groups'> & { groups: [string, GroupRecord][] };
+/** A PASID as rules read it: its allocation, without the groups (PasidIndexView.group). */
+export type PasidView = Omit<PasidRecord, 'groups'>;
+
+/** A PasidRecord as JSON: its groups as [key, group] entries in order of first completion. */
+export type PasidRecordJSON = PasidView & { groups: [string, GroupRecordJSON][] };
 
 /** A PasidIndex as JSON (checkpoints): its records in insertion order. */
 export interface PasidIndexJSON {
   records: [number, PasidRecordJSON][];
 }
 
-/** Groups remembered per PASID; the oldest goes first (hardware group indices are 9 bits). */
-const MAX_GROUPS = 1024;
-
-const groupKey = (dev: string, group: number): string => pairKey(dev, group);
-
 /** What rules read of the PASID index. */
 export interface PasidIndexView {
-  get(pasid: number): DeepReadonly<PasidRecord> | undefined;
+  get(pasid: number): DeepReadonly<PasidView> | undefined;
   group(pasid: number, dev: string, group: number): DeepReadonly<GroupRecord> | undefined;
   size(): { pasids: number; groups: number };
 }
@@ -56,15 +43,12 @@ export class PasidIndex implements PasidIndexView {
   private readonly records = new Map<number, PasidRecord>();
 
   toJSON(): PasidIndexJSON {
-    return { records: [...this.records].map(([p, r]) => [p, { ...r, groups: [...r.groups] }]) };
+    return { records: [...this.records].map(([p, r]) => [p, { ...r, groups: r.groups.toJSON() }]) };
   }
 
   static fromJSON(json: PasidIndexJSON): PasidIndex {
     const index = new PasidIndex();
-    for (const [p, r] of json.records) {
-      const groups = new Map(r.groups.map(([k, g]) => [k, g.closed ? { ...g, closed: { ...g.closed } } : { ...g }]));
-      index.records.set(p, { ...r, groups });
-    }
+    for (const [p, r] of json.records) index.records.set(p, { ...r, groups: GroupTable.fromJSON(r.groups, r.gen) });
     return index;
   }
 
@@ -85,10 +69,9 @@ export class PasidIndex implements PasidIndexView {
       old.owner = owner;
       return;
     }
-    // The old record goes: its map is kept minus the groups older than its generation, in place
-    // and in the same order rather than copied (forEach: no entry array per group).
-    const groups = old ? old.groups : new Map<string, GroupRecord>();
-    if (old) groups.forEach((g, k) => { if (g.gen !== old.gen) groups.delete(k); });
+    // The old record goes; its groups stay, minus those older than its generation.
+    const groups = old ? old.groups : new GroupTable();
+    if (old) groups.reallocated(old.gen);
     const record: PasidRecord = { gen: (old?.gen ?? 0) + 1, live: true, owner, allocSeq: seq, groups };
     if (old?.freeSeq !== undefined) record.prevFreeSeq = old.freeSeq;
     this.records.set(pasid, record);
@@ -102,30 +85,15 @@ export class PasidIndex implements PasidIndexView {
   }
 
   group(pasid: number, dev: string, group: number): GroupRecord | undefined {
-    return this.records.get(pasid)?.groups.get(groupKey(dev, group));
+    return this.records.get(pasid)?.groups.get(dev, group);
   }
 
   groupCompleted(pasid: number, dev: string, group: number, firstSeq: number, lastSeq: number): void {
     const r = this.records.get(pasid);
-    if (!r) return;
-    const k = groupKey(dev, group);
-    const known = r.groups.get(k);
-    if (known) {
-      // Group indices are reused all the time: update the record in place (a Map delete and
-      // set per page request costs more than the whole rule). Eviction order stays that of
-      // first completion, which only matters past MAX_GROUPS groups on one PASID.
-      known.firstSeq = firstSeq;
-      known.lastSeq = lastSeq;
-      known.gen = r.gen;
-      known.closed = undefined;
-      return;
-    }
-    if (r.groups.size >= MAX_GROUPS) r.groups.delete(r.groups.keys().next().value as string);
-    r.groups.set(k, { dev, group, firstSeq, lastSeq, gen: r.gen });
+    if (r) r.groups.completed(dev, group, firstSeq, lastSeq, r.gen);
   }
 
-  groupClosed(pasid: number, dev: string, group: number, by: 'response' | 'flush' | 'invalid', seq: number): void {
-    const g = this.group(pasid, dev, group);
-    if (g && !g.closed) g.closed = { by, seq };
+  groupClosed(pasid: number, dev: string, group: number, by: GroupCloser, seq: number): void {
+    this.records.get(pasid)?.groups.closed(dev, group, by, seq);
   }
 }
