@@ -11,7 +11,6 @@ import type { Outcome } from './kernel/outcome.js';
 import { createKernelState, type KernelState, type Profile } from './kernel/state.js';
 import { KernelStore } from './kernel/store.js';
 import { kernelStateFromJSON, kernelStateToJSON, type KernelStateJSON } from './kernel/stateJSON.js';
-import { pendingKey } from './kernel/state.js';
 import { ObservedOpMatcher, type MatcherAnchorJSON } from './observedOps.js';
 import type { Observed, StepResult } from './stepResult.js';
 
@@ -166,7 +165,7 @@ export class Fold {
     if (m.matched) return r;
     r.observed = { op: e.record } satisfies Observed;
     const rec = e.record;
-    if (rec.op === 'page_response' && this.state.pending.has(pendingKey(rec.dev, rec.pasid, rec.group))) {
+    if (rec.op === 'page_response' && this.state.pending.find(rec.dev, rec.pasid, rec.group)) {
       const k = this.store;
       k.beginStep(e.seq, false);
       k.setPending(rec.dev, rec.pasid, rec.group, undefined);

@@ -3,7 +3,6 @@ import { deviceQueries } from '../../machines/deviceMachine.js';
 import { ensureDevice, snapshotHasIopf } from './implicit.js';
 import { fail, OK, type Outcome } from './outcome.js';
 import { profileRules } from './profiles.js';
-import { pendingKey } from './state.js';
 import type { KernelStore } from './store.js';
 
 /**
@@ -62,7 +61,7 @@ export function answerPending(k: KernelStore, dev: string): void {
 /** A page response closes its pending group (driver op `page_response`); none pending: -EINVAL. */
 export function pageResponse(k: KernelStore, e: PageResponseEvent): Outcome {
   ensureDevice(k, e.dev, 'sva');
-  if (!k.state.pending.has(pendingKey(e.dev, e.pasid, e.group))) return fail('EINVAL');
+  if (!k.state.pending.find(e.dev, e.pasid, e.group)) return fail('EINVAL');
   k.setPending(e.dev, e.pasid, e.group, undefined);
   k.op({ op: 'page_response', dev: e.dev, pasid: e.pasid, group: e.group, code: e.code });
   k.fact({ kind: 'group_closed', dev: e.dev, pasid: e.pasid, group: e.group, by: 'response' });

@@ -4,6 +4,7 @@ import type { DeviceContext } from '../../machines/deviceMachine.js';
 import type { IoMmContext } from '../../machines/ioMmMachine.js';
 import type { MachineSnapshot } from '../../machines/snapshot.js';
 import { PasidTable } from './pasidTable.js';
+import { PartialGroups, PendingGroups } from './queueTable.js';
 import type { DomainState } from './domainState.js';
 
 /**
@@ -53,9 +54,9 @@ export interface KernelState {
   readonly domains: Map<string, DomainState>;
   readonly pasids: Map<number, PasidEntry>;
   /** By partialKey(dev, group); the value names its device and group (never parse the key). */
-  readonly partials: Map<string, PartialGroup>;
+  readonly partials: PartialGroups;
   /** By pendingKey(dev, pasid, group); the value names its device, PASID and group. */
-  readonly pending: Map<string, PendingGroup>;
+  readonly pending: PendingGroups;
   /** Requests queued per PASID (partials + pending groups), for "freed with faults in flight". */
   readonly queuedByPasid: Map<number, number>;
 }
@@ -68,8 +69,8 @@ export function createKernelState(profile: Profile = 'v3'): KernelState {
     ioMmsByMm: new Map(),
     domains: new Map(),
     pasids: new PasidTable(),
-    partials: new Map(),
-    pending: new Map(),
+    partials: new PartialGroups(),
+    pending: new PendingGroups(),
     queuedByPasid: new Map(),
   };
 }

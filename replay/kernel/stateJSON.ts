@@ -1,19 +1,21 @@
 import { DomainState } from './domainState.js';
 import { PasidTable } from './pasidTable.js';
+import { PartialGroups, PendingGroups } from './queueTable.js';
 import type { KernelState } from './state.js';
 
 /** A value as JSON: its toJSON's result when it has one (a DomainState), else itself. */
 type JSONOf<V> = V extends { toJSON(): infer J } ? J : V;
-type Entries<M> = M extends Map<infer K, infer V> ? [K, JSONOf<V>][] : never;
+type Entries<M> = M extends ReadonlyMap<infer K, infer V> ? [K, JSONOf<V>][] : never;
 
 /**
- * The kernel state as plain JSON: every field of KernelState by name, each Map as its
- * [key, value] entries in insertion order, a domain as its lists (DomainStateJSON: the form
- * checkpoints held before domains were versioned, issue 12 P2). A mapped type, so a field
+ * The kernel state as plain JSON: every field of KernelState by name, each Map (and the IOPF
+ * queue's tables, replay/kernel/queueTable.ts) as its [key, value] entries in insertion order,
+ * a domain as its lists (DomainStateJSON: the form checkpoints held before domains were
+ * versioned, issue 12 P2). A mapped type, so a field
  * added to KernelState fails to compile here until the two functions below name it.
  */
 export type KernelStateJSON = {
-  [F in keyof KernelState]: KernelState[F] extends Map<unknown, unknown> ? Entries<KernelState[F]> : KernelState[F];
+  [F in keyof KernelState]: KernelState[F] extends ReadonlyMap<unknown, unknown> ? Entries<KernelState[F]> : KernelState[F];
 };
 
 export function kernelStateToJSON(s: KernelState): KernelStateJSON {
@@ -38,8 +40,8 @@ export function kernelStateFromJSON(j: KernelStateJSON): KernelState {
     ioMmsByMm: new Map(j.ioMmsByMm),
     domains: new Map(j.domains.map(([name, d]) => [name, DomainState.fromJSON(d)])),
     pasids: pasidTable(j.pasids),
-    partials: new Map(j.partials),
-    pending: new Map(j.pending),
+    partials: PartialGroups.from(j.partials),
+    pending: PendingGroups.from(j.pending),
     queuedByPasid: new Map(j.queuedByPasid),
   };
 }

@@ -1,5 +1,6 @@
 import type { Op } from '../../events/types.js';
 import type { Fact } from './facts.js';
+import type { QueueTable } from './queueTable.js';
 
 // Frozen: a push onto a shared empty output would throw instead of leaking into other steps.
 const NONE = Object.freeze([]) as unknown as never[];
@@ -44,6 +45,16 @@ export class StepRecorder {
     }
     if (value === undefined) map.delete(key);
     else map.set(key, value);
+  }
+
+  /**
+   * `put` for an IOPF queue table: `value` replaces `held` (the entry of the same key, found by
+   * the caller) or, undefined, removes it; undone as the Map entry would be.
+   */
+  protected putEntry<V>(table: QueueTable<V>, held: V | undefined, value: V | undefined): void {
+    if (this.undoLog && (held || value)) this.undoLog.push(held ? () => table.put(held) : () => table.remove(value as V));
+    if (value) table.put(value);
+    else if (held) table.remove(held);
   }
 
   /** Runs `undo` at rollback (a change put back by itself, not a map entry). */

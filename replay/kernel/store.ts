@@ -8,7 +8,7 @@ import type { Effect, MachineSnapshot } from '../../machines/snapshot.js';
 import { isGeneration } from './profiles.js';
 import { StepRecorder } from './stepRecorder.js';
 import { DomainState } from './domainState.js';
-import { partialKey, pendingKey, type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
+import { type KernelState, type PartialRequest, type PasidEntry, type PendingGroup } from './state.js';
 
 export type DeviceSnapshot = MachineSnapshot<DeviceContext>;
 export type IoMmSnapshot = MachineSnapshot<IoMmContext>;
@@ -155,29 +155,30 @@ export class KernelStore extends StepRecorder {
   // ---- IOPF queue ----------------------------------------------------------------------
   /** Queues one more partial request of (dev, group). */
   addPartial(dev: string, group: number, request: PartialRequest): void {
-    const key = partialKey(dev, group);
-    const value = [...(this.state.partials.get(key)?.requests ?? []), request];
+    const held = this.state.partials.find(dev, group);
+    const value = held ? [...held.requests, request] : [request];
     this.countQueued(request.pasid, +1);
-    this.put(this.state.partials, key, { dev, group, requests: value });
+    this.putEntry(this.state.partials, held, { dev, group, requests: value });
     this.fact({ kind: 'partials', dev, group, value });
   }
 
   /** Takes every partial request of (dev, group) off the queue; returns them, oldest first. */
   takePartials(dev: string, group: number): readonly PartialRequest[] | undefined {
-    const key = partialKey(dev, group);
-    const before = this.state.partials.get(key)?.requests;
-    if (!before) return undefined;
+    const held = this.state.partials.find(dev, group);
+    if (!held) return undefined;
+    const before = held.requests;
     for (let i = 0; i < before.length; i++) this.countQueued(before[i].pasid, -1);
-    this.put(this.state.partials, key, undefined);
+    this.putEntry(this.state.partials, held, undefined);
     this.fact({ kind: 'partials', dev, group, value: undefined });
     return before;
   }
 
+  /** Sets or (undefined) closes the pending group (dev, pasid, group); a value names those three. */
   setPending(dev: string, pasid: number, group: number, value: PendingGroup | undefined): void {
-    const key = pendingKey(dev, pasid, group);
-    if (this.state.pending.has(key)) this.countQueued(pasid, -1);
+    const held = this.state.pending.find(dev, pasid, group);
+    if (held) this.countQueued(pasid, -1);
     if (value) this.countQueued(pasid, +1);
-    this.put(this.state.pending, key, value);
+    this.putEntry(this.state.pending, held, value);
     this.fact({ kind: 'pending', dev, pasid, group, value });
   }
 
