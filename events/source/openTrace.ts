@@ -20,7 +20,10 @@ export interface OpenOptions {
 export interface OpenedTrace {
   /** The name in messages: the path, or `<stdin>`. */
   file: string;
-  /** The trace's bytes, gunzipped when the content is gzip. Errors are TraceInputError (line 0). */
+  /**
+   * The trace's bytes, gunzipped when the content is gzip. Errors are TraceInputError (line 0).
+   * A plain file's chunks share one buffer: each is valid until the next is asked for.
+   */
   chunks: AsyncGenerator<Buffer>;
   /** Size of a regular file, null for stdin and pipes. */
   totalBytes: number | null;
@@ -81,36 +84,48 @@ export async function traceKind(source: string): Promise<TraceKind> {
 export async function openTrace(source: string, opts: OpenOptions = {}): Promise<OpenedTrace> {
   const chunkBytes = opts.chunkBytes ?? 64 * 1024;
   const counter = { bytes: 0 };
-  let raw: Readable;
-  let file: string;
-  let totalBytes: number | null = null;
   if (source === '-') {
-    file = STDIN_NAME;
-    raw = (opts.stdin ?? process.stdin) as Readable;
-  } else {
-    file = source;
-    const handle = await openFile(source);
-    const st = await handle.stat();
-    totalBytes = st.isFile() ? st.size : null;
-    raw = handle.createReadStream({ highWaterMark: chunkBytes, start: opts.offset ?? 0 });
+    const chunks = decoded(counted((opts.stdin ?? process.stdin) as Readable, counter), null, chunkBytes, STDIN_NAME);
+    return {
+      file: STDIN_NAME,
+      chunks,
+      totalBytes: null,
+      bytesRead: () => counter.bytes,
+      close: async () => {
+        await chunks.return(undefined).catch(() => undefined);
+      },
+    };
   }
-  const own = source !== '-';
-  const chunks = decoded(counted(raw, counter), opts.offset ? false : null, chunkBytes, file);
+  const handle = await openFile(source);
+  const st = await handle.stat();
+  // a pipe or device is read where it stands; a regular file at explicit positions
+  const start = st.isFile() ? opts.offset ?? 0 : null;
+  const chunks = decoded(fileChunks(handle, start, chunkBytes, counter), opts.offset ? false : null, chunkBytes, source);
+  let closed: Promise<void> | null = null;
   return {
-    file,
+    file: source,
     chunks,
-    totalBytes,
+    totalBytes: st.isFile() ? st.size : null,
     bytesRead: () => counter.bytes,
-    close: async () => {
-      await chunks.return(undefined).catch(() => undefined);
-      if (!own) return;
-      // resolves once the descriptor is closed, not just asked to close: a command that returns
-      // holds no handle of its trace
-      const closed = raw.closed ? null : new Promise<void>((resolve) => raw.once('close', () => resolve()));
-      raw.destroy();
-      await closed;
-    },
+    // resolves once the descriptor is closed: a command that returns holds no handle of its trace
+    close: () => (closed ??= chunks.return(undefined).then(() => handle.close(), () => handle.close()).then(() => undefined)),
   };
+}
+
+/**
+ * A file's bytes from `start` (null: from where it stands), each chunk read into the same buffer (a stream's machinery and a
+ * new buffer per chunk cost about as much CPU as splitting the lines): a chunk is valid until
+ * the next one is asked for.
+ */
+async function* fileChunks(handle: FileHandle, start: number | null, chunkBytes: number, counter: { bytes: number }): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  for (let position = start; ;) {
+    const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
+    if (bytesRead === 0) return;
+    if (position !== null) position += bytesRead;
+    counter.bytes += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
 }
 
 async function* counted(raw: Readable, counter: { bytes: number }): AsyncGenerator<Buffer> {
@@ -126,6 +141,11 @@ async function* prepend(head: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenera
   yield* rest;
 }
 
+/** Each chunk copied, for a consumer that holds chunks past the next read (gunzip's input queue). */
+async function* copies(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
+}
+
 /** The bytes, gunzipped when they begin with the gzip magic (`gzip` null: look; false: never). */
 async function* decoded(chunks: AsyncGenerator<Buffer>, gzip: boolean | null, chunkBytes: number, file: string): AsyncGenerator<Buffer> {
   try {
@@ -133,7 +153,7 @@ async function* decoded(chunks: AsyncGenerator<Buffer>, gzip: boolean | null, ch
     while (gzip === null && head.length < 2) {
       const r = await chunks.next();
       if (r.done) break;
-      head = head.length === 0 ? r.value : Buffer.concat([head, r.value]);
+      head = Buffer.concat([head, r.value]); // a copy: the next read may reuse r.value's buffer
     }
     const all = prepend(head, chunks);
     if (!isGzipMagic(head)) {
@@ -141,7 +161,7 @@ async function* decoded(chunks: AsyncGenerator<Buffer>, gzip: boolean | null, ch
       return;
     }
     const gunzip = createGunzip({ chunkSize: Math.max(64, chunkBytes) });
-    const compressed = Readable.from(all, { objectMode: false });
+    const compressed = Readable.from(copies(all), { objectMode: false });
     compressed.on('error', (e) => gunzip.destroy(e));
     compressed.pipe(gunzip);
     try {
