@@ -25,14 +25,15 @@ export interface BondKey {
 export const bondTable: Projection<BondRow, BondKey, 'bond_added' | 'bond_ended'> = {
   name: 'bonds',
   canHandle: ['bond_added', 'bond_ended'],
-  keyOf: (f) => ({ dev: f.dev, pasid: f.pasid }),
+  keyOf: (f) => f, // the fact names its (dev, pasid): no key object per fact
   keyText: (k) => `${k.dev}/${k.pasid}`,
-  evolve(row, { fact, seq }) {
+  evolve(row, fact, seq) {
     if (fact.kind === 'bond_added') {
       return { dev: fact.dev, pasid: fact.pasid, mm: fact.mm, domain: fact.domain, since: seq, state: 'live' };
     }
+    // A literal, not a spread of the row: the same fields in the same order, built without a copy loop.
     const base = row ?? { dev: fact.dev, pasid: fact.pasid, mm: fact.mm, domain: fact.domain, since: seq };
-    return { ...base, state: 'ended', ended: { by: fact.by, seq } };
+    return { dev: base.dev, pasid: base.pasid, mm: base.mm, domain: base.domain, since: base.since, state: 'ended', ended: { by: fact.by, seq } };
   },
   compare: (a, b) => (a.dev < b.dev ? -1 : a.dev > b.dev ? 1 : a.pasid - b.pasid),
 };

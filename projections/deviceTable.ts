@@ -19,7 +19,7 @@ export const deviceTable: Projection<DeviceRow, string, 'device'> = {
   canHandle: ['device'],
   keyOf: (f) => f.dev,
   keyText: (dev) => dev,
-  evolve(_row, { fact }) {
+  evolve(_row, fact) {
     if (!fact.value) return undefined;
     const { context: c, value } = fact.value;
     const row: DeviceRow = {

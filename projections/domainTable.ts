@@ -42,6 +42,6 @@ export const domainTable: Projection<DomainRow, string, 'domain'> = {
   canHandle: ['domain'],
   keyOf: (f) => f.domain,
   keyText: (domain) => domain,
-  evolve: (_row, { fact }) => (fact.value ? domainRow(fact.domain, fact.value) : undefined),
+  evolve: (_row, fact) => (fact.value ? domainRow(fact.domain, fact.value) : undefined),
   compare: (a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0),
 };

@@ -25,7 +25,7 @@ export const faultTable: Projection<FaultRow, FaultKey, 'partials' | 'pending'> 
     ? { state: 'partial', dev: f.dev, group: f.group }
     : { state: 'pending', dev: f.dev, pasid: f.pasid, group: f.group }),
   keyText: (k) => (k.state === 'partial' ? `${k.dev}\u0000${k.group}\u0000partial` : `${k.dev}\u0000${k.group}\u0000pending\u0000${k.pasid}`),
-  evolve(_row, { fact }) {
+  evolve(_row, fact) {
     if (fact.kind === 'partials') {
       const list = fact.value;
       if (!list || list.length === 0) return undefined;

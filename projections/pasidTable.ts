@@ -26,7 +26,7 @@ export const pasidTable: Projection<PasidRow, number, 'pasid' | 'io_mm'> = {
   canHandle: ['pasid', 'io_mm'],
   keyOf: (f) => f.pasid,
   keyText: (pasid) => String(pasid),
-  evolve(row, { fact }) {
+  evolve(row, fact) {
     if (fact.kind === 'pasid') {
       const entry = fact.value;
       if (!entry) return undefined;

@@ -100,7 +100,7 @@ export class Tables implements TablesView {
         const { name, p, table } = routes[j];
         const key = p.keyText(p.keyOf(fact));
         const before = table.get(key);
-        const after = p.evolve(before, { fact, seq });
+        const after = p.evolve(before, fact, seq);
         if (after === before) continue;
         if (after === undefined) table.delete(key);
         else table.set(key, after);
