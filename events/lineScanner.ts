@@ -2,7 +2,8 @@
  * The reader's scanner for the lines most traces are made of, as the simulator and the ftrace
  * importer print them: `{"type":"fault",…}`, page_response, invalidate, bind and mm_exit, their
  * fields in the printed order, the envelope `ts, cpu, tid, comm` right after `type`, after the
- * payload, or absent. The event is built straight from the text, without JSON.parse's object.
+ * payload, or absent. The event is built straight from the line's bytes (events/reader.ts
+ * EventSink.lineBytes), without a decoded line or JSON.parse's object.
  *
  * It accepts only a strict subset of JSON: no whitespace, strings of printable ASCII without
  * escapes, integers of at most 15 digits, hex addresses written `"0x…"`, `ts` as `-?int(.frac)?`
