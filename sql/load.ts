@@ -1,5 +1,8 @@
 import { TraceInputError } from '../events/inputError.js';
+import { readFromOffset } from '../events/reader.js';
+import { traceKind } from '../events/source/openTrace.js';
 import { runTrace, Session, type RunOptions, type SessionStep } from '../session/index.js';
+import { RawLines } from './rawLines.js';
 import { TableWriter } from './columnWriter.js';
 import { TraceRows } from './rows/traceRows.js';
 import { TABLES } from './schema.js';
@@ -10,6 +13,31 @@ export interface LoadResult {
   findings: number;
   /** The bad line the load stopped at; the tables hold every event before it. */
   stoppedAt: TraceInputError | null;
+}
+
+/** Each step of the trace, with its line's text (the `raw` column). */
+type RawStep = (step: SessionStep, raw: string | undefined) => void;
+
+/**
+ * A plain file's events come from the reader without their text, so an indexed trace is
+ * decoded from its event cache instead of parsed; the text of each event's line is read
+ * beside it by offset (sql/rawLines.ts). A gzip file or stdin is read once, keeping the text.
+ */
+async function stepTrace(source: string, options: RunOptions, session: Session, onStep: RawStep): Promise<void> {
+  if ((await traceKind(source)) !== 'file') {
+    await runTrace(source, { ...options, keepText: true }, (step) => onStep(step, step.result.event.text), session);
+    return;
+  }
+  const raw = await RawLines.open(source);
+  try {
+    for await (const { events, ends } of readFromOffset(source, { offset: 0, line: 0, prevSeq: -1 }, options)) {
+      if (events.length === 0) continue;
+      await raw.readTo(ends![ends!.length - 1]);
+      for (let i = 0; i < events.length; i++) onStep(session.step(events[i]), raw.take(ends![i]));
+    }
+  } finally {
+    await raw.close();
+  }
 }
 
 /**
@@ -32,10 +60,10 @@ export async function loadTrace(
   const session = new Session(options);
   let stoppedAt: TraceInputError | null = null;
   try {
-    await runTrace(source, { ...options, keepText: true }, (step, s) => {
-      onStep?.(step, s);
-      rows.step(step);
-    }, session);
+    await stepTrace(source, options, session, (step, raw) => {
+      onStep?.(step, session);
+      rows.step(step, raw);
+    });
   } catch (e) {
     if (!(e instanceof TraceInputError)) throw e;
     stoppedAt = e;

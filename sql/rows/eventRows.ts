@@ -53,7 +53,7 @@ export class EventRows {
     this.opFields = resolveFields(w.table, OP_FIELDS);
   }
 
-  write(e: TraceEvent): void {
+  write(e: TraceEvent, raw = e.text): void {
     const w = this.w;
     const C = w.col;
     w.bigint(C.seq, e.seq);
@@ -69,7 +69,7 @@ export class EventRows {
       w.enumValue(C.op, e.record.op);
       putFields(w, this.opFields[e.record.op], e.record);
     } else putFields(w, this.eventFields[e.type], e);
-    w.text(C.raw, e.text);
+    w.text(C.raw, raw);
     w.next();
   }
 }

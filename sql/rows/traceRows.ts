@@ -52,9 +52,10 @@ export class TraceRows {
     return { lifetimes: this.lifetimes.toJSON(), pages: this.pages.toJSON(), calls: this.calls.toJSON() };
   }
 
-  step(step: SessionStep): void {
+  /** `raw`: the text of the event's line (else the event's `text`, kept by the reader). */
+  step(step: SessionStep, raw?: string): void {
     const r = step.result;
-    this.events.write(r.event);
+    this.events.write(r.event, raw);
     this.results.write(r);
     this.lifetimes.step(r);
     this.pages.step(r);
