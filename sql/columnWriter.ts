@@ -24,7 +24,7 @@ type Store =
   | { kind: 'f64'; data: Float64Array }
   | { kind: 'u8'; data: Uint8Array; index?: Map<string, number> }
   | { kind: 'u64'; data: BigUint64Array }
-  | { kind: 'text'; data: (string | undefined)[]; slots: Uint8Array; view: DataView }
+  | { kind: 'text'; data: (string | Uint8Array | undefined)[]; slots: Uint8Array; view: DataView }
   | { kind: 'list'; data: (readonly number[] | undefined)[] };
 
 function duckType(t: ColumnType): DuckDBType {
@@ -58,12 +58,13 @@ export class TableWriter implements RowSink {
   rowsWritten = 0;
   private readonly stores: Store[];
   private readonly valid: Uint32Array[];
-  private readonly types: DuckDBType[];
+  /** The columns' types, made once (a data chunk is made per flush from them). */
+  private readonly logicalTypes: duckdb.LogicalType[];
   private row = 0;
 
   constructor(private readonly appender: DuckDBAppender, readonly table: TableDef) {
     this.col = Object.fromEntries(table.columns.map((c, i) => [c.name, i]));
-    this.types = table.columns.map((c) => duckType(c.type));
+    this.logicalTypes = table.columns.map((c) => duckType(c.type).toLogicalType().logical_type);
     this.stores = table.columns.map((c) => store(c.type));
     this.valid = table.columns.map(() => new Uint32Array(ROWS / 32));
   }
@@ -121,6 +122,12 @@ export class TableWriter implements RowSink {
     this.mark(c);
   }
 
+  /** Text as its bytes, which must be valid UTF-8: copied into the vector as they are. */
+  utf8(c: number, v: Uint8Array): void {
+    (this.stores[c].data as (Uint8Array | undefined)[])[this.row] = v;
+    this.mark(c);
+  }
+
   list(c: number, v: readonly number[] | undefined | null): void {
     if (v == null) return;
     (this.stores[c].data as (readonly number[] | undefined)[])[this.row] = v;
@@ -137,7 +144,8 @@ export class TableWriter implements RowSink {
   flush(): void {
     const n = this.row;
     if (n === 0) return;
-    const chunk = DuckDBDataChunk.create(this.types, n);
+    const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(this.logicalTypes));
+    chunk.rowCount = n;
     for (let c = 0; c < this.stores.length; c++) this.copyColumn(chunk, c, n);
     this.appender.appendDataChunk(chunk);
     this.row = 0;
@@ -190,13 +198,14 @@ function copyText(vector: duckdb.Vector, s: Extract<Store, { kind: 'text' }>, va
   for (let j = 0; j < n; j++) {
     const v = data[j];
     if (v === undefined || (valid[j >> 5] & (1 << (j & 31))) === 0) continue;
-    if (!LITTLE_ENDIAN || v.length > INLINE || !inlineAscii(view, slots, j * 16, v)) heap.push(j);
+    if (typeof v !== 'string' || !LITTLE_ENDIAN || v.length > INLINE || !inlineAscii(view, slots, j * 16, v)) heap.push(j);
   }
   duckdb.copy_data_to_vector(vector, 0, slots.buffer as ArrayBuffer, 0, n * 16);
   for (const j of heap) {
     const v = data[j]!;
     // The plain call takes a C string: one holding NUL goes in as bytes with its length.
-    if (v.includes('\0')) duckdb.vector_assign_string_element_len(vector, j, Buffer.from(v, 'utf8'));
+    if (typeof v !== 'string') duckdb.vector_assign_string_element_len(vector, j, v);
+    else if (v.includes('\0')) duckdb.vector_assign_string_element_len(vector, j, Buffer.from(v, 'utf8'));
     else duckdb.vector_assign_string_element(vector, j, v);
   }
   for (let j = 0; j < n; j++) data[j] = undefined;

@@ -15,8 +15,8 @@ export interface LoadResult {
   stoppedAt: TraceInputError | null;
 }
 
-/** Each step of the trace, with its line's text (the `raw` column). */
-type RawStep = (step: SessionStep, raw: string | undefined) => void;
+/** Each step of the trace, with its line's bytes (the `raw` column) when they were read apart. */
+type RawStep = (step: SessionStep, raw: Uint8Array | undefined) => void;
 
 /**
  * A plain file's events come from the reader without their text, so an indexed trace is
@@ -25,7 +25,7 @@ type RawStep = (step: SessionStep, raw: string | undefined) => void;
  */
 async function stepTrace(source: string, options: RunOptions, session: Session, onStep: RawStep): Promise<void> {
   if ((await traceKind(source)) !== 'file') {
-    await runTrace(source, { ...options, keepText: true }, (step) => onStep(step, step.result.event.text), session);
+    await runTrace(source, { ...options, keepText: true }, (step) => onStep(step, undefined), session);
     return;
   }
   const raw = await RawLines.open(source);

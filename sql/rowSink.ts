@@ -19,6 +19,8 @@ export interface RowSink {
   enumValue(c: number, v: string | undefined | null): void;
   u64(c: number, v: bigint | number | undefined | null): void;
   text(c: number, v: string | undefined | null): void;
+  /** Text as its bytes (valid UTF-8), for a sink that copies bytes (DuckDB's); others are given the string. */
+  utf8?(c: number, v: Uint8Array): void;
   list(c: number, v: readonly number[] | undefined | null): void;
   next(): void;
 }

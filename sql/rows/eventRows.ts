@@ -53,7 +53,8 @@ export class EventRows {
     this.opFields = resolveFields(w.table, OP_FIELDS);
   }
 
-  write(e: TraceEvent, raw = e.text): void {
+  /** `raw`: the bytes of the event's line (else its `text`, kept by the reader). */
+  write(e: TraceEvent, raw?: Uint8Array): void {
     const w = this.w;
     const C = w.col;
     w.bigint(C.seq, e.seq);
@@ -69,7 +70,9 @@ export class EventRows {
       w.enumValue(C.op, e.record.op);
       putFields(w, this.opFields[e.record.op], e.record);
     } else putFields(w, this.eventFields[e.type], e);
-    w.text(C.raw, raw);
+    if (raw === undefined) w.text(C.raw, e.text);
+    else if (w.utf8) w.utf8(C.raw, raw);
+    else w.text(C.raw, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
     w.next();
   }
 }

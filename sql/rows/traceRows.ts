@@ -52,8 +52,8 @@ export class TraceRows {
     return { lifetimes: this.lifetimes.toJSON(), pages: this.pages.toJSON(), calls: this.calls.toJSON() };
   }
 
-  /** `raw`: the text of the event's line (else the event's `text`, kept by the reader). */
-  step(step: SessionStep, raw?: string): void {
+  /** `raw`: the bytes of the event's line (else the event's `text`, kept by the reader). */
+  step(step: SessionStep, raw?: Uint8Array): void {
     const r = step.result;
     this.events.write(r.event, raw);
     this.results.write(r);
