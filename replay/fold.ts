@@ -7,6 +7,7 @@ import { followObserved } from './kernel/follow.js';
 import { followGenerationBind } from './kernel/generations/follow.js';
 import { isGeneration } from './kernel/profiles.js';
 import { beginMmExit } from './kernel/mmExit.js';
+import type { Fact } from './kernel/facts.js';
 import type { Outcome } from './kernel/outcome.js';
 import { createKernelState, type KernelState, type Profile } from './kernel/state.js';
 import { KernelStore } from './kernel/store.js';
@@ -108,29 +109,28 @@ export class Fold {
     const k = this.store;
     k.beginStep(e.seq, observed !== undefined);
     const model = applyEvent(k, e);
-    const result = this.result(e, model, k.ops);
-    if (observed && disagrees(model, observed)) {
-      const implicit = k.implicit;
-      k.rollback();
-      result.observed = { ret: observed.ret, errno: errnoName(observed.ret), ...(observed.pasid !== undefined ? { pasid: observed.pasid } : {}) };
-      if (e.type === 'bind' && isGeneration(this.state.profile)) {
-        const f = followGenerationBind(k, e, observed, model);
-        if (f.unfollowed) result.unfollowed = f.unfollowed;
-        if (f.unseen) result.unseen = f.unseen;
-      } else {
-        const note = followObserved(k, e, observed);
-        if (note) result.unfollowed = note;
-      }
-      result.implicit = [...new Set([...implicit, ...k.implicit])];
+    if (!observed || !disagrees(model, observed)) return this.result(e, model, k.ops, k.implicit, k.facts);
+    // The log disagrees: the model's ops are reported, the state follows the log.
+    const ops = k.ops;
+    const implicit = k.implicit;
+    k.rollback();
+    const result = this.result(e, model, ops, implicit, k.facts);
+    result.observed = { ret: observed.ret, errno: errnoName(observed.ret), ...(observed.pasid !== undefined ? { pasid: observed.pasid } : {}) };
+    if (e.type === 'bind' && isGeneration(this.state.profile)) {
+      const f = followGenerationBind(k, e, observed, model);
+      if (f.unfollowed) result.unfollowed = f.unfollowed;
+      if (f.unseen) result.unseen = f.unseen;
     } else {
-      result.implicit = k.implicit;
+      const note = followObserved(k, e, observed);
+      if (note) result.unfollowed = note;
     }
+    result.implicit = [...new Set([...implicit, ...k.implicit])];
     result.facts = k.facts;
     return result;
   }
 
-  private result(e: TraceEvent, o: Outcome, ops: Op[]): StepResult {
-    const r: StepResult = { seq: e.seq, line: e.line, type: e.type, event: e, ret: o.ret, errno: errnoName(o.ret), ops, implicit: [], facts: [] };
+  private result(e: TraceEvent, o: Outcome, ops: Op[], implicit: string[], facts: Fact[]): StepResult {
+    const r: StepResult = { seq: e.seq, line: e.line, type: e.type, event: e, ret: o.ret, errno: errnoName(o.ret), ops, implicit, facts };
     if (o.pasid !== undefined) r.pasid = o.pasid;
     return r;
   }

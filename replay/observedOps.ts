@@ -14,6 +14,13 @@ function sameOp(a: Op, b: Op): boolean {
  */
 export const MAX_THREADS = 4096;
 
+/** The latest computed event of a thread: its seq, its ops and how many of them were matched. */
+interface Anchor {
+  seq: number;
+  ops: readonly Op[];
+  next: number;
+}
+
 export interface MatcherAnchorJSON {
   tid: number | null;
   seq: number;
@@ -29,7 +36,15 @@ export interface MatcherAnchorJSON {
  */
 export class ObservedOpMatcher {
   /** At most MAX_THREADS tids (a trace may have one per process), plus the global anchor. */
-  private readonly anchors = new Map<number | undefined, { seq: number; ops: readonly Op[]; next: number }>();
+  private readonly anchors = new Map<number | undefined, Anchor>();
+  /**
+   * The global anchor and the last tid's, as held in `anchors`: every event moves the global
+   * one, and consecutive events often come from one thread; a lookup among thousands of
+   * threads' anchors costs more than these checks.
+   */
+  private global: Anchor | undefined;
+  private lastTid: number | undefined;
+  private last: Anchor | undefined;
 
   /** Thread anchors held (the global one included). */
   get size(): number {
@@ -45,24 +60,37 @@ export class ObservedOpMatcher {
   restore(json: readonly MatcherAnchorJSON[]): void {
     this.anchors.clear();
     for (const a of json) this.anchors.set(a.tid ?? undefined, { seq: a.seq, ops: a.ops, next: a.next });
+    this.global = this.anchors.get(undefined);
+    this.last = undefined;
   }
 
   /** Records the latest computed event per tid. */
   anchor(result: StepResult, tid: number | undefined): void {
-    this.set(tid, result);
-    if (tid !== undefined) this.set(undefined, result);
+    if (tid !== undefined) {
+      if (this.last !== undefined && this.lastTid === tid) this.move(this.last, result);
+      else this.last = this.set(tid, result);
+      this.lastTid = tid;
+    }
+    if (this.global) this.move(this.global, result);
+    else this.global = this.set(undefined, result);
   }
 
-  private set(tid: number | undefined, result: StepResult): void {
+  private move(a: Anchor, result: StepResult): void {
+    a.seq = result.seq;
+    a.ops = result.ops;
+    a.next = 0;
+  }
+
+  private set(tid: number | undefined, result: StepResult): Anchor {
     const a = this.anchors.get(tid);
     if (a) {
-      a.seq = result.seq;
-      a.ops = result.ops;
-      a.next = 0;
-      return;
+      this.move(a, result);
+      return a;
     }
-    this.anchors.set(tid, { seq: result.seq, ops: result.ops, next: 0 });
+    const created: Anchor = { seq: result.seq, ops: result.ops, next: 0 };
+    this.anchors.set(tid, created);
     if (this.anchors.size > MAX_THREADS + 1) this.evictLeastRecent();
+    return created;
   }
 
   /** Drops the least recently anchored half of the threads (amortised: runs once per MAX_THREADS/2 new tids). */

@@ -50,7 +50,10 @@ export abstract class QueueTable<V> implements ReadonlyMap<string, V> {
     const list = this.list;
     if (list) {
       const i = this.indexOf(list, v);
-      if (i >= 0) list.splice(i, 1);
+      if (i < 0) return;
+      // Shifted by hand: splice would build the array of what it removed, at every response.
+      for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j];
+      list.pop();
       return;
     }
     const byKey = this.byKey as Map<string, V>;
