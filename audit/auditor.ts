@@ -56,6 +56,17 @@ interface Dispatch {
 }
 
 /**
+ * The rules of one event type: `all` in rule order; `always`, those of them with mask 0; `when`,
+ * the union of the others' masks. A step holding none of those triggers (most page requests
+ * and responses) runs `always` alone, without walking the rules it would skip one by one.
+ */
+interface TypeDispatch {
+  all: Dispatch[];
+  always: Running[];
+  when: number;
+}
+
+/**
  * Runs the audit rules alongside a replay: `observe` after each fold step, with the
  * projections as they were before the step (session/session.ts keeps that order);
  * `finish` at the end of the trace returns the findings in deterministic order. The shared
@@ -75,7 +86,7 @@ export class Auditor {
    * triggers it needs when its type alone does not call it (Rule.when). Resolved once: this
    * runs per event, and most events are page requests few rules look at.
    */
-  private readonly byType = new Map<EventType, Dispatch[]>();
+  private readonly byType = new Map<EventType, TypeDispatch>();
   private readonly triggers = new StepTriggers();
   private view: AuditStep | null = null;
 
@@ -83,35 +94,47 @@ export class Auditor {
   constructor(options: AuditOptions = {}, rules: readonly AnyRule[] = selectRules(options)) {
     this.rules = rules.map((rule) => ({ rule, report: this.reporter(rule), state: rule.state?.init() }));
     for (const type of EVENT_TYPES) {
-      const list: Dispatch[] = [];
+      const all: Dispatch[] = [];
       for (const running of this.rules) {
         const rule = running.rule;
         if (!rule.onStep) continue;
-        if (rule.events ? rule.events.includes(type) : !rule.when) list.push({ running, mask: 0 });
-        else if (rule.when) list.push({ running, mask: this.triggers.mask(rule.when) });
+        if (rule.events ? rule.events.includes(type) : !rule.when) all.push({ running, mask: 0 });
+        else if (rule.when) all.push({ running, mask: this.triggers.mask(rule.when) });
       }
-      this.byType.set(type, list);
+      const always = all.filter((d) => d.mask === 0).map((d) => d.running);
+      this.byType.set(type, { all, always, when: all.reduce((m, d) => m | d.mask, 0) });
     }
   }
 
   /** `after`: the kernel state after the step; `before`: the tables before it. */
   observe(result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
-    let held = -1;
-    let step: AuditStep | null = null;
-    // Indexed loops on the per-event paths: a for...of here allocated an iterator result per element.
-    const list = this.byType.get(result.type)!;
-    for (let i = 0; i < list.length; i++) {
-      const { running, mask } = list[i];
-      if (mask !== 0) {
-        if (held === -1) held = this.triggers.of(result);
-        if ((held & mask) === 0) continue;
-      }
-      if (step === null) step = this.stepOf(result, after, before);
-      running.rule.onStep!(step, running.report, running.state);
-    }
+    const dispatch = this.byType.get(result.type)!;
+    const held = dispatch.when === 0 ? 0 : this.triggers.of(result) & dispatch.when;
+    if (held === 0) this.runAlways(dispatch.always, result, after, before);
+    else this.runTriggered(dispatch.all, held, result, after, before);
     this.history.apply(result);
     this.calls.apply(result);
     this.lastSeq = result.seq;
+  }
+
+  // Indexed loops on the per-event paths: a for...of here allocated an iterator result per element.
+  private runAlways(rules: Running[], result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
+    if (rules.length === 0) return;
+    const step = this.stepOf(result, after, before);
+    for (let i = 0; i < rules.length; i++) {
+      const running = rules[i];
+      running.rule.onStep!(step, running.report, running.state);
+    }
+  }
+
+  /** Every rule of the type whose triggers the step holds (`held`), in rule order. */
+  private runTriggered(list: Dispatch[], held: number, result: StepResult, after: ReadonlyKernelState, before: TablesView): void {
+    const step = this.stepOf(result, after, before);
+    for (let i = 0; i < list.length; i++) {
+      const { running, mask } = list[i];
+      if (mask !== 0 && (held & mask) === 0) continue;
+      running.rule.onStep!(step, running.report, running.state);
+    }
   }
 
   /**
