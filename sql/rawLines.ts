@@ -17,8 +17,9 @@ export class RawLines {
   /** The end of the last line taken: the next line starts at or after it. */
   private taken = 0;
   private atEnd = false;
-  /** The complete lines held are valid UTF-8 (almost always): their bytes are the text's. */
+  /** The bytes held before `judged` (the complete lines) are valid UTF-8 (almost always): their bytes are the text's. */
   private valid = true;
+  private judged = 0;
 
   private constructor(private readonly trace: OpenedTrace) {}
 
@@ -41,8 +42,8 @@ export class RawLines {
     }
     if (read) {
       // A character may be cut at the end of what is read: only the complete lines are judged.
-      const complete = this.atEnd ? this.bytes.length : this.bytes.lastIndexOf(NL) + 1;
-      this.valid = isUtf8(this.bytes.subarray(0, complete));
+      this.judged = this.atEnd ? this.bytes.length : this.bytes.lastIndexOf(NL) + 1;
+      this.valid = isUtf8(this.bytes.subarray(0, this.judged));
     }
   }
 
@@ -58,7 +59,9 @@ export class RawLines {
     const last = stop > 0 && bytes[stop - 1] === NL ? stop - 1 : stop;
     const from = Math.max(this.taken - this.base, last > 0 ? bytes.lastIndexOf(NL, last - 1) + 1 : 0);
     this.taken = end;
-    return this.valid ? bytes.subarray(from, last) : Buffer.from(bytes.toString('utf8', from, last));
+    // A last line with no newline may lie past the judged bytes: it is judged alone.
+    const valid = last <= this.judged ? this.valid : isUtf8(bytes.subarray(from, last));
+    return valid ? bytes.subarray(from, last) : Buffer.from(bytes.toString('utf8', from, last));
   }
 
   close(): Promise<void> {

@@ -33,6 +33,16 @@ describe('sql: the raw column', () => {
     expect(await raw(file)).toEqual(RAW);
   });
 
+  it('holds invalid UTF-8 as U+FFFD, in a last line with no newline too (after a valid one)', async () => {
+    const file = join(dir, 'invalid.jsonl');
+    const bad = (comm: string) => Buffer.from(`{"type":"device_add","dev":"0000:00:0${comm.length}.0","comm":"${comm}"}`, 'latin1');
+    writeFileSync(file, Buffer.concat([bad('ab'), Buffer.from('\n'), bad('a\xffb'), Buffer.from('\n'), bad('c\xfe')]));
+    const want = ['{"type":"device_add","dev":"0000:00:02.0","comm":"ab"}', '{"type":"device_add","dev":"0000:00:03.0","comm":"a\ufffdb"}', '{"type":"device_add","dev":"0000:00:02.0","comm":"c\ufffd"}'];
+    expect(await raw(file)).toEqual(want);
+    expect((await cli('index', file)).code).toBe(0);
+    expect(await raw(file)).toEqual(want);
+  });
+
   it('holds the lines of a gzip file', async () => {
     const file = join(dir, 'trace.jsonl.gz');
     writeFileSync(file, gzipSync(`${LINES.join('\n')}\n`));
