@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { decodeHeader, type TraceHeader } from '../events/header.js';
+import { isRegularFile } from '../events/source/openTrace.js';
 import { captureHeader } from '../ingest/ftrace/captureHeader.js';
 import { profileForRelease } from '../replay/kernel/profiles.js';
 import type { Profile } from '../replay/kernel/state.js';
@@ -32,10 +33,11 @@ export function profileLabel(c: ProfileChoice): string {
 
 /**
  * The header of a trace file, null when it has none. Standard input is not read ahead (a pipe
- * may stay silent, and `debug` reads its commands there): give `--profile` for `-`.
+ * may stay silent, and `debug` reads its commands there), nor is a FIFO named by path (peeking
+ * would consume or lose what its writer sends): give `--profile` for those.
  */
 export async function peekHeader(file: string): Promise<TraceHeader | null> {
-  if (file === '-') return null;
+  if (file === '-' || !(await isRegularFile(file))) return null;
   try {
     return headerIn(await peekFile(file));
   } catch {

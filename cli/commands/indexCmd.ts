@@ -38,8 +38,9 @@ export function registerIndex(program: Command, io: CliIo, exit: ExitBox): void 
     const every = parseCount(flags.every, '--every');
     const kind = await sourceKind(file);
     if (kind !== 'file') {
-      throw new UsageError(`cannot index ${kind === 'stdin' ? 'standard input' : `${file} (gzip)`}: byte offsets into it cannot be seeked to; ` +
-        'decompress it first, or let the commands keep checkpoints in memory');
+      const what = kind === 'stdin' ? 'standard input' : kind === 'gzip' ? `${file} (gzip)` : `${file} (a FIFO or device)`;
+      const hint = kind === 'gzip' ? 'decompress it first' : 'save it to a file first';
+      throw new UsageError(`cannot index ${what}: byte offsets into it cannot be seeked to; ${hint}, or let the commands keep checkpoints in memory`);
     }
     const started = Date.now();
     const { src } = requestSource(traceRequest(file, flags, io, new BadLines(io)));

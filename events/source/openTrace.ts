@@ -3,7 +3,7 @@
  * content (the magic bytes 1f 8b), never by the file's name, and gunzipped as it streams.
  * Every failure is a TraceInputError naming the file (docs/trace-input.md).
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceInputError } from '../inputError.js';
@@ -33,7 +33,8 @@ export interface OpenedTrace {
   close(): Promise<void>;
 }
 
-export type TraceKind = 'file' | 'gzip' | 'stdin';
+/** `stream`: a FIFO, a socket or a device named by path (read once, where it stands, like stdin). */
+export type TraceKind = 'file' | 'gzip' | 'stdin' | 'stream';
 
 export const STDIN_NAME = '<stdin>';
 
@@ -41,6 +42,16 @@ export const STDIN_NAME = '<stdin>';
 export function errorMessage(e: unknown): string {
   const m = (e as { message?: unknown } | null)?.message;
   return typeof m === 'string' ? m : String(e);
+}
+
+/**
+ * Whether `path` names a regular file, by stat alone: a probe that opens a FIFO and closes it
+ * unread would lose the writer, and the reader's own open would then wait for another forever.
+ * False when it does not exist (the reader reports that with its usual message).
+ */
+export async function isRegularFile(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => null);
+  return st !== null && st.isFile();
 }
 
 export const isGzipMagic = (head: Buffer): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -64,6 +75,8 @@ export async function openFile(path: string): Promise<FileHandle> {
 /** How a trace can be revisited: `file` by byte offset, `gzip` from its start, `stdin` never. */
 export async function traceKind(source: string): Promise<TraceKind> {
   if (source === '-') return 'stdin';
+  const st = await stat(source).catch(() => null);
+  if (st !== null && !st.isFile() && !st.isDirectory()) return 'stream';
   let handle: FileHandle;
   try {
     handle = await open(source, 'r');
