@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { decodeHeader, type TraceHeader } from '../events/header.js';
-import { isRegularFile } from '../events/source/openTrace.js';
+import { isStreamPath } from '../events/source/openTrace.js';
 import { captureHeader } from '../ingest/ftrace/captureHeader.js';
 import { profileForRelease } from '../replay/kernel/profiles.js';
 import type { Profile } from '../replay/kernel/state.js';
@@ -37,7 +37,7 @@ export function profileLabel(c: ProfileChoice): string {
  * would consume or lose what its writer sends): give `--profile` for those.
  */
 export async function peekHeader(file: string): Promise<TraceHeader | null> {
-  if (file === '-' || !(await isRegularFile(file))) return null;
+  if (file === '-' || (await isStreamPath(file))) return null;
   try {
     return headerIn(await peekFile(file));
   } catch {

@@ -271,8 +271,10 @@ const BIND = seen();
 const MM_EXIT = seen();
 
 /**
- * The envelope before the payload, or after it, or none: true when the line then ends there.
- * `envelopeFirst` is what envelope() gave right after the type.
+ * The envelope before the payload, or after it, or none, and then the line's end: 1 when an
+ * envelope was read (before or after), 0 when there is none, -1 when the line does not end
+ * there or the envelope after the payload is malformed. `envelopeFirst` is what envelope()
+ * gave right after the type.
  */
 function closes(c: Cursor, envelopeFirst: number, comms: SeenStrings): number {
   const last = envelopeFirst === 0 ? c.envelope(comms) : 0;

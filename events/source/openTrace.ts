@@ -45,13 +45,14 @@ export function errorMessage(e: unknown): string {
 }
 
 /**
- * Whether `path` names a regular file, by stat alone: a probe that opens a FIFO and closes it
- * unread would lose the writer, and the reader's own open would then wait for another forever.
- * False when it does not exist (the reader reports that with its usual message).
+ * Whether `path` names a FIFO, a socket or a device (not a regular file or a directory), by stat
+ * alone: a probe that opens a FIFO and closes it unread would lose the writer, and the reader's
+ * own open would then wait for another forever. False when it does not exist (the reader
+ * reports that with its usual message).
  */
-export async function isRegularFile(path: string): Promise<boolean> {
+export async function isStreamPath(path: string): Promise<boolean> {
   const st = await stat(path).catch(() => null);
-  return st !== null && st.isFile();
+  return st !== null && !st.isFile() && !st.isDirectory();
 }
 
 export const isGzipMagic = (head: Buffer): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -72,11 +73,10 @@ export async function openFile(path: string): Promise<FileHandle> {
   return handle;
 }
 
-/** How a trace can be revisited: `file` by byte offset, `gzip` from its start, `stdin` never. */
+/** How a trace can be revisited: `file` by byte offset, `gzip` from its start, `stdin` and `stream` never. */
 export async function traceKind(source: string): Promise<TraceKind> {
   if (source === '-') return 'stdin';
-  const st = await stat(source).catch(() => null);
-  if (st !== null && !st.isFile() && !st.isDirectory()) return 'stream';
+  if (await isStreamPath(source)) return 'stream';
   let handle: FileHandle;
   try {
     handle = await open(source, 'r');
